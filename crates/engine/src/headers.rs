@@ -1,0 +1,106 @@
+//! The header fields a browser sends and a server answers with, per asset. Every lane uses
+//! the same lists, rendered as HTTP/1.1 text or compressed with HPACK / QPACK, so the header
+//! bytes each protocol spends are comparable and real.
+
+use crate::ids::AssetId;
+use crate::page::{AssetKind, Page};
+
+/// One header field, name in lower case as HTTP/2 and HTTP/3 require (RFC 9113 §8.2.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+impl Field {
+    pub fn new(name: &str, value: impl Into<String>) -> Field {
+        Field {
+            name: name.to_owned(),
+            value: value.into(),
+        }
+    }
+}
+
+/// Chrome's user agent string, as sent in late 2026 (reduced UA format).
+pub const USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
+const SEC_CH_UA: &str =
+    "\"Chromium\";v=\"142\", \"Google Chrome\";v=\"142\", \"Not_A Brand\";v=\"99\"";
+/// A first-party session cookie and an analytics cookie, as a blog with comments would set.
+const COOKIE: &str = "wp_session=8f14e45fceea167a5a36dedd4bea2543; _ga=GA1.1.1318296522.1763737200; _ga_X7Q2=GS2.1.s1763737200$o3$g1$t1763737391$j60$l0$h0";
+
+/// The request's fields other than method, scheme, authority and path.
+pub fn request_fields(page: &Page, id: AssetId) -> Vec<Field> {
+    let a = page.asset(id);
+    let mut f = vec![
+        Field::new("sec-ch-ua", SEC_CH_UA),
+        Field::new("sec-ch-ua-mobile", "?0"),
+        Field::new("sec-ch-ua-platform", "\"Linux\""),
+    ];
+    if a.kind == AssetKind::Html {
+        f.push(Field::new("upgrade-insecure-requests", "1"));
+    }
+    f.push(Field::new("user-agent", USER_AGENT));
+    f.push(Field::new("accept", a.kind.accept()));
+    let (site, mode) = match a.kind {
+        AssetKind::Html => ("none", "navigate"),
+        AssetKind::Font => ("same-origin", "cors"),
+        AssetKind::Json => ("same-origin", "cors"),
+        _ => ("same-origin", "no-cors"),
+    };
+    f.push(Field::new("sec-fetch-site", site));
+    f.push(Field::new("sec-fetch-mode", mode));
+    if a.kind == AssetKind::Html {
+        f.push(Field::new("sec-fetch-user", "?1"));
+    }
+    f.push(Field::new("sec-fetch-dest", a.kind.fetch_dest()));
+    if a.kind != AssetKind::Html {
+        f.push(Field::new("referer", format!("https://{}/", page.host)));
+    }
+    f.push(Field::new("accept-encoding", "gzip, deflate, br, zstd"));
+    f.push(Field::new("accept-language", "en-US,en;q=0.9"));
+    f.push(Field::new("cookie", COOKIE));
+    f
+}
+
+/// The response's fields other than the status.
+pub fn response_fields(page: &Page, id: AssetId) -> Vec<Field> {
+    let a = page.asset(id);
+    let mut f = vec![
+        Field::new("date", "Sat, 21 Nov 2026 12:00:00 GMT"),
+        Field::new("content-type", a.kind.content_type(&a.path)),
+        Field::new("content-length", a.size.to_string()),
+        Field::new("server", "nginx"),
+    ];
+    match a.kind {
+        AssetKind::Html => {
+            f.push(Field::new("cache-control", "no-cache"));
+            f.push(Field::new("content-encoding", "br"));
+            f.push(Field::new("vary", "Accept-Encoding"));
+            f.push(Field::new(
+                "strict-transport-security",
+                "max-age=31536000; includeSubDomains",
+            ));
+        }
+        AssetKind::Css | AssetKind::Js | AssetKind::Json => {
+            f.push(Field::new(
+                "cache-control",
+                "public, max-age=31536000, immutable",
+            ));
+            f.push(Field::new("content-encoding", "br"));
+            f.push(Field::new("vary", "Accept-Encoding"));
+        }
+        AssetKind::Image | AssetKind::Font => {
+            f.push(Field::new(
+                "cache-control",
+                "public, max-age=31536000, immutable",
+            ));
+            f.push(Field::new("accept-ranges", "bytes"));
+        }
+    }
+    // A strong validator, as nginx derives it from mtime and size.
+    f.push(Field::new(
+        "etag",
+        format!("\"6731f0c8-{:x}\"", a.size.wrapping_add(u64::from(id.0))),
+    ));
+    f
+}

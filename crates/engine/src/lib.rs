@@ -1,0 +1,38 @@
+//! protoviz-engine: a pure, deterministic, sans-IO model of one web page loading over
+//! HTTP/1.1, HTTP/2 and HTTP/3. Same scenario, same trace, bit for bit, on every target.
+//!
+//! The one entry point is [`simulate`]; everything it returns is plain serde data.
+
+#![forbid(unsafe_code)]
+
+pub mod headers;
+pub mod ids;
+pub mod page;
+pub mod scenario;
+pub mod sim;
+mod skeleton;
+pub mod time;
+pub mod trace;
+pub mod transport;
+pub mod wire;
+
+pub use ids::{AssetId, ConnId, PacketNumber, StreamId};
+pub use page::{Asset, AssetKind, Discovery, Page, PresetId};
+pub use scenario::{Network, Protocol, Scenario, ScenarioError};
+pub use time::{SimDuration, SimTime};
+pub use trace::{Lane, Metrics, Trace, TRACE_VERSION};
+
+/// Runs every lane of the scenario and returns the trace.
+pub fn simulate(scenario: &Scenario) -> Result<Trace, ScenarioError> {
+    scenario.validate()?;
+    let lanes = scenario
+        .protocols
+        .iter()
+        .map(|&p| skeleton::run(&scenario.page, &scenario.network, p))
+        .collect();
+    Ok(Trace {
+        version: TRACE_VERSION,
+        scenario: scenario.clone(),
+        lanes,
+    })
+}
