@@ -1,1 +1,40 @@
-fn main() {}
+//! `protoviz`: the command line over the protoviz engine, for scripting, figures and
+//! black-box tests. Reads files or stdin, writes stdout; bad input exits non-zero with a
+//! message that says what is wrong and where.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod simulate;
+
+#[derive(Parser)]
+#[command(
+    name = "protoviz",
+    version,
+    about = "How one web page loads over HTTP/1.1, HTTP/2 and HTTP/3, from a real protocol engine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate a page load and print a per-lane summary or the whole trace.
+    Simulate(simulate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Simulate(args) => simulate::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("protoviz: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

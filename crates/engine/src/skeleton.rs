@@ -518,7 +518,9 @@ impl LaneSim<'_> {
         self.m.bytes_payload += a.size;
         self.m.bytes_framing += (head_wire - head) + (body_wire - a.size);
         let down = Direction::Down;
-        self.send(now, down, conn, stream, What::ResponseHead(id), head_wire);
+        // Head and body are written together, so the first packet carries both.
+        self.down
+            .push(conn, stream, What::ResponseHead(id), head_wire);
         self.send(now, down, conn, stream, What::ResponseBody(id), body_wire);
     }
 
@@ -538,14 +540,17 @@ impl LaneSim<'_> {
                 c.tls_end = now;
                 c.state = ConnState::Idle;
                 self.log(now, EventKind::TlsEstablished { conn });
+                // The Finished, the HTTP/2 preface and the first requests leave in one
+                // flight: queue them all, then start the pipe.
                 self.m.bytes_handshake += CLIENT_FINISHED;
-                self.send(now, up, conn, 0, What::ClientFinished, CLIENT_FINISHED);
+                self.up.push(conn, 0, What::ClientFinished, CLIENT_FINISHED);
                 if self.protocol == Protocol::Http2 {
                     let n = H2_CLIENT_PREFACE + TLS_RECORD_OVERHEAD;
                     self.m.bytes_handshake += n;
-                    self.send(now, up, conn, 0, What::H2Preface, n);
+                    self.up.push(conn, 0, What::H2Preface, n);
                 }
                 self.dispatch(now);
+                self.kick(now, up);
             }
             What::ResponseHead(id) => {
                 let st = &mut self.assets[id.0 as usize];
@@ -674,4 +679,135 @@ fn header_block_len(fields: &[Field]) -> u64 {
         .iter()
         .map(|f| 1 + prefixed(f.name.len() as u64) + prefixed(f.value.len() as u64))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::PresetId;
+
+    fn ser(bytes: u64, bps: u64) -> u64 {
+        SimDuration::serialisation(bytes, bps).as_micros()
+    }
+
+    /// Splits a message into packet sizes the way the pipe does (MSS payload + 40 header).
+    fn packets(len: u64) -> Vec<u64> {
+        let mut v = Vec::new();
+        let mut left = len;
+        while left > 0 {
+            let take = left.min(MSS);
+            v.push(take + PACKET_HEADER);
+            left -= take;
+        }
+        v
+    }
+
+    /// Hand-computed: at RTT 100 ms the HTML's first byte over HTTP/1.1 arrives after the TCP
+    /// handshake (1 RTT), the TLS 1.3 handshake (1 RTT) and the request round trip (1 RTT),
+    /// plus the serialisation of every packet on the critical path.
+    #[test]
+    fn h1_first_byte_is_three_round_trips_plus_serialisation() {
+        let page = Page::preset(PresetId::Blog);
+        let net = Network {
+            rtt: SimDuration::from_millis(100),
+            downlink_bps: 10_000_000,
+            uplink_bps: 5_000_000,
+        };
+        let (up, down) = (net.uplink_bps, net.downlink_bps);
+        let one_way = 50_000;
+        let lane = run(&page, &net, Protocol::Http1);
+
+        // SYN up, SYN-ACK down.
+        let syn = ser(SYN_OPTIONS + PACKET_HEADER, up);
+        let synack = ser(SYN_OPTIONS + PACKET_HEADER, down);
+        let tcp = syn + one_way + synack + one_way;
+        assert_eq!(lane.connections[0].tcp_established.as_micros(), tcp);
+
+        // ClientHello up (two packets), the server's flight down (four packets).
+        let ch: u64 = packets(CLIENT_HELLO).iter().map(|&p| ser(p, up)).sum();
+        let sf: u64 = packets(SERVER_FLIGHT).iter().map(|&p| ser(p, down)).sum();
+        let tls = tcp + ch + one_way + sf + one_way;
+        assert_eq!(lane.connections[0].tls_established.as_micros(), tls);
+        assert_eq!(lane.assets[0].request_sent.as_micros(), tls);
+
+        // Client Finished and the request head share one packet.
+        let head = h1::request_head("GET", "/", &page.host, &request_fields(&page, AssetId(0)));
+        let req_len = CLIENT_FINISHED + head.len() as u64 + TLS_RECORD_OVERHEAD;
+        assert!(
+            req_len < MSS,
+            "Finished and the HTML request fit one segment"
+        );
+        let req = ser(req_len + PACKET_HEADER, up);
+        // The response's first packet is full: head plus the start of the body.
+        let first = ser(MSS + PACKET_HEADER, down);
+        let ttfb = tls + req + one_way + first + one_way;
+        assert_eq!(lane.assets[0].first_byte.as_micros(), ttfb);
+        assert_eq!(lane.metrics.ttfb.as_micros(), ttfb);
+        // Three round trips, and the serialisation is what was added on top.
+        assert_eq!(ttfb - 300_000, syn + synack + ch + sf + req + first);
+    }
+
+    /// With one connection, HTTP/2 pays the handshakes once; its first request waits for
+    /// the client preface, which goes out with the Finished.
+    #[test]
+    fn h2_uses_one_connection_and_h1_at_most_six() {
+        let page = Page::preset(PresetId::Blog);
+        let net = Network::default();
+        let h1 = run(&page, &net, Protocol::Http1);
+        let h2 = run(&page, &net, Protocol::Http2);
+        assert_eq!(h1.metrics.connections, 6);
+        assert_eq!(h2.metrics.connections, 1);
+        assert!(h2.assets.iter().all(|a| a.connection == ConnId(0)));
+        // HTTP/2 streams are odd, client-initiated, in request order (RFC 9113 §5.1.1).
+        let mut streams: Vec<_> = h2.assets.iter().map(|a| a.stream.unwrap().0).collect();
+        streams.sort_unstable();
+        assert_eq!(streams, (0..16).map(|i| 1 + 2 * i).collect::<Vec<_>>());
+        // Same page, same payload bytes.
+        assert_eq!(h1.metrics.bytes_payload, h2.metrics.bytes_payload);
+        assert_eq!(
+            h1.metrics.bytes_payload,
+            page.assets.iter().map(|a| a.size).sum()
+        );
+        // Six handshakes cost more bytes than one.
+        assert!(h1.metrics.bytes_handshake > 5 * h2.metrics.bytes_handshake);
+    }
+
+    /// Every asset is discovered no earlier than the bytes that reveal it arrived, requested
+    /// no earlier than discovered, and received in order.
+    #[test]
+    fn per_asset_times_are_causal() {
+        let page = Page::preset(PresetId::Blog);
+        for p in Protocol::ALL {
+            let lane = run(&page, &Network::default(), p);
+            for a in &lane.assets {
+                assert!(a.discovered <= a.request_sent, "{p} {}", a.path);
+                assert!(a.request_sent < a.first_byte, "{p} {}", a.path);
+                assert!(a.first_byte <= a.last_byte, "{p} {}", a.path);
+                if let Some(d) = page.asset(a.asset).discovered_by {
+                    let parent = &lane.assets[d.parent.0 as usize];
+                    assert!(a.discovered >= parent.first_byte, "{p} {}", a.path);
+                    if d.offset == page.asset(d.parent).size {
+                        assert_eq!(a.discovered, parent.last_byte, "{p} {}", a.path);
+                    }
+                }
+            }
+            assert!(lane.events.windows(2).all(|w| w[0].at <= w[1].at));
+        }
+    }
+
+    #[test]
+    fn more_rtt_means_later_load_and_h2_wins_on_blog() {
+        let page = Page::preset(PresetId::Blog);
+        let at = |ms, p| {
+            let net = Network {
+                rtt: SimDuration::from_millis(ms),
+                ..Network::default()
+            };
+            run(&page, &net, p).metrics.load
+        };
+        for p in Protocol::ALL {
+            assert!(at(200, p) > at(50, p));
+        }
+        assert!(at(100, Protocol::Http2) < at(100, Protocol::Http1));
+    }
 }
