@@ -1,1 +1,187 @@
+//! End-to-end: the release build, served under a sub-path on 127.0.0.1, in headless Chromium.
 
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use protoviz_e2e::{artifacts_dir, dist_dir, Chromedriver, StaticServer, SUB_PATH};
+use serde_json::Value;
+
+/// Runs `script` (which returns a value) until `done` accepts it or `secs` pass.
+async fn wait_for(
+    c: &Client,
+    what: &str,
+    secs: u64,
+    script: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let v = c.execute(script, vec![]).await.expect("script runs");
+        if done(&v) {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last value {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn load_us(c: &Client, protocol: &str) -> u64 {
+    let v = c
+        .execute(
+            &format!(
+                "return document.querySelector('.lane[data-protocol={protocol}] .load').dataset.us"
+            ),
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no load figure for {protocol}: {v}"))
+}
+
+async fn set_slider(c: &Client, id: &str, value: &str) {
+    let script = format!(
+        "const r = document.getElementById('{id}'); r.value = '{value}';\
+         r.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); return r.value;"
+    );
+    let v = c.execute(&script, vec![]).await.expect("script runs");
+    assert_eq!(v, Value::String(value.into()), "slider {id} took the value");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    c.goto(&server.url(SUB_PATH)).await.expect("page loads");
+
+    // The wasm app starts and draws both lanes.
+    wait_for(
+        &c,
+        "two lanes",
+        60,
+        "return document.querySelectorAll('.lane').length",
+        |v| v == 2,
+    )
+    .await;
+    for protocol in ["h1", "h2"] {
+        let rows = c
+            .find_all(Locator::Css(&format!(
+                ".lane[data-protocol={protocol}] .asset-row"
+            )))
+            .await
+            .expect("rows");
+        assert_eq!(
+            rows.len(),
+            16,
+            "{protocol}: one row per asset of the blog page"
+        );
+    }
+    let heading = c
+        .find(Locator::Css(".lane[data-protocol=h2] h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "HTTP/2");
+    let verdict = c
+        .find(Locator::Id("verdict"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(verdict.contains("loads the page"), "verdict: {verdict}");
+
+    // The playhead moves: the clock advances on its own.
+    let clock = "return document.querySelector('.clock').textContent";
+    let first = c.execute(clock, vec![]).await.unwrap();
+    wait_for(&c, "the playhead to move", 10, clock, |v| *v != first).await;
+
+    // Moving the RTT slider re-simulates at once: later loads, on both lanes.
+    let (h1_before, h2_before) = (load_us(&c, "h1").await, load_us(&c, "h2").await);
+    set_slider(&c, "rtt", "300").await;
+    wait_for(
+        &c,
+        "the RTT label",
+        10,
+        "return document.getElementById('rtt-value').textContent",
+        |v| v == "300 ms",
+    )
+    .await;
+    let (h1_after, h2_after) = (load_us(&c, "h1").await, load_us(&c, "h2").await);
+    assert!(
+        h1_after > h1_before + 400_000,
+        "h1 load {h1_before} -> {h1_after}"
+    );
+    assert!(
+        h2_after > h2_before + 400_000,
+        "h2 load {h2_before} -> {h2_after}"
+    );
+
+    // Replay to the end and keep a picture of what a student sees.
+    c.find(Locator::Id("restart"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &c,
+        "the replay to finish",
+        30,
+        "return document.querySelectorAll('.load.done').length",
+        |v| v == 2,
+    )
+    .await;
+    let receive_bars = c
+        .find_all(Locator::Css(".seg.receive"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(receive_bars, 32, "every asset of both lanes has arrived");
+    assert!(
+        c.find_all(Locator::Css(".error")).await.unwrap().is_empty(),
+        "no error shown"
+    );
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.len() > 10_000, "a real picture, not a blank page");
+    std::fs::write(artifacts_dir().join("protoviz.png"), png).unwrap();
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    c.goto(&server.url("/embed.html"))
+        .await
+        .expect("slide page loads");
+    c.enter_frame(0).await.expect("the iframe");
+    wait_for(
+        &c,
+        "two lanes in the iframe",
+        60,
+        "return document.querySelectorAll('.lane').length",
+        |v| v == 2,
+    )
+    .await;
+    set_slider(&c, "bandwidth", "1").await;
+    wait_for(
+        &c,
+        "the bandwidth label",
+        10,
+        "return document.getElementById('bandwidth-value').textContent",
+        |v| v.as_str().is_some_and(|s| s.starts_with("1 Mbit/s")),
+    )
+    .await;
+    // At 1 Mbit/s, about 1 MB of page takes more than 8 s whatever the protocol.
+    assert!(load_us(&c, "h2").await > 8_000_000);
+    c.close().await.unwrap();
+}

@@ -63,7 +63,7 @@ fn scaled(flag: &str, value: f64, unit: f64, what: &str) -> Result<u64, String> 
         ));
     }
     let v = (value * unit).round();
-    if v < 1.0 || v > 1e15 {
+    if !(1.0..=1e15).contains(&v) {
         return Err(format!("--{flag} is {value} {what}; that is out of range"));
     }
     Ok(v as u64)

@@ -1,0 +1,97 @@
+//! The top component: one reducer holds the state; children get plain props.
+
+use yew::prelude::*;
+
+use crate::components::axis::Axis;
+use crate::components::controls::Controls;
+use crate::components::lane::LaneView;
+use crate::components::legend::Legend;
+use crate::format;
+use crate::hooks::use_animation_frames;
+use crate::state::{Action, AppState};
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(AppState::default);
+    let dispatch = |f: fn(u64) -> Action| {
+        let s = state.clone();
+        Callback::from(move |v: u64| s.dispatch(f(v)))
+    };
+    use_animation_frames(state.playing, {
+        let s = state.clone();
+        Callback::from(move |dt: f64| s.dispatch(Action::Tick(dt)))
+    });
+    let on_rtt = dispatch(Action::SetRttMs);
+    let on_bandwidth = {
+        let s = state.clone();
+        Callback::from(move |i: usize| s.dispatch(Action::SetBandwidthStep(i)))
+    };
+    let on_play_pause = {
+        let s = state.clone();
+        Callback::from(move |()| {
+            s.dispatch(if s.playing {
+                Action::Pause
+            } else {
+                Action::Play
+            })
+        })
+    };
+    let on_restart = {
+        let s = state.clone();
+        Callback::from(move |()| s.dispatch(Action::Restart))
+    };
+    let timeline = state.timeline_us();
+    let verdict = verdict(&state);
+    html! {
+        <main class="app">
+            <header class="top">
+                <h1>{ "protoviz" }</h1>
+                <p class="tagline">{ "One page, one network, each protocol in its own lane — every bar computed by a protocol engine running in this page." }</p>
+            </header>
+            <Controls rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} playing={state.playing}
+                {on_rtt} {on_bandwidth} {on_play_pause} {on_restart} />
+            if let Some(err) = &state.error {
+                <p class="error" role="alert">{ format!("Cannot simulate this: {err}. Showing the last result.") }</p>
+            }
+            <p class="verdict" id="verdict">{ verdict }</p>
+            <p class="clock">{ format!("t = {}", format::ms(state.playhead_us)) }</p>
+            <div class="lanes">
+                { for state.lanes.iter().map(|lane| html! {
+                    <div class="lane-wrap">
+                        <Axis timeline_us={timeline} />
+                        <LaneView lane={lane.clone()} timeline_us={timeline} playhead_us={state.playhead_us} />
+                    </div>
+                }) }
+            </div>
+            <Legend />
+            <footer class="about">
+                { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", state.scenario.page.name, state.scenario.page.assets.len(),
+                    format::bytes(state.scenario.page.assets.iter().map(|a| a.size).sum())) }
+                { "Model: TCP and TLS 1.3 handshakes, request round trips and a shared bottleneck; no loss yet." }
+            </footer>
+        </main>
+    }
+}
+
+/// One sentence comparing the fastest lane with the others.
+fn verdict(s: &AppState) -> String {
+    let mut lanes: Vec<_> = s.lanes.iter().collect();
+    lanes.sort_by_key(|l| l.metrics.load);
+    match lanes.as_slice() {
+        [best, rest @ ..] if !rest.is_empty() => {
+            let worst = rest[rest.len() - 1];
+            let gain = worst.metrics.load.as_micros() - best.metrics.load.as_micros();
+            format!(
+                "{} loads the page {} sooner than {} ({:.0} % faster), with {} connection{} instead of {}.",
+                best.protocol.label(),
+                format::ms(gain),
+                worst.protocol.label(),
+                gain as f64 / worst.metrics.load.as_micros().max(1) as f64 * 100.0,
+                best.metrics.connections,
+                if best.metrics.connections == 1 { "" } else { "s" },
+                worst.metrics.connections,
+            )
+        }
+        _ => String::new(),
+    }
+}

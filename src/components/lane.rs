@@ -1,0 +1,246 @@
+//! One protocol's lane: its figures and one row per asset, drawn up to the playhead.
+
+use protoviz_engine::trace::AssetTiming;
+use protoviz_engine::{Lane, SimTime};
+use yew::prelude::*;
+
+use crate::format;
+use crate::state::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct LaneProps {
+    pub lane: Shared<Lane>,
+    /// Length of the shared time axis, µs.
+    pub timeline_us: u64,
+    /// Simulated time shown, µs.
+    pub playhead_us: u64,
+}
+
+/// The phases of one request, as (css class, start, end) in µs, in order.
+pub fn phases(a: &AssetTiming) -> Vec<(&'static str, u64, u64)> {
+    let t = |x: SimTime| x.as_micros();
+    let mut v = Vec::with_capacity(5);
+    let discovered = t(a.discovered);
+    let mut cursor = discovered;
+    if let Some(c) = a.connect {
+        let start = t(c.start).max(cursor);
+        v.push(("queued", cursor, start));
+        let tcp = t(c.tcp_end).max(start);
+        v.push(("connect", start, tcp));
+        let tls = t(c.tls_end).max(tcp);
+        v.push(("tls", tcp, tls));
+        cursor = tls;
+    }
+    let sent = t(a.request_sent).max(cursor);
+    v.push(("queued", cursor, sent));
+    let first = t(a.first_byte).max(sent);
+    v.push(("wait", sent, first));
+    v.push(("receive", first, t(a.last_byte).max(first)));
+    v.retain(|&(_, s, e)| e > s);
+    v
+}
+
+#[function_component]
+pub fn LaneView(p: &LaneProps) -> Html {
+    let lane = &p.lane;
+    let m = &lane.metrics;
+    let scale = p.timeline_us.max(1) as f64;
+    let pct = |us: u64| us as f64 / scale * 100.0;
+    let done = p.playhead_us >= m.load.as_micros();
+    let rows = lane.assets.iter().map(|a| {
+        let shown = p.playhead_us >= a.discovered.as_micros();
+        let segments = phases(a).into_iter().filter(|&(_, s, _)| s < p.playhead_us).map(|(class, s, e)| {
+            let e = e.min(p.playhead_us);
+            html! {
+                <span class={classes!("seg", class)}
+                    style={format!("left:{:.3}%;width:{:.3}%", pct(s), pct(e - s))}></span>
+            }
+        });
+        let title = format!(
+            "{} ({}, {})\nfound at {}\nrequest sent at {}\nfirst byte at {}\nlast byte at {}\nconnection #{}{}",
+            a.path,
+            a.kind,
+            format::bytes(a.size),
+            format::at(a.discovered),
+            format::at(a.request_sent),
+            format::at(a.first_byte),
+            format::at(a.last_byte),
+            a.connection.0,
+            a.stream.map(|s| format!(", stream {}", s.0)).unwrap_or_default(),
+        );
+        html! {
+            <li class={classes!("asset-row", (!shown).then_some("unseen"))} title={title}
+                data-asset={a.asset.0.to_string()}>
+                <span class="asset-name">
+                    <span class={classes!("kind", a.kind.to_string())}>{ a.kind.to_string() }</span>
+                    { &a.path }
+                </span>
+                <span class="asset-conn">{ format!("#{}", a.connection.0) }</span>
+                <span class="track">{ for segments }</span>
+            </li>
+        }
+    });
+    html! {
+        <section class={classes!("lane", lane.protocol.id())} data-protocol={lane.protocol.id()}>
+            <header class="lane-head">
+                <h2>{ lane.protocol.label() }</h2>
+                <dl class="metrics">
+                    <div><dt>{ "First byte" }</dt><dd class="ttfb">{ format::dur(m.ttfb) }</dd></div>
+                    <div><dt>{ "Loaded" }</dt>
+                        <dd class={classes!("load", done.then_some("done"))} data-us={m.load.as_micros().to_string()}>
+                            { format::dur(m.load) }
+                        </dd></div>
+                    <div><dt>{ "Connections" }</dt><dd class="connections">{ m.connections }</dd></div>
+                    <div><dt>{ "On the wire" }</dt><dd class="bytes">{ format::bytes(m.bytes_total) }</dd></div>
+                    <div><dt>{ "Headers" }</dt><dd class="headers">{ format::bytes(m.bytes_headers) }</dd></div>
+                </dl>
+            </header>
+            <ol class="assets">
+                { for rows }
+                <li class="playhead-row" aria-hidden="true">
+                    <span class="track">
+                        <span class="playhead" style={format!("left:{:.3}%", pct(p.playhead_us))}></span>
+                        <span class="loadline" style={format!("left:{:.3}%", pct(m.load.as_micros()))}></span>
+                    </span>
+                </li>
+            </ol>
+        </section>
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use protoviz_engine::{simulate, PresetId, Scenario};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn phases_tile_the_request_without_gaps() {
+        let t = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
+        for lane in &t.lanes {
+            for a in &lane.assets {
+                let ph = phases(a);
+                assert_eq!(ph.first().unwrap().1, a.discovered.as_micros());
+                assert_eq!(ph.last().unwrap().2, a.last_byte.as_micros());
+                assert!(ph.windows(2).all(|w| w[0].2 == w[1].1), "{}", a.path);
+            }
+            // The HTML opened the first connection, so its row shows connect and TLS.
+            let kinds: Vec<_> = phases(&lane.assets[0]).iter().map(|p| p.0).collect();
+            assert_eq!(kinds, ["connect", "tls", "wait", "receive"]);
+        }
+    }
+}
+
+/// Renders the lane component in the browser and checks what a student would see.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use crate::state::Shared;
+    use protoviz_engine::{simulate, PresetId, Scenario};
+    use std::rc::Rc;
+    use std::time::Duration;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn mount(props: LaneProps) -> web_sys::Element {
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let root = doc.create_element("div").unwrap();
+        doc.body().unwrap().append_child(&root).unwrap();
+        yew::Renderer::<LaneView>::with_root_and_props(root.clone(), props).render();
+        root
+    }
+
+    #[wasm_bindgen_test]
+    async fn lane_renders_one_row_per_asset_drawn_to_the_playhead() {
+        let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
+        let lane = trace.lanes[0].clone();
+        let load = lane.metrics.load.as_micros();
+        let html_first_byte = lane.assets[0].first_byte.as_micros();
+        let root = mount(LaneProps {
+            lane: Shared(Rc::new(lane)),
+            timeline_us: load,
+            // Just after the HTML's first byte: only the HTML's row has a receive bar.
+            playhead_us: html_first_byte + 1,
+        });
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+
+        let rows = root.query_selector_all(".asset-row").unwrap();
+        assert_eq!(rows.length(), 16, "one row per asset of the blog page");
+        let heading = root
+            .query_selector("h2")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert_eq!(heading, "HTTP/1.1");
+        let first = rows
+            .item(0)
+            .unwrap()
+            .dyn_into::<web_sys::Element>()
+            .unwrap();
+        assert!(first.text_content().unwrap().contains('/'));
+        for class in ["connect", "tls", "wait", "receive"] {
+            assert!(
+                first
+                    .query_selector(&format!(".seg.{class}"))
+                    .unwrap()
+                    .is_some(),
+                "the HTML's row shows its {class} phase"
+            );
+        }
+        let receiving = root.query_selector_all(".seg.receive").unwrap().length();
+        assert_eq!(
+            receiving, 1,
+            "only the HTML is being received at the playhead"
+        );
+        // Assets not yet discovered are dimmed.
+        assert!(
+            root.query_selector_all(".asset-row.unseen")
+                .unwrap()
+                .length()
+                >= 15
+        );
+        let load_text = root
+            .query_selector(".load")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert_eq!(load_text.trim(), crate::format::ms(load));
+        root.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn at_the_end_every_asset_has_arrived() {
+        let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
+        let lane = trace.lanes[1].clone();
+        let load = lane.metrics.load.as_micros();
+        let root = mount(LaneProps {
+            lane: Shared(Rc::new(lane)),
+            timeline_us: load,
+            playhead_us: load,
+        });
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            root.query_selector_all(".seg.receive").unwrap().length(),
+            16
+        );
+        assert_eq!(
+            root.query_selector_all(".asset-row.unseen")
+                .unwrap()
+                .length(),
+            0
+        );
+        let load_el = root.query_selector(".load").unwrap().unwrap();
+        assert!(load_el.class_list().contains("done"));
+        assert_eq!(
+            root.query_selector("h2")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap(),
+            "HTTP/2"
+        );
+        root.remove();
+    }
+}

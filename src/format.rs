@@ -1,0 +1,66 @@
+//! Numbers as a person reads them.
+
+use protoviz_engine::{SimDuration, SimTime};
+
+/// "1.23 s" or "456 ms", from microseconds.
+pub fn ms(us: u64) -> String {
+    if us >= 10_000_000 {
+        format!("{:.1} s", us as f64 / 1e6)
+    } else if us >= 1_000_000 {
+        format!("{:.2} s", us as f64 / 1e6)
+    } else {
+        format!("{} ms", (us + 500) / 1_000)
+    }
+}
+
+pub fn dur(d: SimDuration) -> String {
+    ms(d.as_micros())
+}
+
+pub fn at(t: SimTime) -> String {
+    ms(t.as_micros())
+}
+
+/// "1.2 MB", "34.5 kB", "512 B" (decimal units, as network tools count).
+pub fn bytes(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.2} MB", n as f64 / 1e6)
+    } else if n >= 1_000 {
+        format!("{:.1} kB", n as f64 / 1e3)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// "10 Mbit/s", "2.5 Mbit/s", "800 kbit/s".
+pub fn bandwidth(bps: u64) -> String {
+    if bps >= 1_000_000 {
+        let m = bps as f64 / 1e6;
+        if (m - m.round()).abs() < 1e-9 {
+            format!("{m:.0} Mbit/s")
+        } else {
+            format!("{m:.1} Mbit/s")
+        }
+    } else {
+        format!("{} kbit/s", bps / 1_000)
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn readable_figures() {
+        assert_eq!(ms(308_828), "309 ms");
+        assert_eq!(ms(1_359_201), "1.36 s");
+        assert_eq!(ms(12_345_678), "12.3 s");
+        assert_eq!(bytes(1_082_280), "1.08 MB");
+        assert_eq!(bytes(15_358), "15.4 kB");
+        assert_eq!(bytes(60), "60 B");
+        assert_eq!(bandwidth(10_000_000), "10 Mbit/s");
+        assert_eq!(bandwidth(2_500_000), "2.5 Mbit/s");
+        assert_eq!(bandwidth(800_000), "800 kbit/s");
+    }
+}

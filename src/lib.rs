@@ -1,0 +1,39 @@
+//! The protoviz web app: Yew function components that draw a [`Trace`] at a playhead time.
+//! The engine is called in exactly one place, [`state::AppState::resimulate`]; components
+//! only read the trace and the scenario.
+//!
+//! [`Trace`]: protoviz_engine::Trace
+
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod hooks;
+pub mod state;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app on the page's `<body>`.
+pub fn start() {
+    std::panic::set_hook(Box::new(show_panic));
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// A panic must never leave a blank page without a word: say what happened in the page.
+fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let msg = format!("protoviz stopped because of a bug: {info}. Reload the page to start again.");
+    web_sys::console::error_1(&msg.clone().into());
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let note = body
+            .owner_document()
+            .and_then(|d| d.create_element("p").ok());
+        if let Some(p) = note {
+            p.set_class_name("error");
+            p.set_text_content(Some(&msg));
+            let _ = body.prepend_with_node_1(&p);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The app's one state, changed only through [`Action`]s by the reducer.
+
+use std::rc::Rc;
+
+use protoviz_engine::{simulate, Lane, PresetId, Scenario, SimDuration, Trace};
+use yew::Reducible;
+
+/// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
+pub const BANDWIDTH_STEPS: [u64; 10] = [
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    20_000_000,
+    50_000_000,
+    100_000_000,
+    200_000_000,
+    1_000_000_000,
+];
+/// Default bandwidth stop: 10 Mbit/s.
+pub const DEFAULT_BANDWIDTH_STEP: usize = 4;
+/// RTT slider range, milliseconds.
+pub const RTT_MIN_MS: u64 = 5;
+pub const RTT_MAX_MS: u64 = 600;
+/// Real milliseconds the playhead takes to sweep the whole timeline.
+pub const SWEEP_MS: f64 = 6_000.0;
+
+/// A cheap handle compared by pointer: a new trace is a new allocation, so props change
+/// exactly when the engine ran again.
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub scenario: Scenario,
+    pub rtt_ms: u64,
+    pub bandwidth_step: usize,
+    /// The last good trace, with one shared handle per lane.
+    pub trace: Option<Shared<Trace>>,
+    pub lanes: Vec<Shared<Lane>>,
+    /// Why the last change could not be simulated; the previous trace stays on screen.
+    pub error: Option<String>,
+    /// Microseconds of simulated time shown.
+    pub playhead_us: u64,
+    pub playing: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetRttMs(u64),
+    SetBandwidthStep(usize),
+    /// Real milliseconds elapsed since the previous animation frame.
+    Tick(f64),
+    Play,
+    Pause,
+    Restart,
+    /// Jump to a fraction (0..=1) of the timeline.
+    Seek(f64),
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new(Scenario::preset(PresetId::Blog))
+    }
+}
+
+impl AppState {
+    pub fn new(scenario: Scenario) -> AppState {
+        let mut s = AppState {
+            rtt_ms: scenario.network.rtt.as_micros() / 1_000,
+            bandwidth_step: BANDWIDTH_STEPS
+                .iter()
+                .position(|&b| b == scenario.network.downlink_bps)
+                .unwrap_or(DEFAULT_BANDWIDTH_STEP),
+            scenario,
+            trace: None,
+            lanes: Vec::new(),
+            error: None,
+            playhead_us: 0,
+            playing: true,
+        };
+        s.resimulate();
+        s
+    }
+
+    /// The one place the engine runs. On error the previous trace stays and the message
+    /// says what was wrong.
+    pub fn resimulate(&mut self) {
+        match simulate(&self.scenario) {
+            Ok(trace) => {
+                self.lanes = trace
+                    .lanes
+                    .iter()
+                    .cloned()
+                    .map(|l| Shared(Rc::new(l)))
+                    .collect();
+                self.trace = Some(Shared(Rc::new(trace)));
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// The time axis: the slowest lane's load time plus a margin, so every lane fits and
+    /// lanes are compared on the same scale.
+    pub fn timeline_us(&self) -> u64 {
+        let slowest = self
+            .lanes
+            .iter()
+            .map(|l| l.metrics.load.as_micros())
+            .max()
+            .unwrap_or(0);
+        (slowest + slowest / 25).max(1_000)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.playhead_us >= self.timeline_us()
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::SetRttMs(ms) => {
+                let at_end = s.finished();
+                s.rtt_ms = ms.clamp(RTT_MIN_MS, RTT_MAX_MS);
+                s.scenario.network.rtt = SimDuration::from_millis(s.rtt_ms);
+                s.resimulate();
+                s.settle_playhead(at_end);
+            }
+            Action::SetBandwidthStep(i) => {
+                let at_end = s.finished();
+                s.bandwidth_step = i.min(BANDWIDTH_STEPS.len() - 1);
+                let bps = BANDWIDTH_STEPS[s.bandwidth_step];
+                s.scenario.network.downlink_bps = bps;
+                s.scenario.network.uplink_bps = (bps / 2).max(250_000);
+                s.resimulate();
+                s.settle_playhead(at_end);
+            }
+            Action::Tick(real_ms) => {
+                if !s.playing {
+                    return self;
+                }
+                let timeline = s.timeline_us();
+                let step = (real_ms.clamp(0.0, 250.0) / SWEEP_MS * timeline as f64) as u64;
+                s.playhead_us = (s.playhead_us + step).min(timeline);
+                if s.playhead_us >= timeline {
+                    s.playing = false;
+                }
+            }
+            Action::Play => {
+                if s.finished() {
+                    s.playhead_us = 0;
+                }
+                s.playing = true;
+            }
+            Action::Pause => s.playing = false,
+            Action::Restart => {
+                s.playhead_us = 0;
+                s.playing = true;
+            }
+            Action::Seek(f) => {
+                let f = if f.is_finite() {
+                    f.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                s.playhead_us = (f * s.timeline_us() as f64) as u64;
+                s.playing = false;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+impl AppState {
+    /// After a re-simulation: a finished replay stays finished (showing the new result
+    /// whole); a replay in progress keeps its place within the new timeline.
+    fn settle_playhead(&mut self, was_at_end: bool) {
+        let timeline = self.timeline_us();
+        if was_at_end {
+            self.playhead_us = timeline;
+        } else {
+            self.playhead_us = self.playhead_us.min(timeline);
+        }
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn reduce(s: AppState, a: Action) -> AppState {
+        (*Rc::new(s).reduce(a)).clone()
+    }
+
+    #[test]
+    fn rtt_change_resimulates_and_keeps_finished_replays_whole() {
+        let s = AppState::default();
+        let before = s.lanes[0].metrics.load;
+        let s = reduce(s, Action::Seek(1.0));
+        assert!(s.finished());
+        let s = reduce(s, Action::SetRttMs(300));
+        assert!(s.lanes[0].metrics.load > before);
+        assert!(s.finished(), "a finished replay shows the new result whole");
+        assert_eq!(s.scenario.network.rtt, SimDuration::from_millis(300));
+    }
+
+    #[test]
+    fn slider_extremes_are_clamped_not_rejected() {
+        let s = reduce(AppState::default(), Action::SetRttMs(0));
+        assert_eq!(s.rtt_ms, RTT_MIN_MS);
+        assert!(s.error.is_none());
+        let s = reduce(s, Action::SetBandwidthStep(99));
+        assert_eq!(s.bandwidth_step, BANDWIDTH_STEPS.len() - 1);
+        assert!(s.error.is_none());
+    }
+
+    #[test]
+    fn playback_runs_to_the_end_and_stops() {
+        let mut s = AppState::default();
+        assert!(s.playing);
+        for _ in 0..1_000 {
+            s = reduce(s, Action::Tick(16.7));
+        }
+        assert!(s.finished());
+        assert!(!s.playing);
+        let s = reduce(s, Action::Play);
+        assert_eq!(s.playhead_us, 0);
+        assert!(s.playing);
+    }
+}
