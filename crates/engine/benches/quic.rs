@@ -24,7 +24,13 @@ fn transfer() -> (u64, u64) {
         response_bytes: 10_000_000,
         priority: None,
     }];
-    let o = run(&Config::default(), &up, &down, &reqs, SimTime::from_micros(600_000_000));
+    let o = run(
+        &Config::default(),
+        &up,
+        &down,
+        &reqs,
+        SimTime::from_micros(600_000_000),
+    );
     let packets = o
         .client_events
         .iter()

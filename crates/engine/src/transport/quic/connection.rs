@@ -1204,6 +1204,12 @@ impl Connection {
         let allowance = self.amplification_allowance();
         let budget = self.config.max_udp_payload.min(allowance);
         let cc_room = self.bytes_in_flight + self.config.max_udp_payload <= self.cc.window();
+        // RFC 9002 §6.2.4: a probe is sent whatever the congestion window, and "an endpoint
+        // MAY send ack-eliciting packets in other packet number spaces with in-flight data,
+        // coalescing packets if possible": a datagram carrying a probe also carries what the
+        // other spaces have to (re)send. (Without this, a server whose ServerHello was lost
+        // could probe with Handshake packets the client cannot read, forever.)
+        let probing = self.spaces.iter().any(|s| s.probes > 0);
         let mut packets: Vec<(Packet, SentPacket)> = Vec::new();
         let mut used = 0;
         for sid in SpaceId::ALL {
@@ -1214,7 +1220,9 @@ impl Connection {
             let eliciting_ok = !(ty == PacketType::Initial
                 && !self.side.is_client()
                 && budget < MIN_INITIAL_DATAGRAM);
-            if let Some(p) = self.build_packet(now, ty, budget - used, cc_room, eliciting_ok) {
+            if let Some(p) =
+                self.build_packet(now, ty, budget - used, cc_room || probing, eliciting_ok)
+            {
                 used += p.0.wire_len();
                 packets.push(p);
             }
