@@ -3,3 +3,4 @@
 //! sent, `poll_timeout()` when they next want to wake.
 
 pub mod cc;
+pub mod quic;

@@ -1,0 +1,1608 @@
+//! One QUIC endpoint. Loss detection follows the pseudocode of RFC 9002 Appendix A, the
+//! congestion reaction Appendix B, through the shared [`Controller`] trait.
+
+use core::fmt;
+use std::collections::{BTreeMap, VecDeque};
+
+use super::event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
+use super::packet::{
+    pn_len, AckFrame, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
+    MIN_INITIAL_DATAGRAM, MIN_PN_AND_PAYLOAD,
+};
+use super::ranges::RangeSet;
+use super::rtt::{RttEstimator, GRANULARITY};
+use super::streams::{Priority, RecvBuffer, SendBuffer};
+use super::{
+    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES, PACKET_THRESHOLD,
+    PERSISTENT_CONGESTION_THRESHOLD, PTO_PROBES, TIME_THRESHOLD_DEN, TIME_THRESHOLD_NUM,
+};
+use crate::ids::{PacketNumber, StreamId};
+use crate::time::{SimDuration, SimTime};
+use crate::transport::cc::{Controller, NewReno};
+
+/// Why a stream call was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamError {
+    /// No such stream: it was never opened by this endpoint nor by the peer.
+    UnknownStream(StreamId),
+    /// A unidirectional stream the peer opened: only the peer writes on it.
+    NotWritable(StreamId),
+    /// The stream was already finished.
+    Finished(StreamId),
+}
+
+impl fmt::Display for StreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StreamError::UnknownStream(s) => {
+                write!(
+                    f,
+                    "{s} is not open; open it with open_bi/open_uni or wait for the peer"
+                )
+            }
+            StreamError::NotWritable(s) => {
+                write!(
+                    f,
+                    "{s} is the peer's unidirectional stream; only the peer writes on it"
+                )
+            }
+            StreamError::Finished(s) => write!(f, "{s} is finished; no more bytes may be written"),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+/// The timers of one endpoint, indexing [`Connection::timers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Timer {
+    /// RFC 9002 §6: the loss detection timer (time threshold or PTO).
+    LossDetection = 0,
+    /// RFC 9000 §13.2.1: max_ack_delay after the first unacknowledged ack-eliciting
+    /// 1-RTT packet.
+    Ack = 1,
+}
+
+const TIMER_COUNT: usize = 2;
+
+/// What a sent packet carried that may have to be sent again, or that its acknowledgement
+/// settles.
+#[derive(Clone, Debug)]
+enum SentFrame {
+    Crypto {
+        offset: u64,
+        len: u64,
+    },
+    Stream {
+        id: StreamId,
+        offset: u64,
+        len: u64,
+        fin: bool,
+    },
+    HandshakeDone,
+    MaxData,
+    MaxStreamData(StreamId),
+}
+
+#[derive(Clone, Debug)]
+struct SentPacket {
+    time: SimTime,
+    size: u64,
+    ack_eliciting: bool,
+    /// RFC 9002 §2: ack-eliciting or carrying PADDING.
+    in_flight: bool,
+    probe: bool,
+    frames: Vec<SentFrame>,
+    /// Largest Acknowledged of the ACK frame it carried (RFC 9000 §13.2.4).
+    acked_up_to: Option<u64>,
+}
+
+/// State of one packet number space (RFC 9000 §12.3).
+#[derive(Debug, Default)]
+struct PacketSpace {
+    send_keys: bool,
+    recv_keys: bool,
+    discarded: bool,
+    next_pn: u64,
+    largest_acked: Option<u64>,
+    sent: BTreeMap<u64, SentPacket>,
+    ack_eliciting_in_flight: u64,
+    time_of_last_ack_eliciting: Option<SimTime>,
+    loss_time: Option<SimTime>,
+    crypto_send: SendBuffer,
+    crypto_recv: RangeSet,
+    /// Received packet numbers (half-open ranges), for ACK frames.
+    received: RangeSet,
+    /// Packets below this were acknowledged in an ACK the peer acknowledged; later copies
+    /// are duplicates.
+    recv_floor: u64,
+    largest_received: Option<(u64, SimTime)>,
+    largest_ack_eliciting_received: Option<u64>,
+    /// Ack-eliciting packets received since the last ACK frame was sent.
+    unacked_ack_eliciting: u32,
+    /// Something arrived that the next ACK frame should report.
+    ack_pending: bool,
+    ack_immediately: bool,
+    probes: u8,
+}
+
+impl PacketSpace {
+    fn crypto_contiguous(&self) -> u64 {
+        self.crypto_recv
+            .first()
+            .filter(|r| r.start == 0)
+            .map_or(0, |r| r.end)
+    }
+}
+
+#[derive(Debug)]
+struct Stream {
+    send: Option<SendBuffer>,
+    recv: Option<RecvBuffer>,
+    priority: Priority,
+    /// Round-robin position: the value of `serve_counter` when last served.
+    last_served: u64,
+    /// The peer's limit on this stream (RFC 9000 §4.1).
+    send_max: u64,
+    /// Our limit for the peer, last advertised.
+    recv_max: u64,
+    max_stream_data_pending: bool,
+}
+
+#[derive(Debug, Default)]
+struct Handshake {
+    zero_rtt_send: bool,
+    zero_rtt_recv: bool,
+    one_rtt_send: bool,
+    one_rtt_recv: bool,
+    complete: Option<SimTime>,
+    confirmed: Option<SimTime>,
+    one_rtt_ready: Option<SimTime>,
+    handshake_done_pending: bool,
+}
+
+/// One QUIC endpoint.
+#[derive(Debug)]
+pub struct Connection {
+    side: Side,
+    config: Config,
+    spaces: [PacketSpace; 3],
+    rtt: RttEstimator,
+    cc: Box<dyn Controller>,
+    timers: [Option<SimTime>; TIMER_COUNT],
+    hs: Handshake,
+    streams: BTreeMap<StreamId, Stream>,
+    next_bi: u64,
+    next_uni: u64,
+    serve_counter: u64,
+    bytes_in_flight: u64,
+    pto_count: u32,
+    app_limited: bool,
+    /// Server: the client's address is validated (RFC 9000 §8.1).
+    address_validated: bool,
+    /// Client: RFC 9002 Appendix A.6 PeerCompletedAddressValidation.
+    peer_validated: bool,
+    bytes_received: u64,
+    bytes_sent: u64,
+    amplification_reported: bool,
+    /// Connection flow control (RFC 9000 §4.1).
+    send_max_data: u64,
+    sent_data: u64,
+    recv_max_data: u64,
+    delivered_data: u64,
+    max_data_pending: bool,
+    last_cc: (u64, u64),
+    events: VecDeque<QuicEvent>,
+}
+
+impl Connection {
+    /// An endpoint with the NewReno controller of RFC 9002 §7.
+    pub fn new(side: Side, mut config: Config) -> Connection {
+        config.max_udp_payload = config.max_udp_payload.max(MIN_INITIAL_DATAGRAM);
+        let cc = NewReno::new(
+            config.max_udp_payload,
+            config.initial_window(),
+            config.minimum_window(),
+        );
+        Connection::with_controller(side, config, Box::new(cc))
+    }
+
+    /// An endpoint with the given controller. `config.max_udp_payload` below 1,200 is raised
+    /// to 1,200 (RFC 9000 §14: the smallest allowed maximum datagram size).
+    pub fn with_controller(side: Side, mut config: Config, cc: Box<dyn Controller>) -> Connection {
+        config.max_udp_payload = config.max_udp_payload.max(MIN_INITIAL_DATAGRAM);
+        let mut spaces: [PacketSpace; 3] = Default::default();
+        spaces[0].send_keys = true;
+        spaces[0].recv_keys = true;
+        let mut hs = Handshake::default();
+        let mut events = VecDeque::new();
+        if side.is_client() {
+            spaces[0]
+                .crypto_send
+                .write(config.handshake.client_hello, 0);
+            if config.zero_rtt {
+                hs.zero_rtt_send = true;
+                events.push_back(QuicEvent {
+                    at: SimTime::ZERO,
+                    kind: QuicEventKind::Handshake {
+                        step: HandshakeStep::ZeroRttReady,
+                    },
+                });
+            }
+        }
+        let last_cc = (cc.window(), cc.ssthresh());
+        Connection {
+            side,
+            rtt: RttEstimator::new(config.initial_rtt),
+            cc,
+            timers: [None; TIMER_COUNT],
+            hs,
+            streams: BTreeMap::new(),
+            next_bi: 0,
+            next_uni: 0,
+            serve_counter: 0,
+            bytes_in_flight: 0,
+            pto_count: 0,
+            app_limited: true,
+            address_validated: side.is_client(),
+            peer_validated: !side.is_client(),
+            bytes_received: 0,
+            bytes_sent: 0,
+            amplification_reported: false,
+            send_max_data: config.initial_max_data,
+            sent_data: 0,
+            recv_max_data: config.initial_max_data,
+            delivered_data: 0,
+            max_data_pending: false,
+            last_cc,
+            events,
+            spaces,
+            config,
+        }
+    }
+
+    // ----- queries -------------------------------------------------------------------------
+
+    pub fn side(&self) -> Side {
+        self.side
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// When 1-RTT keys became available for sending (the client's "can send 1-RTT data").
+    pub fn one_rtt_ready_at(&self) -> Option<SimTime> {
+        self.hs.one_rtt_ready
+    }
+    /// True while STREAM data written now could go out (in 0-RTT or 1-RTT packets).
+    pub fn can_send_stream_data(&self) -> bool {
+        self.hs.one_rtt_send || self.hs.zero_rtt_send
+    }
+    /// RFC 9001 §4.1.1.
+    pub fn handshake_complete_at(&self) -> Option<SimTime> {
+        self.hs.complete
+    }
+    /// RFC 9001 §4.1.2.
+    pub fn handshake_confirmed_at(&self) -> Option<SimTime> {
+        self.hs.confirmed
+    }
+    pub fn congestion_window(&self) -> u64 {
+        self.cc.window()
+    }
+    pub fn bytes_in_flight(&self) -> u64 {
+        self.bytes_in_flight
+    }
+    pub fn smoothed_rtt(&self) -> SimDuration {
+        self.rtt.smoothed()
+    }
+    /// UDP payload bytes sent and received so far.
+    pub fn bytes_sent(&self) -> u64 {
+        self.bytes_sent
+    }
+    pub fn bytes_received(&self) -> u64 {
+        self.bytes_received
+    }
+    /// Server: the client's address is validated (RFC 9000 §8.1); always true at a client.
+    pub fn address_validated(&self) -> bool {
+        self.address_validated
+    }
+    /// Every byte of `stream` up to its FIN was delivered to this endpoint's application.
+    pub fn stream_received_all(&self, stream: StreamId) -> bool {
+        self.streams
+            .get(&stream)
+            .and_then(|s| s.recv.as_ref())
+            .is_some_and(RecvBuffer::is_finished)
+    }
+    /// Every byte written on every stream was acknowledged, with its FIN.
+    pub fn all_streams_acknowledged(&self) -> bool {
+        self.streams
+            .values()
+            .all(|s| s.send.as_ref().is_none_or(SendBuffer::is_done))
+    }
+    /// The next event, oldest first.
+    pub fn poll_event(&mut self) -> Option<QuicEvent> {
+        self.events.pop_front()
+    }
+    /// When the endpoint next wants [`Connection::handle_timeout`].
+    pub fn poll_timeout(&self) -> Option<SimTime> {
+        self.timers.iter().flatten().min().copied()
+    }
+
+    // ----- streams -------------------------------------------------------------------------
+
+    /// RFC 9000 §2.1: the low bit says who opened a stream (0 client, 1 server), the next
+    /// whether it is unidirectional.
+    fn stream_id(&self, uni: bool, n: u64) -> StreamId {
+        let initiator = if self.side.is_client() { 0 } else { 1 };
+        StreamId(n * 4 + u64::from(uni) * 2 + initiator)
+    }
+
+    fn new_stream(&self, send: bool, recv: bool) -> Stream {
+        Stream {
+            send: send.then(SendBuffer::default),
+            recv: recv.then(RecvBuffer::default),
+            priority: self.config.default_priority,
+            last_served: 0,
+            send_max: self.config.initial_max_stream_data,
+            recv_max: self.config.initial_max_stream_data,
+            max_stream_data_pending: false,
+        }
+    }
+
+    /// Opens a bidirectional stream.
+    pub fn open_bi(&mut self) -> StreamId {
+        let id = self.stream_id(false, self.next_bi);
+        self.next_bi += 1;
+        let s = self.new_stream(true, true);
+        self.streams.insert(id, s);
+        id
+    }
+
+    /// Opens a unidirectional stream (this endpoint sends, the peer receives).
+    pub fn open_uni(&mut self) -> StreamId {
+        let id = self.stream_id(true, self.next_uni);
+        self.next_uni += 1;
+        let s = self.new_stream(true, false);
+        self.streams.insert(id, s);
+        id
+    }
+
+    fn send_buffer(&mut self, id: StreamId) -> Result<&mut SendBuffer, StreamError> {
+        let s = self
+            .streams
+            .get_mut(&id)
+            .ok_or(StreamError::UnknownStream(id))?;
+        let b = s.send.as_mut().ok_or(StreamError::NotWritable(id))?;
+        if b.fin {
+            return Err(StreamError::Finished(id));
+        }
+        Ok(b)
+    }
+
+    /// Queues `len` bytes on `stream`, all standing for application content `tag`.
+    pub fn write(&mut self, stream: StreamId, len: u64, tag: u64) -> Result<(), StreamError> {
+        self.send_buffer(stream)?.write(len, tag);
+        Ok(())
+    }
+
+    /// Ends the stream after the bytes written so far.
+    pub fn finish(&mut self, stream: StreamId) -> Result<(), StreamError> {
+        self.send_buffer(stream)?.fin = true;
+        Ok(())
+    }
+
+    /// Sets how `stream` is scheduled against the others.
+    pub fn set_priority(&mut self, stream: StreamId, p: Priority) -> Result<(), StreamError> {
+        let s = self
+            .streams
+            .get_mut(&stream)
+            .ok_or(StreamError::UnknownStream(stream))?;
+        s.priority = p;
+        Ok(())
+    }
+
+    // ----- input ---------------------------------------------------------------------------
+
+    fn emit(&mut self, at: SimTime, kind: QuicEventKind) {
+        self.events.push_back(QuicEvent { at, kind });
+    }
+
+    fn can_read(&self, ty: PacketType) -> bool {
+        let space = &self.spaces[ty.space().index()];
+        match ty {
+            PacketType::Initial | PacketType::Handshake => space.recv_keys && !space.discarded,
+            PacketType::ZeroRtt => self.hs.zero_rtt_recv,
+            PacketType::OneRtt => self.hs.one_rtt_recv,
+        }
+    }
+
+    /// Takes one datagram from the peer.
+    pub fn handle_datagram(&mut self, now: SimTime, datagram: &Datagram) {
+        self.bytes_received += datagram.payload_len();
+        for packet in &datagram.packets {
+            self.handle_packet(now, packet);
+            self.advance_handshake(now);
+        }
+        self.update_ack_timer();
+        self.set_loss_detection_timer(now);
+        self.report_cc(now);
+    }
+
+    fn handle_packet(&mut self, now: SimTime, packet: &Packet) {
+        if !self.can_read(packet.ty) {
+            self.emit(
+                now,
+                QuicEventKind::PacketDropped {
+                    ty: packet.ty,
+                    pn: packet.pn,
+                },
+            );
+            return;
+        }
+        let sid = packet.ty.space();
+        let pn = packet.pn.0;
+        {
+            let space = &mut self.spaces[sid.index()];
+            if pn < space.recv_floor || space.received.contains(pn) {
+                return;
+            }
+        }
+        if sid == SpaceId::Handshake && !self.side.is_client() && !self.address_validated {
+            // RFC 9000 §8.1: a Handshake packet proves the client got our Initial.
+            self.address_validated = true;
+        }
+        let ack_eliciting = packet.is_ack_eliciting();
+        {
+            let space = &mut self.spaces[sid.index()];
+            // RFC 9000 §13.2.1: acknowledge at once when a packet arrives out of order.
+            let out_of_order = match space.largest_received {
+                Some((largest, _)) => pn < largest || pn > largest + 1,
+                None => pn > 0,
+            };
+            space.received.insert(pn..pn + 1);
+            space.received.keep_highest(MAX_ACK_RANGES);
+            if space.largest_received.is_none_or(|(l, _)| pn > l) {
+                space.largest_received = Some((pn, now));
+            }
+            if ack_eliciting {
+                space.ack_pending = true;
+                space.unacked_ack_eliciting += 1;
+                let reordered = space.largest_ack_eliciting_received.is_some_and(|l| pn < l);
+                space.largest_ack_eliciting_received =
+                    space.largest_ack_eliciting_received.max(Some(pn));
+                // RFC 9000 §13.2.1: Initial and Handshake packets are acknowledged at once;
+                // 1-RTT ones after two ack-eliciting packets or max_ack_delay.
+                if sid != SpaceId::Data
+                    || out_of_order
+                    || reordered
+                    || space.unacked_ack_eliciting >= ACK_ELICITING_THRESHOLD
+                {
+                    space.ack_immediately = true;
+                }
+            }
+        }
+        for frame in &packet.frames {
+            match frame {
+                Frame::Padding { .. } | Frame::Ping => {}
+                Frame::Ack(ack) => self.on_ack_received(now, sid, ack),
+                Frame::Crypto { offset, len } => {
+                    self.spaces[sid.index()]
+                        .crypto_recv
+                        .insert(*offset..offset.saturating_add(*len));
+                }
+                Frame::Stream(s) => self.on_stream_frame(now, s, packet.pn),
+                Frame::MaxData { max } => self.send_max_data = self.send_max_data.max(*max),
+                Frame::MaxStreamData { id, max } => {
+                    if let Some(s) = self.streams.get_mut(id) {
+                        s.send_max = s.send_max.max(*max);
+                    }
+                }
+                Frame::HandshakeDone => {
+                    if self.side.is_client() && self.hs.confirmed.is_none() {
+                        self.confirm(now);
+                    }
+                }
+            }
+        }
+        if sid == SpaceId::Handshake && !self.side.is_client() {
+            // RFC 9001 §4.9.1: a server discards Initial keys when it first successfully
+            // processes a Handshake packet.
+            self.discard_space(now, SpaceId::Initial);
+        }
+    }
+
+    fn on_stream_frame(&mut self, now: SimTime, f: &StreamFrame, pn: PacketNumber) {
+        if !self.streams.contains_key(&f.id) {
+            let peer_opened = (f.id.0 & 1 == 1) == self.side.is_client();
+            if !peer_opened {
+                return;
+            }
+            let uni = f.id.0 & 2 == 2;
+            let s = self.new_stream(!uni, true);
+            self.streams.insert(f.id, s);
+            self.emit(now, QuicEventKind::StreamOpened { stream: f.id });
+        }
+        let window = self.config.initial_max_stream_data;
+        let Some(stream) = self.streams.get_mut(&f.id) else {
+            return;
+        };
+        let Some(recv) = stream.recv.as_mut() else {
+            return;
+        };
+        let before = recv.delivered;
+        let origin = f.first_sent_in.unwrap_or(pn);
+        let (pieces, hol) = recv.on_data(now, f.offset, f.len, f.fin, &f.tags, origin);
+        let delivered = recv.delivered;
+        // RFC 9000 §4.2: raise the limit once half the window was consumed (the application
+        // reads whatever is delivered in order at once).
+        if delivered > before && stream.recv_max.saturating_sub(delivered) < window / 2 {
+            stream.recv_max = delivered + window;
+            stream.max_stream_data_pending = true;
+        }
+        self.delivered_data += delivered - before;
+        if self.recv_max_data.saturating_sub(self.delivered_data) < self.config.initial_max_data / 2
+        {
+            self.recv_max_data = self.delivered_data + self.config.initial_max_data;
+            self.max_data_pending = true;
+        }
+        if let Some(h) = hol {
+            self.emit(
+                now,
+                QuicEventKind::HolBlocked {
+                    stream: f.id,
+                    since: h.since,
+                    offset: h.offset,
+                    blocking: h.blocking,
+                    waiting: h.waiting,
+                },
+            );
+        }
+        for p in pieces {
+            self.emit(
+                now,
+                QuicEventKind::StreamDelivered {
+                    stream: f.id,
+                    offset: p.offset,
+                    len: p.len,
+                    tag: p.tag,
+                    fin: p.fin,
+                },
+            );
+        }
+    }
+
+    fn advance_handshake(&mut self, now: SimTime) {
+        let sizes = self.config.handshake.clone();
+        let resumption = self.config.zero_rtt;
+        if self.side.is_client() {
+            let hk = SpaceId::Handshake.index();
+            if !self.spaces[hk].recv_keys
+                && !self.spaces[hk].discarded
+                && self.spaces[0].crypto_contiguous() >= sizes.server_hello
+            {
+                self.spaces[hk].recv_keys = true;
+                self.spaces[hk].send_keys = true;
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::HandshakeKeys,
+                    },
+                );
+            }
+            if self.spaces[hk].recv_keys
+                && self.hs.complete.is_none()
+                && self.spaces[hk].crypto_contiguous() >= sizes.server_handshake_flight(resumption)
+            {
+                // The server's Finished arrived: send ours, switch to 1-RTT.
+                self.spaces[hk].crypto_send.write(sizes.finished, 0);
+                self.hs.zero_rtt_send = false;
+                self.hs.one_rtt_send = true;
+                self.hs.one_rtt_recv = true;
+                self.hs.one_rtt_ready = Some(now);
+                self.hs.complete = Some(now);
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::OneRttReady,
+                    },
+                );
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::Complete,
+                    },
+                );
+            }
+        } else {
+            let hk = SpaceId::Handshake.index();
+            if !self.spaces[hk].send_keys
+                && !self.spaces[hk].discarded
+                && self.spaces[0].crypto_contiguous() >= sizes.client_hello
+            {
+                self.spaces[0].crypto_send.write(sizes.server_hello, 0);
+                self.spaces[hk]
+                    .crypto_send
+                    .write(sizes.server_handshake_flight(resumption), 0);
+                self.spaces[hk].send_keys = true;
+                self.spaces[hk].recv_keys = true;
+                self.hs.one_rtt_send = true;
+                self.hs.one_rtt_ready = Some(now);
+                self.hs.zero_rtt_recv = resumption;
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::HandshakeKeys,
+                    },
+                );
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::OneRttReady,
+                    },
+                );
+            }
+            if self.spaces[hk].recv_keys
+                && self.hs.complete.is_none()
+                && self.spaces[hk].crypto_contiguous() >= sizes.finished
+            {
+                self.hs.complete = Some(now);
+                self.hs.one_rtt_recv = true;
+                self.hs.handshake_done_pending = true;
+                self.emit(
+                    now,
+                    QuicEventKind::Handshake {
+                        step: HandshakeStep::Complete,
+                    },
+                );
+                // RFC 9001 §4.1.2: the server's handshake is confirmed when it completes.
+                self.confirm(now);
+            }
+        }
+    }
+
+    fn confirm(&mut self, now: SimTime) {
+        self.hs.confirmed = Some(now);
+        self.peer_validated = true;
+        self.emit(
+            now,
+            QuicEventKind::Handshake {
+                step: HandshakeStep::Confirmed,
+            },
+        );
+        // RFC 9001 §4.9.2: discard Handshake keys once the handshake is confirmed.
+        self.discard_space(now, SpaceId::Handshake);
+    }
+
+    /// RFC 9002 §6.4 / Appendix A.11 OnPacketNumberSpaceDiscarded.
+    fn discard_space(&mut self, now: SimTime, sid: SpaceId) {
+        let space = &mut self.spaces[sid.index()];
+        if space.discarded {
+            return;
+        }
+        space.discarded = true;
+        space.send_keys = false;
+        space.recv_keys = false;
+        let in_flight: u64 = space
+            .sent
+            .values()
+            .filter(|p| p.in_flight)
+            .map(|p| p.size)
+            .sum();
+        space.sent.clear();
+        space.ack_eliciting_in_flight = 0;
+        space.time_of_last_ack_eliciting = None;
+        space.loss_time = None;
+        space.ack_pending = false;
+        space.ack_immediately = false;
+        space.probes = 0;
+        self.bytes_in_flight -= in_flight.min(self.bytes_in_flight);
+        self.pto_count = 0;
+        self.emit(
+            now,
+            QuicEventKind::Handshake {
+                step: HandshakeStep::Discarded(sid),
+            },
+        );
+        self.set_loss_detection_timer(now);
+    }
+
+    /// RFC 9002 Appendix A.7 OnAckReceived.
+    fn on_ack_received(&mut self, now: SimTime, sid: SpaceId, ack: &AckFrame) {
+        let largest = ack.largest();
+        let space = &mut self.spaces[sid.index()];
+        if largest >= space.next_pn {
+            return; // Acknowledges a packet never sent: ignored.
+        }
+        space.largest_acked = space.largest_acked.max(Some(largest));
+        let mut newly: Vec<(u64, SentPacket)> = Vec::new();
+        for &(lo, hi) in ack.ranges.iter().rev() {
+            let pns: Vec<u64> = space.sent.range(lo..=hi).map(|(&pn, _)| pn).collect();
+            for pn in pns {
+                if let Some(p) = space.sent.remove(&pn) {
+                    if p.ack_eliciting {
+                        space.ack_eliciting_in_flight -= 1;
+                    }
+                    newly.push((pn, p));
+                }
+            }
+        }
+        if newly.is_empty() {
+            return;
+        }
+        newly.sort_by_key(|(pn, _)| *pn);
+        // RFC 9002 §5.1: an RTT sample when the largest acknowledged is newly acknowledged
+        // and at least one newly acknowledged packet was ack-eliciting.
+        if let Some((pn, p)) = newly.last() {
+            if *pn == largest && newly.iter().any(|(_, p)| p.ack_eliciting) {
+                let latest = now - p.time;
+                let ack_delay = if sid == SpaceId::Data {
+                    let d = SimDuration::from_micros(ack.delay_encoded << ACK_DELAY_EXPONENT);
+                    // RFC 9002 §5.3: limited to max_ack_delay once the handshake is confirmed.
+                    if self.hs.confirmed.is_some() {
+                        d.min(self.config.max_ack_delay)
+                    } else {
+                        d
+                    }
+                } else {
+                    SimDuration::ZERO
+                };
+                self.rtt.update(now, latest, ack_delay);
+                self.emit(
+                    now,
+                    QuicEventKind::RttSample {
+                        latest: self.rtt.latest(),
+                        smoothed: self.rtt.smoothed(),
+                        rttvar: self.rtt.rttvar(),
+                        min: self.rtt.min(),
+                    },
+                );
+            }
+        }
+        let probe_acked = newly.iter().find(|(_, p)| p.probe).map(|(_, p)| p.time);
+        for (pn, p) in newly {
+            self.on_packet_acked(now, sid, pn, p);
+        }
+        if sid == SpaceId::Handshake && self.side.is_client() {
+            // RFC 9002 Appendix A.6: the client knows the server validated its address.
+            self.peer_validated = true;
+        }
+        let lost = self.detect_lost_packets(now, sid, probe_acked);
+        self.on_packets_lost(now, sid, lost);
+        // RFC 9002 Appendix A.7: reset the PTO backoff once the peer validated our address.
+        if self.peer_validated {
+            self.pto_count = 0;
+        }
+    }
+
+    fn on_packet_acked(&mut self, now: SimTime, sid: SpaceId, pn: u64, p: SentPacket) {
+        if p.in_flight {
+            self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
+            self.cc
+                .on_ack(now, p.time, p.size, self.app_limited, self.rtt.info());
+        }
+        for f in p.frames {
+            match f {
+                SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
+                    .crypto_send
+                    .on_ack(offset..offset + len, false),
+                SentFrame::Stream {
+                    id,
+                    offset,
+                    len,
+                    fin,
+                } => {
+                    if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
+                        b.on_ack(offset..offset + len, fin);
+                    }
+                }
+                SentFrame::HandshakeDone | SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
+            }
+        }
+        if let Some(l) = p.acked_up_to {
+            // RFC 9000 §13.2.4: the peer has our ACK up to `l`; stop reporting below it.
+            let space = &mut self.spaces[sid.index()];
+            let keep_from = space
+                .received
+                .iter()
+                .find(|r| r.contains(&l))
+                .map_or(l, |r| r.start);
+            space.received.remove(0..keep_from);
+            space.recv_floor = space.recv_floor.max(keep_from);
+        }
+        self.emit(
+            now,
+            QuicEventKind::PacketAcked {
+                space: sid,
+                pn: PacketNumber(pn),
+            },
+        );
+    }
+
+    /// RFC 9002 Appendix A.10 DetectAndRemoveLostPackets. `probe_acked`: the send time of
+    /// a PTO probe this acknowledgement covered, if any.
+    fn detect_lost_packets(
+        &mut self,
+        now: SimTime,
+        sid: SpaceId,
+        probe_acked: Option<SimTime>,
+    ) -> Vec<(u64, SentPacket, LossReason)> {
+        let loss_delay = self.loss_delay();
+        let space = &mut self.spaces[sid.index()];
+        space.loss_time = None;
+        let Some(largest_acked) = space.largest_acked else {
+            return Vec::new();
+        };
+        let lost_send_time = now.as_micros().checked_sub(loss_delay.as_micros());
+        let mut lost = Vec::new();
+        for (&pn, p) in space.sent.range(..=largest_acked) {
+            let by_packets = largest_acked >= pn + PACKET_THRESHOLD;
+            let by_time = lost_send_time.is_some_and(|t| p.time.as_micros() <= t);
+            if by_packets || by_time {
+                let reason = if probe_acked.is_some_and(|t| p.time < t) {
+                    LossReason::Pto
+                } else if by_packets {
+                    LossReason::PacketThreshold
+                } else {
+                    LossReason::TimeThreshold
+                };
+                lost.push((pn, reason));
+            } else {
+                let t = p.time + loss_delay;
+                space.loss_time = Some(space.loss_time.map_or(t, |l| l.min(t)));
+            }
+        }
+        let mut out = Vec::with_capacity(lost.len());
+        for (pn, reason) in lost {
+            if let Some(p) = space.sent.remove(&pn) {
+                if p.ack_eliciting {
+                    space.ack_eliciting_in_flight -= 1;
+                }
+                out.push((pn, p, reason));
+            }
+        }
+        out
+    }
+
+    /// RFC 9002 §6.1.2: max(kTimeThreshold * max(smoothed_rtt, latest_rtt), kGranularity).
+    fn loss_delay(&self) -> SimDuration {
+        let base = self.rtt.latest().max(self.rtt.smoothed()).as_micros();
+        SimDuration::from_micros(base * TIME_THRESHOLD_NUM / TIME_THRESHOLD_DEN).max(GRANULARITY)
+    }
+
+    /// RFC 9002 Appendix B.8 OnPacketsLost, and requeueing of the lost frames (RFC 9000
+    /// §13.3: the information is sent again in new packets).
+    fn on_packets_lost(
+        &mut self,
+        now: SimTime,
+        sid: SpaceId,
+        lost: Vec<(u64, SentPacket, LossReason)>,
+    ) {
+        if lost.is_empty() {
+            return;
+        }
+        let mut lost_in_flight = 0;
+        let mut largest_lost_time = None;
+        // RFC 9002 §7.6.2: persistent congestion needs two ack-eliciting lost packets, sent
+        // after the first RTT sample, with none acknowledged in between (the lost packet
+        // numbers are contiguous in what was still unacknowledged), spanning more than the
+        // persistent congestion duration. Checked within this batch, per space (as
+        // quinn-proto does).
+        let pc_duration =
+            (self.rtt.pto_base() + self.config.max_ack_delay) * PERSISTENT_CONGESTION_THRESHOLD;
+        let first_sample = self.rtt.first_sample();
+        let mut run_start: Option<SimTime> = None;
+        let mut prev_pn: Option<u64> = None;
+        let mut persistent = false;
+        for (pn, p, reason) in &lost {
+            if p.in_flight {
+                lost_in_flight += p.size;
+                largest_lost_time = Some(p.time);
+            }
+            self.emit(
+                now,
+                QuicEventKind::PacketLost {
+                    space: sid,
+                    pn: PacketNumber(*pn),
+                    reason: *reason,
+                },
+            );
+            let contiguous = prev_pn.is_some_and(|q| self.pns_contiguous(sid, q, *pn));
+            if !contiguous {
+                run_start = None;
+            }
+            prev_pn = Some(*pn);
+            if p.ack_eliciting && first_sample.is_some_and(|f| p.time > f) {
+                match run_start {
+                    None => run_start = Some(p.time),
+                    Some(s) => {
+                        if p.time - s > pc_duration {
+                            persistent = true;
+                        }
+                    }
+                }
+            }
+        }
+        for (_, p, _) in lost {
+            if p.in_flight {
+                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
+            }
+            for f in p.frames {
+                match f {
+                    SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
+                        .crypto_send
+                        .on_lost(offset..offset + len, false),
+                    SentFrame::Stream {
+                        id,
+                        offset,
+                        len,
+                        fin,
+                    } => {
+                        if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
+                            b.on_lost(offset..offset + len, fin);
+                        }
+                    }
+                    SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
+                    SentFrame::MaxData => self.max_data_pending = true,
+                    SentFrame::MaxStreamData(id) => {
+                        if let Some(s) = self.streams.get_mut(&id) {
+                            s.max_stream_data_pending = true;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(t) = largest_lost_time {
+            self.cc.on_congestion_event(now, t, lost_in_flight);
+            if persistent {
+                self.cc.on_timeout_collapse(now);
+                self.emit(now, QuicEventKind::PersistentCongestion);
+            }
+        }
+    }
+
+    /// True if no packet numbered between `a` and `b` (exclusive) was acknowledged: every
+    /// one of them is lost in this batch or still outstanding. Packets are never skipped.
+    fn pns_contiguous(&self, sid: SpaceId, a: u64, b: u64) -> bool {
+        // Lost packets were removed from `sent` already; the others between a and b must be
+        // still there, so the count of `sent` entries plus lost ones must fill the gap. The
+        // lost list is walked in order, so the only lost packets between a and b are none:
+        // every packet between them is either in `sent` (outstanding) or was acknowledged.
+        let between = b.saturating_sub(a).saturating_sub(1);
+        let outstanding = self.spaces[sid.index()].sent.range(a + 1..b).count() as u64;
+        outstanding == between
+    }
+
+    // ----- timers --------------------------------------------------------------------------
+
+    fn no_ack_eliciting_in_flight(&self) -> bool {
+        self.spaces.iter().all(|s| s.ack_eliciting_in_flight == 0)
+    }
+
+    fn amplification_allowance(&self) -> u64 {
+        if self.address_validated {
+            u64::MAX
+        } else {
+            // RFC 9000 §8.1: "an endpoint MUST limit the amount of data it sends to the
+            // unvalidated address to three times the amount of data received from that
+            // address."
+            (3 * self.bytes_received).saturating_sub(self.bytes_sent)
+        }
+    }
+
+    /// RFC 9002 Appendix A.8 GetLossTimeAndSpace.
+    fn loss_time_and_space(&self) -> Option<(SimTime, SpaceId)> {
+        SpaceId::ALL
+            .into_iter()
+            .filter_map(|s| self.spaces[s.index()].loss_time.map(|t| (t, s)))
+            .min_by_key(|&(t, _)| t)
+    }
+
+    fn backoff(&self) -> u64 {
+        1u64 << self.pto_count.min(30)
+    }
+
+    /// RFC 9002 Appendix A.8 GetPtoTimeAndSpace.
+    fn pto_time_and_space(&self, now: SimTime) -> Option<(SimTime, SpaceId)> {
+        let mut duration = self.rtt.pto_base() * self.backoff();
+        let anti_deadlock = now + duration;
+        let mut best: Option<(SimTime, SpaceId)> = None;
+        for sid in SpaceId::ALL {
+            let space = &self.spaces[sid.index()];
+            if space.ack_eliciting_in_flight == 0 {
+                continue;
+            }
+            if sid == SpaceId::Data {
+                // RFC 9002 §6.2.1: no PTO for application data before confirmation.
+                if self.hs.confirmed.is_none() {
+                    break;
+                }
+                duration += self.config.max_ack_delay * self.backoff();
+            }
+            if let Some(t) = space.time_of_last_ack_eliciting {
+                let t = t + duration;
+                if best.is_none_or(|(b, _)| t < b) {
+                    best = Some((t, sid));
+                }
+            }
+        }
+        if best.is_none() && self.side.is_client() && !self.peer_validated {
+            // RFC 9002 §6.2.2.1: until the server has validated its address, a client keeps
+            // a PTO armed even with nothing in flight, so that the server is never stuck at
+            // its amplification limit (anti-deadlock). A Handshake packet if it can send
+            // one, else an Initial.
+            let sid = if self.spaces[SpaceId::Handshake.index()].send_keys {
+                SpaceId::Handshake
+            } else {
+                SpaceId::Initial
+            };
+            return Some((anti_deadlock, sid));
+        }
+        best
+    }
+
+    /// RFC 9002 Appendix A.8 SetLossDetectionTimer.
+    fn set_loss_detection_timer(&mut self, now: SimTime) {
+        let slot = Timer::LossDetection as usize;
+        if let Some((t, _)) = self.loss_time_and_space() {
+            self.timers[slot] = Some(t);
+            return;
+        }
+        if !self.side.is_client() && self.amplification_allowance() == 0 {
+            // RFC 9002 §6.2.2.1: a server blocked by the amplification limit arms no PTO.
+            self.timers[slot] = None;
+            return;
+        }
+        if self.no_ack_eliciting_in_flight() && self.peer_validated {
+            self.timers[slot] = None;
+            return;
+        }
+        self.timers[slot] = self.pto_time_and_space(now).map(|(t, _)| t);
+    }
+
+    fn update_ack_timer(&mut self) {
+        let data = &self.spaces[SpaceId::Data.index()];
+        let slot = Timer::Ack as usize;
+        if data.unacked_ack_eliciting > 0 && !data.ack_immediately {
+            if self.timers[slot].is_none() {
+                // RFC 9000 §13.2.1: at most max_ack_delay after the first unacknowledged
+                // ack-eliciting packet (armed when it arrived: the largest then).
+                let since = data.largest_received.map_or(SimTime::ZERO, |(_, t)| t);
+                self.timers[slot] = Some(since + self.config.max_ack_delay);
+            }
+        } else {
+            self.timers[slot] = None;
+        }
+    }
+
+    /// Runs the timers that expired at or before `now`.
+    pub fn handle_timeout(&mut self, now: SimTime) {
+        let ack = Timer::Ack as usize;
+        if self.timers[ack].is_some_and(|t| t <= now) {
+            self.timers[ack] = None;
+            self.spaces[SpaceId::Data.index()].ack_immediately = true;
+        }
+        let ld = Timer::LossDetection as usize;
+        if self.timers[ld].is_some_and(|t| t <= now) {
+            self.timers[ld] = None;
+            self.on_loss_detection_timeout(now);
+        }
+        self.report_cc(now);
+    }
+
+    /// RFC 9002 Appendix A.9 OnLossDetectionTimeout.
+    fn on_loss_detection_timeout(&mut self, now: SimTime) {
+        if let Some((t, sid)) = self.loss_time_and_space() {
+            if t <= now {
+                let lost = self.detect_lost_packets(now, sid, None);
+                self.on_packets_lost(now, sid, lost);
+            }
+            self.set_loss_detection_timer(now);
+            return;
+        }
+        let Some((_, sid)) = self.pto_time_and_space(now) else {
+            self.set_loss_detection_timer(now);
+            return;
+        };
+        // Anti-deadlock probes (nothing in flight in the space) are one packet.
+        let probes = if self.spaces[sid.index()].ack_eliciting_in_flight == 0 {
+            1
+        } else {
+            PTO_PROBES
+        };
+        self.queue_probe_data(sid, probes);
+        self.spaces[sid.index()].probes = probes;
+        self.pto_count += 1;
+        self.emit(
+            now,
+            QuicEventKind::PtoExpired {
+                space: sid,
+                count: self.pto_count,
+            },
+        );
+        self.set_loss_detection_timer(now);
+    }
+
+    /// RFC 9002 §6.2.4: a probe carries new data if there is any, else data still
+    /// unacknowledged (here: that of the oldest outstanding packets), else a PING.
+    fn queue_probe_data(&mut self, sid: SpaceId, probes: u8) {
+        let space = &self.spaces[sid.index()];
+        let has_new = space.crypto_send.has_retransmit()
+            || space.crypto_send.has_new(u64::MAX)
+            || (sid == SpaceId::Data && self.streams_have_data());
+        if has_new {
+            return;
+        }
+        let oldest: Vec<SentFrame> = space
+            .sent
+            .values()
+            .filter(|p| p.ack_eliciting)
+            .take(usize::from(probes))
+            .flat_map(|p| p.frames.iter().cloned())
+            .collect();
+        for f in oldest {
+            match f {
+                SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
+                    .crypto_send
+                    .on_lost(offset..offset + len, false),
+                SentFrame::Stream {
+                    id,
+                    offset,
+                    len,
+                    fin,
+                } => {
+                    if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
+                        b.on_lost(offset..offset + len, fin);
+                    }
+                }
+                SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
+                SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
+            }
+        }
+    }
+
+    fn streams_have_data(&self) -> bool {
+        let conn_room = self.send_max_data.saturating_sub(self.sent_data);
+        self.streams.values().any(|s| {
+            s.send.as_ref().is_some_and(|b| {
+                b.has_retransmit()
+                    || b.has_new(b.next + conn_room.min(s.send_max.saturating_sub(b.next)))
+            })
+        })
+    }
+
+    fn report_cc(&mut self, now: SimTime) {
+        let state = (self.cc.window(), self.cc.ssthresh());
+        if state != self.last_cc {
+            self.last_cc = state;
+            self.emit(
+                now,
+                QuicEventKind::CongestionWindow {
+                    cwnd: state.0,
+                    ssthresh: state.1,
+                    bytes_in_flight: self.bytes_in_flight,
+                },
+            );
+        }
+    }
+
+    // ----- output --------------------------------------------------------------------------
+
+    fn packet_type(&self, sid: SpaceId) -> Option<PacketType> {
+        let space = &self.spaces[sid.index()];
+        match sid {
+            SpaceId::Initial if space.send_keys => Some(PacketType::Initial),
+            SpaceId::Handshake if space.send_keys => Some(PacketType::Handshake),
+            SpaceId::Data if self.hs.one_rtt_send => Some(PacketType::OneRtt),
+            SpaceId::Data if self.hs.zero_rtt_send => Some(PacketType::ZeroRtt),
+            _ => None,
+        }
+    }
+
+    /// The next datagram to send, if any: coalesced Initial, Handshake and 0-RTT/1-RTT
+    /// packets, padded as RFC 9000 §14.1 requires, within the congestion window and the
+    /// anti-amplification limit.
+    pub fn poll_transmit(&mut self, now: SimTime) -> Option<Datagram> {
+        let allowance = self.amplification_allowance();
+        let budget = self.config.max_udp_payload.min(allowance);
+        let cc_room = self.bytes_in_flight + self.config.max_udp_payload <= self.cc.window();
+        // RFC 9002 §6.2.4: a probe is sent whatever the congestion window, and "an endpoint
+        // MAY send ack-eliciting packets in other packet number spaces with in-flight data,
+        // coalescing packets if possible": a datagram carrying a probe also carries what the
+        // other spaces have to (re)send. (Without this, a server whose ServerHello was lost
+        // could probe with Handshake packets the client cannot read, forever.)
+        let probing = self.spaces.iter().any(|s| s.probes > 0);
+        let mut packets: Vec<(Packet, SentPacket)> = Vec::new();
+        let mut used = 0;
+        for sid in SpaceId::ALL {
+            let Some(ty) = self.packet_type(sid) else {
+                continue;
+            };
+            // A server's ack-eliciting Initial must sit in a 1,200-byte datagram.
+            let eliciting_ok = !(ty == PacketType::Initial
+                && !self.side.is_client()
+                && budget < MIN_INITIAL_DATAGRAM);
+            if let Some(p) =
+                self.build_packet(now, ty, budget - used, cc_room || probing, eliciting_ok)
+            {
+                used += p.0.wire_len();
+                packets.push(p);
+            }
+        }
+        if packets.is_empty() {
+            if !self.address_validated && self.streams_or_crypto_pending() {
+                if !self.amplification_reported {
+                    self.amplification_reported = true;
+                    self.emit(
+                        now,
+                        QuicEventKind::AmplificationBlocked {
+                            sent: self.bytes_sent,
+                            received: self.bytes_received,
+                        },
+                    );
+                }
+            } else {
+                // RFC 9002 §7.8: room in the window and nothing to send: application
+                // limited; no room: congestion limited.
+                self.app_limited = cc_room;
+            }
+            return None;
+        }
+        self.amplification_reported = false;
+        if !cc_room {
+            self.app_limited = false;
+        }
+        // RFC 9000 §14.1: pad datagrams carrying Initial packets (a server's only when
+        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet.
+        let needs_pad = packets.iter().any(|(p, s)| {
+            p.ty == PacketType::Initial && (self.side.is_client() || s.ack_eliciting)
+        });
+        if needs_pad && used < MIN_INITIAL_DATAGRAM {
+            let pad = MIN_INITIAL_DATAGRAM - used;
+            if let Some((p, s)) = packets.last_mut() {
+                p.frames.push(Frame::Padding { len: pad });
+                s.size += pad;
+                s.in_flight = true;
+            }
+        }
+        let mut datagram = Datagram {
+            packets: Vec::with_capacity(packets.len()),
+        };
+        let mut sent_handshake = false;
+        for (p, s) in packets {
+            let sid = p.ty.space();
+            sent_handshake |= p.ty == PacketType::Handshake;
+            self.on_packet_sent(now, sid, &p, s);
+            datagram.packets.push(p);
+        }
+        self.bytes_sent += datagram.payload_len();
+        if sent_handshake && self.side.is_client() {
+            // RFC 9001 §4.9.1: a client discards Initial keys when it first sends a
+            // Handshake packet.
+            self.discard_space(now, SpaceId::Initial);
+        }
+        self.update_ack_timer();
+        self.set_loss_detection_timer(now);
+        Some(datagram)
+    }
+
+    fn streams_or_crypto_pending(&self) -> bool {
+        self.spaces.iter().any(|s| {
+            s.send_keys && (s.crypto_send.has_retransmit() || s.crypto_send.has_new(u64::MAX))
+        }) || (self.can_send_stream_data() && self.streams_have_data())
+    }
+
+    /// RFC 9002 Appendix A.5 OnPacketSent.
+    fn on_packet_sent(&mut self, now: SimTime, sid: SpaceId, p: &Packet, mut s: SentPacket) {
+        s.size = p.wire_len();
+        let space = &mut self.spaces[sid.index()];
+        if s.acked_up_to.is_some() {
+            space.ack_pending = false;
+            space.ack_immediately = false;
+            space.unacked_ack_eliciting = 0;
+        }
+        if s.ack_eliciting {
+            space.time_of_last_ack_eliciting = Some(now);
+            space.ack_eliciting_in_flight += 1;
+        }
+        if s.in_flight {
+            self.bytes_in_flight += s.size;
+            self.cc.on_sent(now, s.size);
+        }
+        self.spaces[sid.index()].sent.insert(p.pn.0, s);
+        let frames = p.frames.iter().map(FrameSummary::of).collect();
+        let size = p.wire_len();
+        self.emit(
+            now,
+            QuicEventKind::PacketSent {
+                ty: p.ty,
+                pn: p.pn,
+                size,
+                ack_eliciting: p.is_ack_eliciting(),
+                probe: self.spaces[sid.index()]
+                    .sent
+                    .get(&p.pn.0)
+                    .is_some_and(|s| s.probe),
+                frames,
+            },
+        );
+    }
+
+    fn ack_frame(&self, sid: SpaceId, now: SimTime) -> Option<AckFrame> {
+        let space = &self.spaces[sid.index()];
+        let (_, at) = space.largest_received?;
+        let ranges: Vec<(u64, u64)> = space
+            .received
+            .iter()
+            .rev()
+            .take(MAX_ACK_RANGES)
+            .map(|r| (r.start, r.end - 1))
+            .collect();
+        if ranges.is_empty() {
+            return None;
+        }
+        let delay = (now - at).as_micros() >> ACK_DELAY_EXPONENT;
+        Some(AckFrame {
+            ranges,
+            delay_encoded: delay,
+        })
+    }
+
+    /// Builds one packet of type `ty` of at most `room` bytes, or nothing if there is
+    /// nothing worth sending in it.
+    fn build_packet(
+        &mut self,
+        now: SimTime,
+        ty: PacketType,
+        room: u64,
+        cc_room: bool,
+        eliciting_ok: bool,
+    ) -> Option<(Packet, SentPacket)> {
+        let sid = ty.space();
+        let si = sid.index();
+        let pn = self.spaces[si].next_pn;
+        let pnl = pn_len(pn, self.spaces[si].largest_acked);
+        let header = ty.header_len(pnl);
+        if room < header + AEAD_TAG + MIN_PN_AND_PAYLOAD {
+            return None;
+        }
+        let mut left = room - header - AEAD_TAG;
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut sent = Vec::new();
+        let mut acked_up_to = None;
+        let mut retransmitted: Vec<QuicEventKind> = Vec::new();
+        let probe = self.spaces[si].probes > 0;
+        // ACK first (0-RTT packets cannot carry one: RFC 9000 §12.4).
+        let must_ack = self.spaces[si].ack_immediately;
+        if ty != PacketType::ZeroRtt && self.spaces[si].ack_pending {
+            if let Some(a) = self.ack_frame(sid, now) {
+                if a.wire_len() <= left {
+                    left -= a.wire_len();
+                    acked_up_to = Some(a.largest());
+                    frames.push(Frame::Ack(a));
+                }
+            }
+        }
+        let may_elicit = eliciting_ok && (cc_room || probe);
+        if may_elicit {
+            // HANDSHAKE_DONE (RFC 9000 §19.20), server, 1-RTT only.
+            if ty == PacketType::OneRtt && self.hs.handshake_done_pending && left >= 1 {
+                self.hs.handshake_done_pending = false;
+                left -= 1;
+                frames.push(Frame::HandshakeDone);
+                sent.push(SentFrame::HandshakeDone);
+            }
+            // CRYPTO (not in 0-RTT or 1-RTT packets here: no post-handshake messages).
+            if matches!(ty, PacketType::Initial | PacketType::Handshake) {
+                loop {
+                    let buf = &mut self.spaces[si].crypto_send;
+                    let off = buf.retransmit.first().map_or(buf.next, |r| r.start);
+                    let overhead = 1 + super::packet::varint_len(off) + 2;
+                    if left <= overhead {
+                        break;
+                    }
+                    let Some(c) = buf.next_frame(left - overhead, u64::MAX) else {
+                        break;
+                    };
+                    if c.len == 0 {
+                        break;
+                    }
+                    if c.retransmit_of.is_some() {
+                        retransmitted.push(QuicEventKind::DataRetransmitted {
+                            space: sid,
+                            stream: None,
+                            offset: c.offset,
+                            len: c.len,
+                            first_sent_in: c.retransmit_of,
+                            pn: PacketNumber(pn),
+                        });
+                    } else {
+                        buf.record_origin(c.offset, PacketNumber(pn));
+                    }
+                    let f = Frame::Crypto {
+                        offset: c.offset,
+                        len: c.len,
+                    };
+                    left -= f.wire_len().min(left);
+                    frames.push(f);
+                    sent.push(SentFrame::Crypto {
+                        offset: c.offset,
+                        len: c.len,
+                    });
+                }
+            }
+            if sid == SpaceId::Data {
+                self.flow_control_frames(ty, &mut left, &mut frames, &mut sent);
+                self.stream_frames(pn, &mut left, &mut frames, &mut sent, &mut retransmitted);
+            }
+        }
+        let mut ack_eliciting = frames.iter().any(Frame::is_ack_eliciting);
+        if !ack_eliciting && probe && may_elicit && left >= 1 {
+            // RFC 9002 §6.2.4: nothing else to send, so a PING.
+            frames.push(Frame::Ping);
+            ack_eliciting = true;
+        }
+        // An ACK alone waits for its time (the frame built has no side effects until sent).
+        if (!ack_eliciting && !must_ack) || frames.is_empty() {
+            return None;
+        }
+        // RFC 9001 §5.4.2: at least 4 bytes of packet number and payload.
+        let payload: u64 = frames.iter().map(Frame::wire_len).sum();
+        if pnl + payload < MIN_PN_AND_PAYLOAD {
+            frames.push(Frame::Padding {
+                len: MIN_PN_AND_PAYLOAD - pnl - payload,
+            });
+        }
+        if ack_eliciting && probe {
+            self.spaces[si].probes -= 1;
+        }
+        self.spaces[si].next_pn += 1;
+        for e in retransmitted {
+            self.emit(now, e);
+        }
+        let in_flight = ack_eliciting || frames.iter().any(|f| matches!(f, Frame::Padding { .. }));
+        let packet = Packet {
+            ty,
+            pn: PacketNumber(pn),
+            pn_len: pnl,
+            frames,
+        };
+        let sp = SentPacket {
+            time: now,
+            size: packet.wire_len(),
+            ack_eliciting,
+            in_flight,
+            probe: probe && ack_eliciting,
+            frames: sent,
+            acked_up_to,
+        };
+        Some((packet, sp))
+    }
+
+    fn flow_control_frames(
+        &mut self,
+        ty: PacketType,
+        left: &mut u64,
+        frames: &mut Vec<Frame>,
+        sent: &mut Vec<SentFrame>,
+    ) {
+        if ty != PacketType::OneRtt {
+            return;
+        }
+        if self.max_data_pending {
+            let f = Frame::MaxData {
+                max: self.recv_max_data,
+            };
+            if f.wire_len() <= *left {
+                *left -= f.wire_len();
+                frames.push(f);
+                sent.push(SentFrame::MaxData);
+                self.max_data_pending = false;
+            }
+        }
+        for (&id, s) in self.streams.iter_mut() {
+            if !s.max_stream_data_pending {
+                continue;
+            }
+            let f = Frame::MaxStreamData {
+                id,
+                max: s.recv_max,
+            };
+            if f.wire_len() > *left {
+                break;
+            }
+            *left -= f.wire_len();
+            frames.push(f);
+            sent.push(SentFrame::MaxStreamData(id));
+            s.max_stream_data_pending = false;
+        }
+    }
+
+    /// Fills the rest of a 0-RTT/1-RTT packet with STREAM frames: retransmissions first,
+    /// then by priority (RFC 9218 urgency; round-robin among incremental streams, stream id
+    /// order among the others).
+    fn stream_frames(
+        &mut self,
+        pn: u64,
+        left: &mut u64,
+        frames: &mut Vec<Frame>,
+        sent: &mut Vec<SentFrame>,
+        retransmitted: &mut Vec<QuicEventKind>,
+    ) {
+        let mut served: Vec<StreamId> = Vec::new();
+        loop {
+            let conn_room = self.send_max_data.saturating_sub(self.sent_data);
+            let best = self
+                .streams
+                .iter()
+                .filter(|(id, _)| !served.contains(id))
+                .filter_map(|(&id, s)| {
+                    let b = s.send.as_ref()?;
+                    let limit = s.send_max.min(b.next.saturating_add(conn_room));
+                    let rtx = b.has_retransmit();
+                    if !rtx && !b.has_new(limit) {
+                        return None;
+                    }
+                    let rr = if s.priority.incremental {
+                        s.last_served
+                    } else {
+                        0
+                    };
+                    Some(((!rtx, s.priority.urgency, rr, id), limit))
+                })
+                .min_by_key(|(k, _)| *k);
+            let Some(((_, _, _, id), limit)) = best else {
+                break;
+            };
+            // Worst-case overhead: offset and length as their largest varints for this room.
+            let Some(s) = self.streams.get_mut(&id) else {
+                break;
+            };
+            let Some(b) = s.send.as_mut() else {
+                break;
+            };
+            let off = b.retransmit.first().map_or(b.next, |r| r.start);
+            let overhead = StreamFrame::overhead(id, off.max(1), *left);
+            if *left <= overhead {
+                break;
+            }
+            let next_before = b.next;
+            let Some(c) = b.next_frame(*left - overhead, limit) else {
+                served.push(id);
+                continue;
+            };
+            let is_new = c.offset >= next_before && c.retransmit_of.is_none();
+            if is_new {
+                if c.len > 0 {
+                    b.record_origin(c.offset, PacketNumber(pn));
+                }
+                self.sent_data += c.len;
+            } else {
+                retransmitted.push(QuicEventKind::DataRetransmitted {
+                    space: SpaceId::Data,
+                    stream: Some(id),
+                    offset: c.offset,
+                    len: c.len,
+                    first_sent_in: c.retransmit_of,
+                    pn: PacketNumber(pn),
+                });
+            }
+            let f = StreamFrame {
+                id,
+                offset: c.offset,
+                len: c.len,
+                fin: c.fin,
+                tags: b.tags_of(c.offset..c.offset + c.len),
+                first_sent_in: c.retransmit_of,
+            };
+            *left -= f.wire_len().min(*left);
+            frames.push(Frame::Stream(f));
+            sent.push(SentFrame::Stream {
+                id,
+                offset: c.offset,
+                len: c.len,
+                fin: c.fin,
+            });
+            self.serve_counter += 1;
+            s.last_served = self.serve_counter;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! QUIC (RFC 9000) with RFC 9002 loss detection and congestion control and the RFC 9001
+//! handshake flights, as a sans-IO state machine in the style of quinn-proto.
+//!
+//! A [`Connection`] is one endpoint (client or server). Feed it with
+//! [`Connection::handle_datagram`] and [`Connection::handle_timeout`]; take what it wants
+//! sent from [`Connection::poll_transmit`]; wake it at [`Connection::poll_timeout`]; read
+//! what happened (packets sent, acknowledged, lost; RTT and congestion window samples; bytes
+//! delivered in order per stream; head-of-line-blocked intervals) from
+//! [`Connection::poll_event`].
+//!
+//! Packets are typed representations with exact wire sizes ([`packet`]); the application's
+//! bytes are represented by their length and a `u64` tag the application chose, which
+//! travels with the bytes and comes back in the receiver's delivery events.
+//!
+//! What this model leaves out, on purpose: connection migration, Retry and NEW_TOKEN,
+//! key updates, stream limits (MAX_STREAMS: every stream is allowed), DATA_BLOCKED,
+//! RESET_STREAM/STOP_SENDING, NewSessionTicket, ECN, pacing and the idle timeout.
+//! Packets that arrive before their keys are dropped rather than buffered (RFC 9001 §5.7
+//! allows either).
+
+mod connection;
+mod event;
+pub mod harness;
+pub mod packet;
+mod ranges;
+mod rtt;
+mod streams;
+#[cfg(test)]
+mod tests;
+
+pub use connection::{Connection, StreamError};
+pub use event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
+pub use packet::{Datagram, Frame, Packet, PacketType, SpaceId};
+pub use rtt::{GRANULARITY, INITIAL_RTT};
+pub use streams::Priority;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::SimDuration;
+
+/// Which end of the connection an endpoint is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn is_client(self) -> bool {
+        self == Side::Client
+    }
+}
+
+/// Default maximum UDP payload: 1,252 bytes, a 1,280-byte path MTU (the IPv6 minimum,
+/// RFC 8200 §5, which browsers assume before path MTU discovery) less 20 bytes of IPv4 and 8
+/// of UDP header; Firefox's QUIC stack starts IPv4 paths with this size. RFC 9000 §14
+/// requires at least 1,200.
+pub const DEFAULT_MAX_UDP_PAYLOAD: u64 = 1_252;
+
+/// RFC 9000 §18.2: "max_ack_delay ... If this value is absent, a default of 25 milliseconds
+/// is assumed."
+pub const DEFAULT_MAX_ACK_DELAY: SimDuration = SimDuration::from_millis(25);
+
+/// RFC 9000 §18.2: ack_delay_exponent defaults to 3 (ACK Delay is in units of 8 µs).
+pub const ACK_DELAY_EXPONENT: u32 = 3;
+
+/// RFC 9000 §13.2.2: "A receiver SHOULD send an ACK frame after receiving at least two
+/// ack-eliciting packets."
+pub const ACK_ELICITING_THRESHOLD: u32 = 2;
+
+/// RFC 9000 §13.2.3 leaves the number of ACK ranges to the receiver; like quinn-proto this
+/// model sends at most 32, the highest.
+pub const MAX_ACK_RANGES: usize = 32;
+
+/// RFC 9002 §6.1.1: "kPacketThreshold: Maximum reordering in packets before packet
+/// threshold loss detection considers a packet lost. The value recommended in Section
+/// 6.1.1 is 3."
+pub const PACKET_THRESHOLD: u64 = 3;
+
+/// RFC 9002 §6.1.2: "kTimeThreshold: Maximum reordering in time before time threshold loss
+/// detection considers a packet lost. Specified as an RTT multiplier. The value recommended
+/// in Section 6.1.2 is 9/8." Kept as the integer ratio 9/8, rounded down in microseconds.
+pub const TIME_THRESHOLD_NUM: u64 = 9;
+pub const TIME_THRESHOLD_DEN: u64 = 8;
+
+/// RFC 9002 §7.6.1: "kPersistentCongestionThreshold: Period of time for persistent
+/// congestion to be established, specified as a PTO multiplier. The value recommended in
+/// Section 7.6 is 3."
+pub const PERSISTENT_CONGESTION_THRESHOLD: u64 = 3;
+
+/// RFC 9002 §6.2.4: "When a PTO timer expires, a sender MUST send at least one ack-eliciting
+/// packet in the packet number space as a probe ... An endpoint MAY send up to two
+/// full-sized datagrams"; like quinn-proto, this model sends two.
+pub const PTO_PROBES: u8 = 2;
+
+/// Sizes of the TLS 1.3 handshake messages carried in CRYPTO frames (RFC 9001 §4: no TLS
+/// records, just the handshake messages with their 4-byte headers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeSizes {
+    /// Chrome's ClientHello with an X25519MLKEM768 key share and the QUIC transport
+    /// parameters: about 1.8 KB, so it takes two Initial packets.
+    pub client_hello: u64,
+    /// ServerHello (RFC 8446 §4.1.3) with the X25519MLKEM768 key share: 4 + 2 + 32 + 1 + 2 +
+    /// 1 + 2 extensions (supported_versions 6, key_share 4 + 2 + 2 + 1,120).
+    pub server_hello: u64,
+    /// EncryptedExtensions with the server's transport parameters and ALPN.
+    pub encrypted_extensions: u64,
+    /// The Certificate message: a two-certificate chain. Omitted on resumption (PSK).
+    pub certificate_chain: u64,
+    /// CertificateVerify with an ECDSA P-256 signature. Omitted on resumption.
+    pub certificate_verify: u64,
+    /// Finished (RFC 8446 §4.4.4): 4-byte header and a 32-byte SHA-256 verify_data.
+    pub finished: u64,
+}
+
+impl Default for HandshakeSizes {
+    fn default() -> Self {
+        HandshakeSizes {
+            client_hello: 1_815,
+            server_hello: 4 + 2 + 32 + 1 + 2 + 1 + 2 + 6 + (4 + 2 + 2 + 1_120),
+            encrypted_extensions: 120,
+            certificate_chain: 3_200,
+            certificate_verify: 4 + 2 + 2 + 72,
+            finished: 4 + 32,
+        }
+    }
+}
+
+impl HandshakeSizes {
+    /// Everything the server sends in Handshake packets.
+    pub fn server_handshake_flight(&self, resumption: bool) -> u64 {
+        if resumption {
+            self.encrypted_extensions + self.finished
+        } else {
+            self.encrypted_extensions
+                + self.certificate_chain
+                + self.certificate_verify
+                + self.finished
+        }
+    }
+}
+
+/// Everything that shapes one endpoint. Both endpoints of a connection take the same one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// Largest UDP payload sent (RFC 9000 §14: max_datagram_size); also the congestion
+    /// controller's max_datagram_size.
+    pub max_udp_payload: u64,
+    /// The max_ack_delay both endpoints announce (RFC 9000 §18.2).
+    pub max_ack_delay: SimDuration,
+    /// RFC 9002 §6.2.2: the RTT assumed before the first sample.
+    pub initial_rtt: SimDuration,
+    /// RFC 9000 §18.2 initial_max_data. Chrome announces 15 MiB.
+    pub initial_max_data: u64,
+    /// RFC 9000 §18.2 initial_max_stream_data_*. Chrome announces 6 MiB.
+    pub initial_max_stream_data: u64,
+    pub handshake: HandshakeSizes,
+    /// A resumed session: the server skips Certificate and CertificateVerify, and the client
+    /// sends STREAM data in 0-RTT packets with its first flight (RFC 9001 §4.6).
+    pub zero_rtt: bool,
+    /// The priority new streams start with.
+    pub default_priority: Priority,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_udp_payload: DEFAULT_MAX_UDP_PAYLOAD,
+            max_ack_delay: DEFAULT_MAX_ACK_DELAY,
+            initial_rtt: INITIAL_RTT,
+            initial_max_data: 15 * 1024 * 1024,
+            initial_max_stream_data: 6 * 1024 * 1024,
+            handshake: HandshakeSizes::default(),
+            zero_rtt: false,
+            default_priority: Priority::default(),
+        }
+    }
+}
+
+impl Config {
+    /// RFC 9002 §7.2: "the initial congestion window ... min(10 * max_datagram_size,
+    /// max(14720, 2 * max_datagram_size))".
+    pub fn initial_window(&self) -> u64 {
+        (10 * self.max_udp_payload).min(14_720.max(2 * self.max_udp_payload))
+    }
+
+    /// RFC 9002 §7.2: "kMinimumWindow: Minimum congestion window in bytes ... The RECOMMENDED
+    /// value is 2 * max_datagram_size."
+    pub fn minimum_window(&self) -> u64 {
+        2 * self.max_udp_payload
+    }
+}
