@@ -3,3 +3,5 @@
 //! sent, `poll_timeout()` when they next want to wake.
 
 pub mod cc;
+pub mod tcp;
+pub mod tls;
