@@ -234,6 +234,11 @@ impl<T: Copy> TcpConnection<T> {
         self.receiver.deliveries.pop_front()
     }
 
+    /// Everything that happened since the last drain, in order.
+    pub fn events(&self) -> &[TcpEvent] {
+        &self.events
+    }
+
     /// Everything that happened since the last call, in order.
     pub fn drain_events(&mut self) -> Vec<TcpEvent> {
         std::mem::take(&mut self.events)
@@ -354,11 +359,9 @@ impl<T: Copy> TcpConnection<T> {
                     self.syn_due = true;
                     self.rto_at = Some(now + self.rtt.rto());
                 }
-                (Role::Server, _) => {
+                (Role::Server, State::SynReceived) => {
                     // Our SYN-ACK was lost or our reply is late: answer again.
-                    if self.state == State::SynReceived {
-                        self.syn_due = true;
-                    }
+                    self.syn_due = true;
                 }
                 (Role::Client, State::SynSent) if seg.ack.is_some() => {
                     self.sack = self.cfg.sack && seg.sack_permitted;
@@ -441,6 +444,9 @@ impl<T: Copy> TcpConnection<T> {
         if self.sack {
             for b in sack {
                 let from = b.start.max(self.snd_una);
+                if from >= b.end {
+                    continue;
+                }
                 let starts: Vec<u64> = self
                     .board
                     .range(from..b.end)
@@ -733,7 +739,7 @@ impl<T: Copy> TcpConnection<T> {
         if let (Some(point), false) = (self.recovery_point, blocked) {
             let candidate = self
                 .board
-                .range(self.high_rxt..point)
+                .range(self.high_rxt.min(point)..point)
                 .find(|(_, s)| !s.sacked && !s.retransmitted)
                 .map(|(&k, s)| (k, s.end));
             if let Some((start, end)) = candidate {

@@ -22,7 +22,7 @@ mod event;
 pub mod harness;
 mod receiver;
 mod rtt;
-mod segment;
+pub mod segment;
 
 #[cfg(test)]
 mod tests;
