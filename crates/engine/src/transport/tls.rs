@@ -249,13 +249,15 @@ impl<A: Copy> TlsEndpoint<A> {
     /// in-order delivery.
     pub fn on_wake(&mut self, now: SimTime, tcp: &mut TcpConnection<TlsTag<A>>) {
         if self.role == Role::Client && self.stage == Stage::Start && tcp.is_established() {
-            let mut hello = CLIENT_HELLO;
+            let mut records = Self::plaintext(CLIENT_HELLO);
             if self.cfg.mode == TlsMode::Tls13ZeroRtt {
-                hello += PSK_EXTENSIONS;
-                // RFC 8446 §4.2.10: early data follows the ClientHello at once.
+                records = Self::plaintext(CLIENT_HELLO + PSK_EXTENSIONS);
+                // RFC 8446 §D.4: with early data the CCS follows the ClientHello, and
+                // §4.2.10: early data follows at once.
+                records.push(CHANGE_CIPHER_SPEC);
                 self.may_write = true;
             }
-            self.flight(tcp, Flight::ClientHello, &Self::plaintext(hello), 0, 0);
+            self.flight(tcp, Flight::ClientHello, &records, 0, 0);
             self.stage = Stage::Waiting;
         }
         while let Some(d) = tcp.poll_delivery() {
@@ -298,7 +300,7 @@ impl<A: Copy> TlsEndpoint<A> {
                 let mut plain = vec![CHANGE_CIPHER_SPEC];
                 if self.cfg.mode == TlsMode::Tls13ZeroRtt {
                     fin += END_OF_EARLY_DATA;
-                    plain.clear(); // the CCS went with the ClientHello's early data
+                    plain.clear(); // the CCS went right after the ClientHello
                 }
                 self.flight(
                     tcp,

@@ -312,7 +312,7 @@ impl<T: Copy> TcpConnection<T> {
     /// Changes one scoreboard entry, keeping `pipe` and the retransmission set in step.
     fn update(&mut self, start: u64, f: impl FnOnce(&mut SentSeg)) {
         if let Some(seg) = self.board.get_mut(&start) {
-            self.pipe -= seg.pipe(start);
+            self.pipe = self.pipe.saturating_sub(seg.pipe(start));
             f(seg);
             self.pipe += seg.pipe(start);
             if seg.needs_rexmit() {
@@ -414,7 +414,7 @@ impl<T: Copy> TcpConnection<T> {
                     break;
                 }
                 let (start, seg) = entry.remove_entry();
-                self.pipe -= seg.pipe(start);
+                self.pipe = self.pipe.saturating_sub(seg.pipe(start));
                 self.rexmit.remove(&start);
                 if !seg.retransmitted && sample.is_none_or(|(t, _)| seg.sent_at > t) {
                     sample = Some((seg.sent_at, now - seg.sent_at));
@@ -671,6 +671,7 @@ impl<T: Copy> TcpConnection<T> {
                     s.sent_at = now;
                 });
                 self.high_rxt = self.high_rxt.max(end);
+                self.cc.on_sent(now, len);
                 let seg = Segment {
                     syn: false,
                     sack_permitted: false,
@@ -750,6 +751,7 @@ impl<T: Copy> TcpConnection<T> {
                         s.sent_at = now;
                     });
                     self.high_rxt = end;
+                    self.cc.on_sent(now, end - start);
                     let seg = Segment {
                         syn: false,
                         sack_permitted: false,
