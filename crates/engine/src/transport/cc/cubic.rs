@@ -235,12 +235,23 @@ mod tests {
         // First ACK of congestion avoidance starts the epoch: K = cbrt(30/0.4) s.
         cc.on_ack(t(10), t(5), mss, false, RTT);
         assert_eq!(cc.k_micros(), 4_217_163);
-        // Concave growth towards W_max, then a plateau around it.
+        // Concave growth towards W_max: a window of ACKs per 100 ms RTT while t + RTT ≤ K
+        // keeps the target at or below W_max; the increments shrink as it gets closer.
         let mut now = 10;
-        while now < 4_217 + 10 - 100 {
-            now += 10;
-            cc.on_ack(t(now), t(now - 5), mss, false, RTT);
+        let mut last_gain = u64::MAX;
+        while now + 200 <= 4_217 {
+            now += 100;
+            let before = cc.window();
+            for _ in 0..before / mss {
+                cc.on_ack(t(now), t(now - 5), mss, false, RTT);
+            }
             assert!(cc.window() <= 100_000, "{} at {now}", cc.window());
+            let gain = cc.window() - before;
+            assert!(
+                gain <= last_gain.saturating_add(mss),
+                "{gain} after {last_gain} at {now}"
+            );
+            last_gain = gain;
         }
         assert!(cc.window() > 99_000, "{}", cc.window());
         // A loss below the previous W_max triggers fast convergence: W_max = 0.85·cwnd.
