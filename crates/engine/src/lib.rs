@@ -7,6 +7,7 @@
 
 pub mod headers;
 pub mod ids;
+pub mod link;
 pub mod page;
 pub mod scenario;
 pub mod sim;

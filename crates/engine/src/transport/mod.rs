@@ -4,3 +4,5 @@
 
 pub mod cc;
 pub mod quic;
+pub mod tcp;
+pub mod tls;

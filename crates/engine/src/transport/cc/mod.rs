@@ -6,7 +6,9 @@ use core::fmt;
 
 use crate::time::{SimDuration, SimTime};
 
+mod cubic;
 mod newreno;
+pub use cubic::Cubic;
 pub use newreno::NewReno;
 
 /// What the sender's RTT estimator knows when an acknowledgement is processed.

@@ -20,6 +20,9 @@ pub struct NewReno {
     /// Start of the current recovery period, if one was ever entered.
     recovery_start: Option<SimTime>,
     min_window: u64,
+    /// The window after a retransmission timeout (RFC 5681 §3.1 equation 4: the loss
+    /// window, one segment for TCP); `min_window` unless set.
+    timeout_window: u64,
 }
 
 impl NewReno {
@@ -35,7 +38,15 @@ impl NewReno {
             bytes_acked: 0,
             recovery_start: None,
             min_window,
+            timeout_window: min_window,
         }
+    }
+
+    /// Sets the window after a retransmission timeout (TCP: one segment, RFC 5681 §3.1
+    /// equation 4), which may be below the floor after a fast retransmit.
+    pub fn with_timeout_window(mut self, timeout_window: u64) -> NewReno {
+        self.timeout_window = timeout_window;
+        self
     }
 }
 
@@ -75,7 +86,7 @@ impl Controller for NewReno {
     fn on_timeout_collapse(&mut self, now: SimTime) {
         self.ssthresh =
             (self.window * LOSS_REDUCTION_NUM / LOSS_REDUCTION_DEN).max(self.min_window);
-        self.window = self.min_window;
+        self.window = self.timeout_window;
         self.recovery_start = Some(now);
         self.bytes_acked = 0;
     }
