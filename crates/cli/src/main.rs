@@ -2,10 +2,12 @@
 //! black-box tests. Reads files or stdin, writes stdout; bad input exits non-zero with a
 //! message that says what is wrong and where.
 
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod frames;
 mod simulate;
 
 #[derive(Parser)]
@@ -23,12 +25,27 @@ struct Cli {
 enum Command {
     /// Simulate a page load and print a per-lane summary or the whole trace.
     Simulate(simulate::Args),
+    /// HTTP/2 frames: decode a hex dump to JSON lines, or encode JSON lines to hex.
+    #[command(subcommand)]
+    Frames(frames::FramesCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Frames(cmd) => {
+            let mut input = String::new();
+            match std::io::stdin().read_to_string(&mut input) {
+                Err(e) => Err(format!("cannot read stdin: {e}")),
+                Ok(_) => {
+                    let stdout = std::io::stdout();
+                    let mut out = stdout.lock();
+                    frames::run(&cmd, &input, &mut out)
+                        .and_then(|()| out.flush().map_err(|e| e.to_string()))
+                }
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -766,7 +766,7 @@ mod tests {
         assert_eq!(h1.metrics.bytes_payload, h2.metrics.bytes_payload);
         assert_eq!(
             h1.metrics.bytes_payload,
-            page.assets.iter().map(|a| a.size).sum()
+            page.assets.iter().map(|a| a.size).sum::<u64>()
         );
         // Six handshakes cost more bytes than one.
         assert!(h1.metrics.bytes_handshake > 5 * h2.metrics.bytes_handshake);

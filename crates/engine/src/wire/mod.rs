@@ -2,8 +2,11 @@
 //! QUIC variable-length integers. Parsing (`decode`) and building (`encode`) are kept apart
 //! from protocol state; decoders of untrusted bytes never panic and say where bytes went wrong.
 
+pub mod decoded;
 pub mod frame;
 pub mod h1;
 pub mod h3;
 pub mod hpack;
 pub mod qpack;
+
+pub use decoded::Decoded;
