@@ -6,11 +6,11 @@
 //! - a field already in the static or dynamic table is sent as an index (§6.1);
 //! - `authorization`, `proxy-authorization` and `cookie` values shorter than 20 octets are
 //!   low-entropy secrets: always the never-indexed literal (§6.2.3, §7.1.3), never an index;
-//! - fields whose value is nearly always different from one request to the next are sent
+//! - fields whose value is nearly always different from one message to the next are sent
 //!   without indexing (§6.2.2), so they do not push reusable entries out of the table:
 //!   `:path` with a query string, `content-length`, `age`, `etag`, `if-modified-since`,
-//!   `if-none-match`, `last-modified`, `date`, `expires`, `location`, `set-cookie`,
-//!   `content-range`, `x-request-id`-like ids are not special-cased (they are rare);
+//!   `if-none-match`, `location` and `set-cookie` (nghttp2's list, except that a `:path`
+//!   without a query is indexed: sub-resources are often requested again);
 //! - an entry larger than 3/4 of the table is not indexed (it would flush most of it);
 //! - everything else is indexed (§6.2.1).
 //!

@@ -310,3 +310,6 @@ impl fmt::Display for HpackError {
 }
 
 impl std::error::Error for HpackError {}
+
+#[cfg(test)]
+mod rfc_vectors;

@@ -234,14 +234,14 @@ mod tests {
         assert!(t.insert(b.clone(), &mut ev));
         assert_eq!((t.len(), t.size()), (2, 69));
         assert!(t.insert(c.clone(), &mut ev));
-        assert_eq!(ev, [a.clone()]);
+        assert_eq!(ev, std::slice::from_ref(&a));
         assert_eq!((t.len(), t.size()), (2, 71));
         assert_eq!(t.get(0), Some(&c));
         assert_eq!(t.get(1), Some(&b));
         assert_eq!(t.get(2), None);
         ev.clear();
         t.set_max_size(40, &mut ev);
-        assert_eq!(ev, [b.clone()]);
+        assert_eq!(ev, std::slice::from_ref(&b));
         assert_eq!((t.len(), t.size(), t.max_size()), (1, 36, 40));
         ev.clear();
         // Too big for the table: empties it, not inserted.
