@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod frames;
+mod hpack;
 mod simulate;
 
 #[derive(Parser)]
@@ -28,12 +29,19 @@ enum Command {
     /// HTTP/2 frames: decode a hex dump to JSON lines, or encode JSON lines to hex.
     #[command(subcommand)]
     Frames(frames::FramesCommand),
+    /// HPACK (RFC 7541) header compression over stdin, one block per line.
+    #[command(subcommand)]
+    Hpack(hpack::HpackCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Hpack(cmd) => {
+            hpack::run(&cmd, std::io::stdin().lock(), std::io::stdout().lock())
+                .map_err(|e| format!("hpack: {e}"))
+        }
         Command::Frames(cmd) => {
             let mut input = String::new();
             match std::io::stdin().read_to_string(&mut input) {

@@ -1,0 +1,258 @@
+//! RFC 7541 §2.3 and §4: the static table (Appendix A) and the dynamic table, with entry
+//! sizes, eviction and maximum-size changes.
+
+use std::collections::VecDeque;
+use std::sync::OnceLock;
+
+use super::{HeaderField, TableSnapshot};
+
+/// RFC 7541 Appendix A: the static table; HPACK index `i` (1..=61) is `STATIC_TABLE[i - 1]`.
+pub const STATIC_TABLE: [(&str, &str); 61] = [
+    (":authority", ""),
+    (":method", "GET"),
+    (":method", "POST"),
+    (":path", "/"),
+    (":path", "/index.html"),
+    (":scheme", "http"),
+    (":scheme", "https"),
+    (":status", "200"),
+    (":status", "204"),
+    (":status", "206"),
+    (":status", "304"),
+    (":status", "400"),
+    (":status", "404"),
+    (":status", "500"),
+    ("accept-charset", ""),
+    ("accept-encoding", "gzip, deflate"),
+    ("accept-language", ""),
+    ("accept-ranges", ""),
+    ("accept", ""),
+    ("access-control-allow-origin", ""),
+    ("age", ""),
+    ("allow", ""),
+    ("authorization", ""),
+    ("cache-control", ""),
+    ("content-disposition", ""),
+    ("content-encoding", ""),
+    ("content-language", ""),
+    ("content-length", ""),
+    ("content-location", ""),
+    ("content-range", ""),
+    ("content-type", ""),
+    ("cookie", ""),
+    ("date", ""),
+    ("etag", ""),
+    ("expect", ""),
+    ("expires", ""),
+    ("from", ""),
+    ("host", ""),
+    ("if-match", ""),
+    ("if-modified-since", ""),
+    ("if-none-match", ""),
+    ("if-range", ""),
+    ("if-unmodified-since", ""),
+    ("last-modified", ""),
+    ("link", ""),
+    ("location", ""),
+    ("max-forwards", ""),
+    ("proxy-authenticate", ""),
+    ("proxy-authorization", ""),
+    ("range", ""),
+    ("referer", ""),
+    ("refresh", ""),
+    ("retry-after", ""),
+    ("server", ""),
+    ("set-cookie", ""),
+    ("strict-transport-security", ""),
+    ("transfer-encoding", ""),
+    ("user-agent", ""),
+    ("vary", ""),
+    ("via", ""),
+    ("www-authenticate", ""),
+];
+
+/// RFC 7541 §2.3.3: the static table's length; dynamic indexes start right after it.
+pub const STATIC_LEN: usize = STATIC_TABLE.len();
+
+/// RFC 7541 §4.1: the overhead counted for every entry on top of its name and value.
+pub const ENTRY_OVERHEAD: usize = 32;
+
+/// The static table as shared fields, built once, so indexed hits do not allocate.
+pub(crate) fn static_fields() -> &'static [HeaderField] {
+    static FIELDS: OnceLock<Vec<HeaderField>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        STATIC_TABLE
+            .iter()
+            .map(|&(n, v)| HeaderField::new(n, v))
+            .collect()
+    })
+}
+
+/// Finds `name`/`value` in the static table: `Some((index, true))` for an exact match,
+/// `Some((index, false))` for the first entry with that name, `None` otherwise.
+pub(crate) fn static_lookup(name: &str, value: &str) -> Option<(usize, bool)> {
+    // Entries sharing a name are contiguous, so one range per name.
+    let (first, last) = match name {
+        ":authority" => (1, 1),
+        ":method" => (2, 3),
+        ":path" => (4, 5),
+        ":scheme" => (6, 7),
+        ":status" => (8, 14),
+        _ => {
+            let i = STATIC_TABLE[14..].iter().position(|&(n, _)| n == name)?;
+            (i + 15, i + 15)
+        }
+    };
+    for i in first..=last {
+        if STATIC_TABLE[i - 1].1 == value {
+            return Some((i, true));
+        }
+    }
+    Some((first, false))
+}
+
+/// RFC 7541 §2.3.2 and §4: the dynamic table, newest entry first.
+#[derive(Clone, Debug)]
+pub(crate) struct DynamicTable {
+    entries: VecDeque<HeaderField>,
+    size: usize,
+    max_size: usize,
+}
+
+impl DynamicTable {
+    pub(crate) fn new(max_size: usize) -> DynamicTable {
+        DynamicTable {
+            entries: VecDeque::new(),
+            size: 0,
+            max_size,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
+    pub(crate) fn max_size(&self) -> usize {
+        self.max_size
+    }
+
+    /// The entry at dynamic index `i` (0 = newest), if any.
+    pub(crate) fn get(&self, i: usize) -> Option<&HeaderField> {
+        self.entries.get(i)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &HeaderField> {
+        self.entries.iter()
+    }
+
+    /// RFC 7541 §4.4: evicts from the oldest end until `field` fits, then inserts it; a field
+    /// larger than the whole table empties it and is not inserted. Evicted entries are
+    /// appended to `evicted`, oldest first. Returns whether the field was inserted.
+    pub(crate) fn insert(&mut self, field: HeaderField, evicted: &mut Vec<HeaderField>) -> bool {
+        let need = field.size();
+        if need > self.max_size {
+            evicted.extend(self.entries.drain(..).rev());
+            self.size = 0;
+            return false;
+        }
+        while self.size + need > self.max_size {
+            self.evict_oldest(evicted);
+        }
+        self.size += need;
+        self.entries.push_front(field);
+        true
+    }
+
+    /// RFC 7541 §4.3: sets a new maximum size, evicting what no longer fits.
+    pub(crate) fn set_max_size(&mut self, max_size: usize, evicted: &mut Vec<HeaderField>) {
+        self.max_size = max_size;
+        while self.size > self.max_size {
+            self.evict_oldest(evicted);
+        }
+    }
+
+    fn evict_oldest(&mut self, evicted: &mut Vec<HeaderField>) {
+        if let Some(old) = self.entries.pop_back() {
+            self.size -= old.size();
+            evicted.push(old);
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> TableSnapshot {
+        TableSnapshot {
+            entries: self.entries.iter().cloned().collect(),
+            size: self.size,
+            max_size: self.max_size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_table_spot_checks() {
+        assert_eq!(STATIC_LEN, 61);
+        assert_eq!(STATIC_TABLE[0], (":authority", ""));
+        assert_eq!(STATIC_TABLE[15], ("accept-encoding", "gzip, deflate"));
+        assert_eq!(STATIC_TABLE[60], ("www-authenticate", ""));
+        assert_eq!(static_fields().len(), 61);
+    }
+
+    #[test]
+    fn static_lookup_finds_exact_and_name_matches() {
+        assert_eq!(static_lookup(":method", "POST"), Some((3, true)));
+        assert_eq!(static_lookup(":method", "PUT"), Some((2, false)));
+        assert_eq!(static_lookup(":status", "500"), Some((14, true)));
+        assert_eq!(static_lookup(":status", "302"), Some((8, false)));
+        assert_eq!(
+            static_lookup("accept-encoding", "gzip, deflate"),
+            Some((16, true))
+        );
+        assert_eq!(static_lookup("cookie", "a=b"), Some((32, false)));
+        assert_eq!(static_lookup("www-authenticate", ""), Some((61, true)));
+        assert_eq!(static_lookup("x-custom", ""), None);
+        // Every entry finds itself.
+        for (i, &(n, v)) in STATIC_TABLE.iter().enumerate() {
+            assert_eq!(static_lookup(n, v), Some((i + 1, true)));
+        }
+    }
+
+    #[test]
+    fn eviction_and_resizing() {
+        let mut t = DynamicTable::new(100);
+        let mut ev = Vec::new();
+        let a = HeaderField::new("a", "1"); // 34
+        let b = HeaderField::new("b", "22"); // 35
+        let c = HeaderField::new("c", "333"); // 36
+        assert!(t.insert(a.clone(), &mut ev));
+        assert!(t.insert(b.clone(), &mut ev));
+        assert_eq!((t.len(), t.size()), (2, 69));
+        assert!(t.insert(c.clone(), &mut ev));
+        assert_eq!(ev, std::slice::from_ref(&a));
+        assert_eq!((t.len(), t.size()), (2, 71));
+        assert_eq!(t.get(0), Some(&c));
+        assert_eq!(t.get(1), Some(&b));
+        assert_eq!(t.get(2), None);
+        ev.clear();
+        t.set_max_size(40, &mut ev);
+        assert_eq!(ev, std::slice::from_ref(&b));
+        assert_eq!((t.len(), t.size(), t.max_size()), (1, 36, 40));
+        ev.clear();
+        // Too big for the table: empties it, not inserted.
+        assert!(!t.insert(HeaderField::new("big", &"x".repeat(10)), &mut ev));
+        assert_eq!(ev, [c]);
+        assert_eq!((t.len(), t.size()), (0, 0));
+        ev.clear();
+        t.set_max_size(0, &mut ev);
+        assert!(!t.insert(a, &mut ev));
+        assert!(ev.is_empty());
+        let s = t.snapshot();
+        assert_eq!((s.entries.len(), s.size, s.max_size), (0, 0, 0));
+    }
+}
