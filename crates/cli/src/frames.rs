@@ -18,7 +18,7 @@ use protoviz_engine::wire::frame::{
     Ping, Priority, PrioritySpec, PushPromise, RstStream, Setting, SettingId, Settings, Unknown,
     WindowUpdate, ACK, DEFAULT_MAX_FRAME_SIZE, END_HEADERS, END_STREAM, PADDED, PING_LEN, PRIORITY,
 };
-use protoviz_engine::wire::Decoded;
+use protoviz_engine::wire::{hpack, Decoded};
 use serde_json::{Map, Value};
 
 /// HTTP/2 frames: hex dump <-> JSON lines.
@@ -30,6 +30,14 @@ pub enum FramesCommand {
         /// The SETTINGS_MAX_FRAME_SIZE to enforce (RFC 9113 §4.2).
         #[arg(long, default_value_t = DEFAULT_MAX_FRAME_SIZE)]
         max_frame_size: u32,
+        /// Also HPACK-decode each header block (HEADERS or PUSH_PROMISE plus CONTINUATIONs,
+        /// one decoding context for the connection) and print its header list as `headers`
+        /// on the frame that ends the block.
+        #[arg(long)]
+        hpack: bool,
+        /// With --hpack: the decoder's SETTINGS_HEADER_TABLE_SIZE (RFC 7541 §4.2).
+        #[arg(long, default_value_t = 4096, requires = "hpack")]
+        table_size: usize,
     },
     /// Read JSON frame objects (one per line, as `decode` prints them) on stdin; print the
     /// frames' bytes as hex.
@@ -39,9 +47,19 @@ pub enum FramesCommand {
 /// Runs a `frames` subcommand on `input`, writing to `out`. The error is the message to show.
 pub fn run(cmd: &FramesCommand, input: &str, out: &mut dyn Write) -> Result<(), String> {
     match cmd {
-        FramesCommand::Decode { max_frame_size } => {
+        FramesCommand::Decode {
+            max_frame_size,
+            hpack,
+            table_size,
+        } => {
             let bytes = parse_hex(input)?;
-            for line in decode(&bytes, FrameDecoder::new(*max_frame_size))? {
+            let mut hpack = hpack.then(|| {
+                hpack::Decoder::new(hpack::DecoderConfig {
+                    max_table_size: *table_size,
+                    ..hpack::DecoderConfig::default()
+                })
+            });
+            for line in decode(&bytes, FrameDecoder::new(*max_frame_size), hpack.as_mut())? {
                 writeln!(out, "{line}").map_err(|e| e.to_string())?;
             }
         }
@@ -83,9 +101,16 @@ fn to_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// The JSON lines for a dump of frames.
-pub fn decode(bytes: &[u8], decoder: FrameDecoder) -> Result<Vec<String>, String> {
+/// The JSON lines for a dump of frames; with an HPACK decoder, the frame that ends each
+/// header block also carries the block's decoded `headers`.
+pub fn decode(
+    bytes: &[u8],
+    decoder: FrameDecoder,
+    mut hpack: Option<&mut hpack::Decoder>,
+) -> Result<Vec<String>, String> {
     let mut lines = Vec::new();
+    // The header block being reassembled: its bytes and where its first frame started.
+    let mut block: Option<(Vec<u8>, usize)> = None;
     let mut at = 0;
     match decode_preface(bytes) {
         Ok(Decoded::Complete { len, .. }) => {
@@ -106,7 +131,14 @@ pub fn decode(bytes: &[u8], decoder: FrameDecoder) -> Result<Vec<String>, String
     while at < bytes.len() {
         match decoder.decode(&bytes[at..]) {
             Ok(Decoded::Complete { item, len }) => {
-                lines.push(frame_json(&item, len - 9));
+                let mut line = frame_json(&item, len - 9);
+                if let Some(hp) = hpack.as_deref_mut() {
+                    if let Some(headers) = header_block(hp, &item, &mut block, at)? {
+                        line.pop();
+                        line.push_str(&format!(",\"headers\":{headers}}}"));
+                    }
+                }
+                lines.push(line);
                 at += len;
             }
             Ok(Decoded::Incomplete { needed }) => {
@@ -119,6 +151,57 @@ pub fn decode(bytes: &[u8], decoder: FrameDecoder) -> Result<Vec<String>, String
         }
     }
     Ok(lines)
+}
+
+/// Feeds a frame's field block fragment to the reassembly; when the block ends, decodes it
+/// and returns the header list as a JSON array of `[name, value]` pairs.
+fn header_block(
+    hp: &mut hpack::Decoder,
+    frame: &Frame,
+    block: &mut Option<(Vec<u8>, usize)>,
+    at: usize,
+) -> Result<Option<Value>, String> {
+    let (fragment, end) = match frame {
+        Frame::Headers(h) => (&h.header_block_fragment, h.end_headers),
+        Frame::PushPromise(p) => (&p.header_block_fragment, p.end_headers),
+        Frame::Continuation(c) => (&c.header_block_fragment, c.end_headers),
+        // RFC 9113 §6.10: a header block must be followed only by its CONTINUATIONs.
+        _ if block.is_some() => {
+            return Err(format!(
+                "frame at byte offset {at}: the header block is not finished; RFC 9113 §6.10 \
+                 allows only CONTINUATION frames here (PROTOCOL_ERROR)"
+            ))
+        }
+        _ => return Ok(None),
+    };
+    match (block.as_mut(), frame) {
+        (None, Frame::Continuation(_)) => {
+            return Err(format!(
+                "CONTINUATION at byte offset {at} follows no HEADERS or PUSH_PROMISE (RFC 9113 §6.10, PROTOCOL_ERROR)"
+            ))
+        }
+        (Some(_), Frame::Headers(_) | Frame::PushPromise(_)) => {
+            return Err(format!(
+                "frame at byte offset {at}: the previous header block is not finished (RFC 9113 §6.10, PROTOCOL_ERROR)"
+            ))
+        }
+        (Some((buf, _)), _) => buf.extend_from_slice(fragment),
+        (None, _) => *block = Some((fragment.clone(), at)),
+    }
+    if !end {
+        return Ok(None);
+    }
+    let (buf, start) = block.take().unwrap_or_default();
+    let decoded = hp
+        .decode(&buf)
+        .map_err(|e| format!("header block starting in the frame at byte offset {start}: {e}"))?;
+    Ok(Some(Value::Array(
+        decoded
+            .headers
+            .iter()
+            .map(|h| Value::Array(vec![h.name.as_ref().into(), h.value.as_ref().into()]))
+            .collect(),
+    )))
 }
 
 fn hex_or_null(b: &Option<Vec<u8>>) -> Value {

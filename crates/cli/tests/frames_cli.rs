@@ -192,3 +192,58 @@ fn bad_hex_and_bad_json_are_reported() {
         "{stderr}"
     );
 }
+
+/// `--hpack`: one decoding context across blocks (RFC 7541 C.3.1 then C.3.2, the second
+/// split over HEADERS + CONTINUATION), headers printed on the frame that ends each block.
+#[test]
+fn hpack_flag_decodes_blocks_across_continuations() {
+    let dump = "000014010500000001828684410f7777772e6578616d706c652e636f6d\n\
+                000005010100000003828684be58\n\
+                000009090400000003086e6f2d6361636865\n";
+    let out = protoviz(&["frames", "decode", "--hpack"], dump);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[0]["headers"],
+        serde_json::json!([
+            [":method", "GET"],
+            [":scheme", "http"],
+            [":path", "/"],
+            [":authority", "www.example.com"]
+        ])
+    );
+    assert!(
+        lines[1].get("headers").is_none(),
+        "the block is not finished yet"
+    );
+    assert_eq!(lines[2]["type"], "CONTINUATION");
+    assert_eq!(
+        lines[2]["headers"][3],
+        serde_json::json!([":authority", "www.example.com"])
+    );
+    assert_eq!(
+        lines[2]["headers"][4],
+        serde_json::json!(["cache-control", "no-cache"])
+    );
+
+    // A CONTINUATION with no block to continue, and a bad block, are named with their offset.
+    let out = protoviz(
+        &["frames", "decode", "--hpack"],
+        "000009090400000003086e6f2d6361636865",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CONTINUATION at byte offset 0"));
+    // Index 70 does not exist in an empty dynamic table (static table has 61 entries).
+    let out = protoviz(&["frames", "decode", "--hpack"], "000001010500000001c6");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("frame at byte offset 0"), "{err}");
+}
