@@ -77,7 +77,7 @@ fn corpus() -> (Wire, Lists) {
 
 thread_local! {
     /// Per benchmark: (iterations, total time) over every timed batch.
-    static TIMES: RefCell<BTreeMap<&'static str, (u64, Duration)>> = RefCell::new(BTreeMap::new());
+    static TIMES: RefCell<BTreeMap<&'static str, (u64, Duration)>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 fn timed(name: &'static str, iters: u64, mut f: impl FnMut()) -> Duration {

@@ -149,11 +149,15 @@ pub struct EncodedBlock {
 /// guessable and are never indexed.
 const SHORT_COOKIE: usize = 20;
 
-/// RFC 7541 §6.1, §6.2.1, §6.2.2, §6.2.3, §6.3: first-octet flags and prefix lengths.
+/// RFC 7541 §6.1: indexed field, first-octet flag `1` and a 7-bit index.
 const INDEXED: (u8, u8) = (0x80, 7);
+/// RFC 7541 §6.2.1: literal with incremental indexing, flags `01` and a 6-bit name index.
 const INCREMENTAL: (u8, u8) = (0x40, 6);
+/// RFC 7541 §6.2.2: literal without indexing, flags `0000` and a 4-bit name index.
 const WITHOUT_INDEXING: (u8, u8) = (0x00, 4);
+/// RFC 7541 §6.2.3: literal never indexed, flags `0001` and a 4-bit name index.
 const NEVER_INDEXED: (u8, u8) = (0x10, 4);
+/// RFC 7541 §6.3: dynamic table size update, flags `001` and a 5-bit size.
 const SIZE_UPDATE: (u8, u8) = (0x20, 5);
 
 /// An encoding context.
