@@ -360,8 +360,8 @@ const fn build_fsm() -> Fsm {
 static FSM: Fsm = build_fsm();
 
 /// Why a Huffman-coded string could not be decoded (RFC 7541 §5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum HuffmanError {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum HuffmanError {
     /// The EOS symbol appeared inside the string.
     Eos,
     /// The string ended with more than 7 bits that do not form a symbol.
@@ -370,8 +370,23 @@ pub(crate) enum HuffmanError {
     PaddingNotOnes,
 }
 
+impl core::fmt::Display for HuffmanError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            HuffmanError::Eos => f.write_str("Huffman EOS symbol inside a string (RFC 7541 §5.2)"),
+            HuffmanError::PaddingTooLong { bits } => write!(
+                f,
+                "Huffman padding of {bits} bits; at most 7 are allowed (RFC 7541 §5.2)"
+            ),
+            HuffmanError::PaddingNotOnes => f.write_str(
+                "Huffman padding is not the most significant bits of EOS (RFC 7541 §5.2)",
+            ),
+        }
+    }
+}
+
 /// Number of octets `input` takes once Huffman coded.
-pub(crate) fn encoded_len(input: &[u8]) -> usize {
+pub fn encoded_len(input: &[u8]) -> usize {
     let bits: usize = input
         .iter()
         .map(|&b| usize::from(CODES[usize::from(b)].1))
@@ -380,7 +395,7 @@ pub(crate) fn encoded_len(input: &[u8]) -> usize {
 }
 
 /// Appends the Huffman coding of `input` to `out`, padded with the high bits of EOS (ones).
-pub(crate) fn encode(input: &[u8], out: &mut Vec<u8>) {
+pub fn encode(input: &[u8], out: &mut Vec<u8>) {
     let mut acc: u64 = 0;
     let mut bits: u32 = 0;
     for &b in input {
@@ -400,7 +415,7 @@ pub(crate) fn encode(input: &[u8], out: &mut Vec<u8>) {
 
 /// Decodes `input` and appends the octets to `out`. `out` grows by at most
 /// `input.len() * 8 / 5` octets (the shortest code is 5 bits).
-pub(crate) fn decode(input: &[u8], out: &mut Vec<u8>) -> Result<(), HuffmanError> {
+pub fn decode(input: &[u8], out: &mut Vec<u8>) -> Result<(), HuffmanError> {
     let mut state = 0usize;
     for &byte in input {
         for nibble in [byte >> 4, byte & 0x0f] {

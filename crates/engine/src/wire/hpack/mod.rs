@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 
 mod decoder;
 mod encoder;
-pub(crate) mod huffman;
+/// The Huffman code of RFC 7541 Appendix B, shared with QPACK (RFC 9204 §4.1.2).
+pub mod huffman;
 pub(crate) mod integer;
 pub(crate) mod string;
 pub mod table;

@@ -3,11 +3,11 @@
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-use super::huffman::{self, HuffmanError};
 use super::prefix_int::{self, IntError};
 use super::static_table;
 use crate::headers;
 use crate::wire::h3::H3ErrorCode;
+use crate::wire::hpack::huffman::{self, HuffmanError};
 
 /// RFC 9204 §4.5.2: `1 T index(6+)`, indexed field line.
 const INDEXED: u8 = 0b1000_0000;
@@ -322,7 +322,10 @@ impl Reader<'_> {
         }
         let raw = &self.buf[self.at..self.at + len as usize];
         let value = if huffman {
-            huffman::decode(raw).map_err(|e| self.err(QpackErrorKind::Huffman(e), start))?
+            let mut out = Vec::new();
+            huffman::decode(raw, &mut out)
+                .map_err(|e| self.err(QpackErrorKind::Huffman(e), start))?;
+            out
         } else {
             raw.to_vec()
         };
@@ -573,7 +576,10 @@ mod tests {
         assert_eq!((e.kind, e.offset), (QpackErrorKind::Truncated, 3));
         // Huffman value with zero padding.
         let e = err(&[0x00, 0x00, 0x51, 0x81, 0b0001_1000]);
-        assert_eq!(e.kind, QpackErrorKind::Huffman(HuffmanError::BadPadding));
+        assert_eq!(
+            e.kind,
+            QpackErrorKind::Huffman(HuffmanError::PaddingNotOnes)
+        );
         // Base 0 with a positive delta is allowed (no dynamic references follow).
         assert_eq!(Decoder.decode(&[0x00, 0x05, 0xd1]).unwrap().len(), 1);
     }

@@ -1,4 +1,5 @@
-//! QPACK field compression for HTTP/3 (RFC 9204), static table only.
+//! QPACK field compression for HTTP/3 (RFC 9204), static table only. String literals use
+//! the HPACK Huffman code (RFC 9204 §4.1.2 refers to RFC 7541 Appendix B): `wire::hpack::huffman`.
 //!
 //! An encoded field section is a prefix (Required Insert Count, Base; §4.5.1) followed by
 //! field lines (§4.5.2–§4.5.6). This implementation does **not use the dynamic table yet**:
@@ -14,7 +15,6 @@
 //! a header list and [`Decoder`] resolves lines back to fields.
 
 mod field;
-pub mod huffman;
 mod prefix_int;
 pub mod static_table;
 
