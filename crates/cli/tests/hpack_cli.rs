@@ -1,30 +1,15 @@
 //! Black-box tests of `protoviz hpack`: the built binary on RFC 7541 Appendix C and on bad
 //! input.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::protoviz;
+use std::process::Output;
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/vectors/rfc7541-appendix-c.json"
 );
-
-fn protoviz(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_protoviz"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run protoviz");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 /// (wire hex lines, JSON header lines) of an Appendix C sequence.
 fn sequence(id: &str) -> (String, String, u64) {
