@@ -38,10 +38,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
-        Command::Hpack(cmd) => {
-            hpack::run(&cmd, std::io::stdin().lock(), std::io::stdout().lock())
-                .map_err(|e| format!("hpack: {e}"))
-        }
+        Command::Hpack(cmd) => hpack::run(&cmd, std::io::stdin().lock(), std::io::stdout().lock())
+            .map_err(|e| format!("hpack: {e}")),
         Command::Frames(cmd) => {
             let mut input = String::new();
             match std::io::stdin().read_to_string(&mut input) {
