@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::{ValueEnum, ValueHint};
+use protoviz_engine::link::LossModel;
 use protoviz_engine::{simulate, Lane, PresetId, Protocol, Scenario, SimDuration};
 use serde::Serialize;
 
@@ -27,9 +28,27 @@ pub struct Args {
     /// --bandwidth-mbps is given.
     #[arg(long)]
     uplink_mbps: Option<f64>,
+    /// Packet loss in percent, in each direction (decimals allowed, e.g. 0.5).
+    #[arg(long)]
+    loss_pct: Option<f64>,
+    /// How losses are spread: `random` (independent) or `bursty` (Gilbert–Elliott).
+    #[arg(long, value_enum, default_value_t = LossKind::Random)]
+    loss_model: LossKind,
+    /// Mean number of packets lost in a row with `--loss-model bursty`.
+    #[arg(long, default_value_t = 3)]
+    mean_burst: u32,
+    /// Seed of the loss draws: the same seed gives the same trace.
+    #[arg(long)]
+    seed: Option<u64>,
     /// `summary`: one JSON object per lane; `json`: the whole trace.
     #[arg(long, value_enum, default_value_t = Format::Summary)]
     format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LossKind {
+    Random,
+    Bursty,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,6 +100,8 @@ struct Summary {
     bytes_handshake: u64,
     packets: u64,
     connections: u32,
+    retransmissions: u64,
+    bytes_retransmitted: u64,
 }
 
 impl Summary {
@@ -97,6 +118,8 @@ impl Summary {
             bytes_handshake: m.bytes_handshake,
             packets: m.packets,
             connections: m.connections,
+            retransmissions: m.retransmissions,
+            bytes_retransmitted: m.bytes_retransmitted,
         }
     }
 }
@@ -137,6 +160,26 @@ pub fn run(args: Args) -> Result<(), String> {
     }
     if let Some(mbps) = args.uplink_mbps {
         scenario.network.uplink_bps = scaled("uplink-mbps", mbps, 1e6, "Mbit/s")?;
+    }
+    if let Some(pct) = args.loss_pct {
+        if !pct.is_finite() || pct < 0.0 {
+            return Err(format!(
+                "--loss-pct is {pct}; it must be a percentage from 0 to 50"
+            ));
+        }
+        // Parts per million; the scenario's validation names the allowed range.
+        let ppm = (pct * 10_000.0).round().min(f64::from(u32::MAX)) as u32;
+        scenario.network.loss = match (ppm, args.loss_model) {
+            (0, _) => LossModel::None,
+            (ppm, LossKind::Random) => LossModel::Random { ppm },
+            (ppm, LossKind::Bursty) => LossModel::Bursty {
+                ppm,
+                mean_burst: args.mean_burst,
+            },
+        };
+    }
+    if let Some(seed) = args.seed {
+        scenario.network.seed = seed;
     }
     let trace = simulate(&scenario).map_err(|e| format!("invalid scenario: {e}"))?;
     let stdout = std::io::stdout();

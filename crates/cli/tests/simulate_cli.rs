@@ -68,7 +68,7 @@ fn json_is_the_whole_trace_and_reads_back_as_a_scenario() {
     let out = protoviz(&["simulate", "--preset", "blog", "--format", "json"], "");
     assert!(out.status.success());
     let trace: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(trace["version"], 1);
+    assert_eq!(trace["version"], 2);
     assert_eq!(trace["lanes"].as_array().unwrap().len(), 2);
     assert_eq!(trace["lanes"][0]["assets"].as_array().unwrap().len(), 16);
     // The embedded scenario is accepted back, from stdin.
@@ -107,4 +107,68 @@ fn bad_input_says_what_and_where() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 1, column"), "{err}");
+}
+
+#[test]
+fn loss_causes_retransmissions_and_the_seed_makes_it_repeatable() {
+    let run = |seed: &str| {
+        let out = protoviz(
+            &[
+                "simulate",
+                "--preset",
+                "blog",
+                "--loss-pct",
+                "2",
+                "--seed",
+                seed,
+                "--format",
+                "json",
+            ],
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let a = run("7");
+    assert_eq!(a, run("7"), "same seed, same trace");
+    assert_ne!(a, run("8"), "another seed, other luck");
+    let trace: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    assert_eq!(trace["scenario"]["network"]["loss"]["ppm"], 20_000);
+    for lane in trace["lanes"].as_array().unwrap() {
+        assert!(lane["metrics"]["retransmissions"].as_u64().unwrap() > 0);
+        let lost = lane["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"] == "packet_sent" && e["dropped"] == "random")
+            .count();
+        assert!(lost > 0);
+    }
+
+    let out = protoviz(
+        &[
+            "simulate",
+            "--preset",
+            "blog",
+            "--loss-pct",
+            "3",
+            "--loss-model",
+            "bursty",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    assert!(lines(&out)[0]["retransmissions"].as_u64().unwrap() > 0);
+
+    let out = protoviz(&["simulate", "--preset", "blog", "--loss-pct", "100"], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("network.loss.ppm is 1000000 ppm; allowed: 0 to 500000 ppm"),
+        "{err}"
+    );
 }

@@ -5,13 +5,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod headers;
+pub mod http;
 pub mod ids;
 pub mod link;
 pub mod page;
 pub mod scenario;
 pub mod sim;
-mod skeleton;
 pub mod time;
 pub mod trace;
 pub mod transport;
@@ -21,7 +22,7 @@ pub use ids::{AssetId, ConnId, PacketNumber, StreamId};
 pub use page::{Asset, AssetKind, Discovery, Page, PresetId};
 pub use scenario::{Network, Protocol, Scenario, ScenarioError};
 pub use time::{SimDuration, SimTime};
-pub use trace::{Lane, Metrics, Trace, TRACE_VERSION};
+pub use trace::{digest, Lane, Metrics, Trace, TRACE_VERSION};
 
 /// Runs every lane of the scenario and returns the trace.
 pub fn simulate(scenario: &Scenario) -> Result<Trace, ScenarioError> {
@@ -29,7 +30,7 @@ pub fn simulate(scenario: &Scenario) -> Result<Trace, ScenarioError> {
     let lanes = scenario
         .protocols
         .iter()
-        .map(|&p| skeleton::run(&scenario.page, &scenario.network, p))
+        .map(|&p| browser::run(scenario, p))
         .collect();
     Ok(Trace {
         version: TRACE_VERSION,

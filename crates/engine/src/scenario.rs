@@ -4,8 +4,12 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
+use crate::link::{LinkConfig, LossModel, PPM};
 use crate::page::{Page, PresetId};
 use crate::time::SimDuration;
+use crate::transport::cc::Algorithm;
+use crate::transport::tcp::{TcpConfig, LINUX_MIN_RTO, RFC6298_MIN_RTO};
+use crate::transport::tls::{TlsConfig, TlsMode};
 
 /// The protocols a lane can run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,8 +50,11 @@ impl fmt::Display for Protocol {
     }
 }
 
-/// The one network path every lane of a scenario runs over.
+/// The one network path every lane of a scenario runs over. Each lane gets a fresh
+/// [`crate::link::Link`] with this configuration and seed, so the n-th packet in each
+/// direction has the same luck in every lane.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Network {
     /// Round-trip propagation delay; each direction gets half.
     pub rtt: SimDuration,
@@ -55,6 +62,12 @@ pub struct Network {
     pub downlink_bps: u64,
     /// Bottleneck bandwidth from client to server, bits per second.
     pub uplink_bps: u64,
+    /// How packets are lost after the bottleneck.
+    pub loss: LossModel,
+    /// Drop-tail queue at each bottleneck in bytes; `None`: one bandwidth-delay product.
+    pub queue_bytes: Option<u64>,
+    /// Seed of the loss draws.
+    pub seed: u64,
 }
 
 impl Network {
@@ -66,6 +79,97 @@ impl Network {
     pub const MIN_BPS: u64 = 56_000;
     /// Fastest link accepted: 10 Gbit/s.
     pub const MAX_BPS: u64 = 10_000_000_000;
+    /// Highest loss rate accepted: 50 % (in ppm). Beyond it TCP spends its time in
+    /// exponential RTO back-off (RFC 6298 §5.5) and a page never loads in a useful time.
+    pub const MAX_LOSS_PPM: u32 = PPM / 2;
+    /// Longest mean burst accepted, packets.
+    pub const MAX_MEAN_BURST: u32 = 1_000;
+    /// Most scripted loss ordinals per direction.
+    pub const MAX_SCRIPTED: usize = 10_000;
+    /// Smallest queue accepted: one 1500-byte packet (RFC 894 Ethernet MTU).
+    pub const MIN_QUEUE: u64 = 1_500;
+    /// Largest queue accepted: 1 GB.
+    pub const MAX_QUEUE: u64 = 1_000_000_000;
+
+    /// The link configuration every lane's fresh link is built from.
+    pub fn link_config(&self) -> LinkConfig {
+        LinkConfig {
+            rtt: self.rtt,
+            downlink_bps: self.downlink_bps,
+            uplink_bps: self.uplink_bps,
+            queue_bytes: self.queue_bytes,
+            loss: self.loss.clone(),
+            seed: self.seed,
+        }
+    }
+
+    fn validate(&self) -> Result<(), ScenarioError> {
+        let range = |field, value: String, allowed| {
+            Err(ScenarioError::OutOfRange {
+                field,
+                value,
+                allowed,
+            })
+        };
+        if self.rtt < Network::MIN_RTT || self.rtt > Network::MAX_RTT {
+            return range(
+                "network.rtt",
+                format!("{} µs", self.rtt.as_micros()),
+                "1 ms to 10 s",
+            );
+        }
+        for (field, bps) in [
+            ("network.downlink_bps", self.downlink_bps),
+            ("network.uplink_bps", self.uplink_bps),
+        ] {
+            if !(Network::MIN_BPS..=Network::MAX_BPS).contains(&bps) {
+                return range(field, format!("{bps} bit/s"), "56 kbit/s to 10 Gbit/s");
+            }
+        }
+        if let Some(q) = self.queue_bytes {
+            if !(Network::MIN_QUEUE..=Network::MAX_QUEUE).contains(&q) {
+                return range(
+                    "network.queue_bytes",
+                    format!("{q} bytes"),
+                    "1500 bytes to 1 GB, or null for one bandwidth-delay product",
+                );
+            }
+        }
+        match &self.loss {
+            LossModel::None => {}
+            LossModel::Random { ppm } | LossModel::Bursty { ppm, .. }
+                if *ppm > Network::MAX_LOSS_PPM =>
+            {
+                return range(
+                    "network.loss.ppm",
+                    format!("{ppm} ppm"),
+                    "0 to 500000 ppm (0 % to 50 %)",
+                );
+            }
+            LossModel::Random { .. } => {}
+            LossModel::Bursty { mean_burst, .. } => {
+                if !(1..=Network::MAX_MEAN_BURST).contains(mean_burst) {
+                    return range(
+                        "network.loss.mean_burst",
+                        format!("{mean_burst} packets"),
+                        "1 to 1000 packets",
+                    );
+                }
+            }
+            LossModel::Scripted { up, down } => {
+                for (field, v) in [("network.loss.up", up), ("network.loss.down", down)] {
+                    if v.len() > Network::MAX_SCRIPTED {
+                        return range(
+                            field,
+                            format!("{} ordinals", v.len()),
+                            "at most 10000 ordinals",
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Network {
@@ -74,6 +178,77 @@ impl Default for Network {
             rtt: SimDuration::from_millis(100),
             downlink_bps: 10_000_000,
             uplink_bps: 5_000_000,
+            loss: LossModel::None,
+            queue_bytes: None,
+            seed: 0,
+        }
+    }
+}
+
+/// The TCP retransmission timer's floor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinRto {
+    /// Linux: 200 ms.
+    #[default]
+    Linux200ms,
+    /// RFC 6298 §2.4: 1 s.
+    Rfc1s,
+}
+
+/// Which TLS handshake each connection runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsVersion {
+    /// RFC 8446 full handshake: one round trip.
+    #[default]
+    Tls13,
+    /// RFC 5246 full handshake: two round trips.
+    Tls12,
+}
+
+/// Transport knobs shared by every TCP connection of every lane.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TransportOptions {
+    pub congestion: Algorithm,
+    /// SACK (RFC 2018) with RFC 6675 recovery; NewReno recovery (RFC 6582) without.
+    pub sack: bool,
+    pub min_rto: MinRto,
+    pub tls: TlsVersion,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            congestion: Algorithm::NewReno,
+            sack: true,
+            min_rto: MinRto::Linux200ms,
+            tls: TlsVersion::Tls13,
+        }
+    }
+}
+
+impl TransportOptions {
+    pub fn tcp_config(&self) -> TcpConfig {
+        TcpConfig {
+            congestion: self.congestion,
+            sack: self.sack,
+            min_rto: match self.min_rto {
+                MinRto::Linux200ms => LINUX_MIN_RTO,
+                MinRto::Rfc1s => RFC6298_MIN_RTO,
+            },
+            ..TcpConfig::default()
+        }
+    }
+
+    pub fn tls_config(&self) -> TlsConfig {
+        TlsConfig {
+            mode: match self.tls {
+                TlsVersion::Tls13 => TlsMode::Tls13,
+                TlsVersion::Tls12 => TlsMode::Tls12,
+            },
+            ..TlsConfig::default()
         }
     }
 }
@@ -85,6 +260,8 @@ pub struct Scenario {
     pub network: Network,
     /// One lane per protocol, in this order.
     pub protocols: Vec<Protocol>,
+    #[serde(default)]
+    pub transport: TransportOptions,
 }
 
 impl Scenario {
@@ -94,31 +271,13 @@ impl Scenario {
             page: Page::preset(id),
             network: Network::default(),
             protocols: Protocol::ALL.to_vec(),
+            transport: TransportOptions::default(),
         }
     }
 
     /// Checks every field; the error names the field, the value and what is allowed.
     pub fn validate(&self) -> Result<(), ScenarioError> {
-        let n = &self.network;
-        if n.rtt < Network::MIN_RTT || n.rtt > Network::MAX_RTT {
-            return Err(ScenarioError::OutOfRange {
-                field: "network.rtt",
-                value: format!("{} µs", n.rtt.as_micros()),
-                allowed: "1 ms to 10 s",
-            });
-        }
-        for (field, bps) in [
-            ("network.downlink_bps", n.downlink_bps),
-            ("network.uplink_bps", n.uplink_bps),
-        ] {
-            if !(Network::MIN_BPS..=Network::MAX_BPS).contains(&bps) {
-                return Err(ScenarioError::OutOfRange {
-                    field,
-                    value: format!("{bps} bit/s"),
-                    allowed: "56 kbit/s to 10 Gbit/s",
-                });
-            }
-        }
+        self.network.validate()?;
         if self.protocols.is_empty() {
             return Err(ScenarioError::NoProtocols);
         }
@@ -216,5 +375,46 @@ mod tests {
             ScenarioError::DuplicateProtocol(Protocol::Http2)
         );
         assert!(Scenario::preset(PresetId::Blog).validate().is_ok());
+    }
+
+    #[test]
+    fn loss_validation_names_field_value_and_range() {
+        let mut s = Scenario::preset(PresetId::Blog);
+        s.network.loss = LossModel::Random { ppm: PPM };
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "network.loss.ppm is 1000000 ppm; allowed: 0 to 500000 ppm (0 % to 50 %)"
+        );
+        s.network.loss = LossModel::Bursty {
+            ppm: 10_000,
+            mean_burst: 0,
+        };
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "network.loss.mean_burst is 0 packets; allowed: 1 to 1000 packets"
+        );
+        s.network.loss = LossModel::Random { ppm: 20_000 };
+        s.network.queue_bytes = Some(100);
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("network.queue_bytes is 100 bytes; allowed: 1500 bytes"));
+        s.network.queue_bytes = None;
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn old_json_without_loss_or_transport_still_reads() {
+        let mut v = serde_json::to_value(Scenario::preset(PresetId::Blog)).unwrap();
+        let net = v["network"].as_object_mut().unwrap();
+        net.remove("loss");
+        net.remove("queue_bytes");
+        net.remove("seed");
+        v.as_object_mut().unwrap().remove("transport");
+        let s: Scenario = serde_json::from_value(v).unwrap();
+        assert_eq!(s, Scenario::preset(PresetId::Blog));
+        assert_eq!(s.network.link_config(), LinkConfig::default());
+        assert_eq!(s.transport.tcp_config(), TcpConfig::default());
     }
 }

@@ -3,12 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssetId, ConnId, StreamId};
+use crate::link::DropReason;
 use crate::page::AssetKind;
 use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
+use crate::transport::tcp::LossDetection;
 
 /// Bumped whenever the JSON shape of [`Trace`] changes incompatibly.
-pub const TRACE_VERSION: u32 = 1;
+pub const TRACE_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
@@ -41,6 +43,49 @@ pub struct Connection {
     pub tcp_established: SimTime,
     /// The client received the server's TLS Finished and can send application data.
     pub tls_established: SimTime,
+    /// The server's congestion window (it sends the responses), at every change.
+    pub cwnd: Vec<CwndSample>,
+    /// The server's RTT samples and smoothed RTT (RFC 6298).
+    pub rtt: Vec<RttSample>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CwndSample {
+    pub at: SimTime,
+    /// Bytes.
+    pub cwnd: u64,
+    /// Slow-start threshold, bytes; `None` until the first loss.
+    pub ssthresh: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RttSample {
+    pub at: SimTime,
+    pub latest: SimDuration,
+    pub srtt: SimDuration,
+    pub rto: SimDuration,
+}
+
+/// A time an asset's request or response could not make progress, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Blocked {
+    pub from: SimTime,
+    pub to: SimTime,
+    pub cause: BlockedCause,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cause", rename_all = "snake_case")]
+pub enum BlockedCause {
+    /// Response bytes had arrived but TCP held them back (in-order delivery) until the
+    /// missing sequence range [missing_from, missing_to) of connection `conn` arrived.
+    TcpHeadOfLine {
+        conn: ConnId,
+        missing_from: u64,
+        missing_to: u64,
+    },
+    /// HTTP/1.1: every allowed connection to the host was busy with another request.
+    ConnectionLimit,
 }
 
 /// The life of one request, from the moment the browser knew about it.
@@ -68,6 +113,8 @@ pub struct AssetTiming {
     pub request_header_bytes: u64,
     /// Bytes of response header (HTTP/1.1 text or compressed header block).
     pub response_header_bytes: u64,
+    /// Intervals the asset was stalled, in time order.
+    pub blocked: Vec<Blocked>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,13 +168,52 @@ pub enum EventKind {
     Complete {
         asset: AssetId,
     },
-    /// A packet left the sender onto the bottleneck; it arrives one serialisation time plus
-    /// the one-way delay later.
+    /// A packet reached the bottleneck. It arrives at `arrives`, or never (`dropped`).
     PacketSent {
         dir: Direction,
         conn: ConnId,
+        /// TCP stream offset of the payload (of the sender's direction).
+        seq: u64,
+        /// Payload bytes.
+        len: u64,
+        /// Bytes on the wire.
         bytes: u64,
-        arrives: SimTime,
+        retransmission: bool,
+        /// Ordinal of the packet in its direction on the lane's link.
+        ordinal: u64,
+        arrives: Option<SimTime>,
+        dropped: Option<DropReason>,
+    },
+    /// The sender decided [seq, seq + len) was lost.
+    PacketLost {
+        dir: Direction,
+        conn: ConnId,
+        seq: u64,
+        len: u64,
+        by: LossDetection,
+    },
+    /// The cumulative acknowledgement of `dir`'s data advanced over [from, to).
+    Acked {
+        dir: Direction,
+        conn: ConnId,
+        from: u64,
+        to: u64,
+    },
+    /// The retransmission timer of the sender of `dir` expired; `rto` is the backed-off value.
+    Timeout {
+        dir: Direction,
+        conn: ConnId,
+        rto: SimDuration,
+    },
+    /// The receiver of `dir` held bytes back from `from` until now, waiting for
+    /// [missing_from, missing_to); `held` bytes were then released.
+    HolBlocked {
+        dir: Direction,
+        conn: ConnId,
+        from: SimTime,
+        missing_from: u64,
+        missing_to: u64,
+        held: u64,
     },
 }
 
@@ -150,4 +236,20 @@ pub struct Metrics {
     pub bytes_handshake: u64,
     pub packets: u64,
     pub connections: u32,
+    /// Segments sent again.
+    pub retransmissions: u64,
+    /// Payload bytes sent again.
+    pub bytes_retransmitted: u64,
+}
+
+/// FNV-1a 64 of the trace's JSON: a fingerprint to pin the model's output in tests (on
+/// native and wasm alike).
+pub fn digest(trace: &Trace) -> u64 {
+    /// FNV-1a 64-bit offset basis and prime (Fowler–Noll–Vo, draft-eastlake-fnv §2).
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let bytes = serde_json::to_vec(trace).unwrap_or_default();
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }

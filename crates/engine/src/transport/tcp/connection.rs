@@ -416,7 +416,11 @@ impl<T: Copy> TcpConnection<T> {
                 let (start, seg) = entry.remove_entry();
                 self.pipe = self.pipe.saturating_sub(seg.pipe(start));
                 self.rexmit.remove(&start);
-                if !seg.retransmitted && sample.is_none_or(|(t, _)| seg.sent_at > t) {
+                // A segment SACKed earlier was measured when its SACK arrived (as Linux's
+                // tcp_sacktag does); its cumulative ACK, after a hole filled, says nothing
+                // about the path's round trip.
+                if !seg.retransmitted && !seg.sacked && sample.is_none_or(|(t, _)| seg.sent_at > t)
+                {
                     sample = Some((seg.sent_at, now - seg.sent_at));
                 }
                 if !seg.sacked {
@@ -454,7 +458,13 @@ impl<T: Copy> TcpConnection<T> {
                     .map(|(&k, _)| k)
                     .collect();
                 for start in starts {
-                    let len = self.board.get(&start).map_or(0, |s| s.end - start);
+                    let (len, sent_at, rexmit) =
+                        self.board.get(&start).map_or((0, now, true), |s| {
+                            (s.end - start, s.sent_at, s.retransmitted)
+                        });
+                    if !rexmit && sample.is_none_or(|(t, _)| sent_at > t) {
+                        sample = Some((sent_at, now - sent_at));
+                    }
                     self.update(start, |s| s.sacked = true);
                     self.event(now, TcpEventKind::Sacked { seq: start, len });
                     new_sack = true;

@@ -1,0 +1,6 @@
+//! HTTP on top of TLS: what each protocol writes for a request and a response. HTTP/1.1
+//! heads are real text; HTTP/2 frames are real RFC 9113 frames with HPACK header blocks.
+//! The browser (`crate::browser`) decides when requests go out and on which connection.
+
+pub mod h1;
+pub mod h2;
