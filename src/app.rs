@@ -26,6 +26,14 @@ pub fn App() -> Html {
         let s = state.clone();
         Callback::from(move |i: usize| s.dispatch(Action::SetBandwidthStep(i)))
     };
+    let on_loss = {
+        let s = state.clone();
+        Callback::from(move |i: usize| s.dispatch(Action::SetLossStep(i)))
+    };
+    let on_new_luck = {
+        let s = state.clone();
+        Callback::from(move |()| s.dispatch(Action::NewLuck))
+    };
     let on_play_pause = {
         let s = state.clone();
         Callback::from(move |()| {
@@ -48,8 +56,9 @@ pub fn App() -> Html {
                 <h1>{ "protoviz" }</h1>
                 <p class="tagline">{ "One page, one network, each protocol in its own lane — every bar computed by a protocol engine running in this page." }</p>
             </header>
-            <Controls rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} playing={state.playing}
-                {on_rtt} {on_bandwidth} {on_play_pause} {on_restart} />
+            <Controls rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} loss_step={state.loss_step}
+                seed={state.scenario.network.seed} playing={state.playing}
+                {on_rtt} {on_bandwidth} {on_loss} {on_new_luck} {on_play_pause} {on_restart} />
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ format!("Cannot simulate this: {err}. Showing the last result.") }</p>
             }
@@ -67,7 +76,7 @@ pub fn App() -> Html {
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", state.scenario.page.name, state.scenario.page.assets.len(),
                     format::bytes(state.scenario.page.assets.iter().map(|a| a.size).sum())) }
-                { "Model: TCP and TLS 1.3 handshakes, request round trips and a shared bottleneck; no loss yet." }
+                { "Engine: real TCP (NewReno, SACK, fast retransmit, RTO) and TLS 1.3 over one shared bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, slow start can overflow the queue and lose packets. HTTP/2 headers are HPACK-compressed, HTTP/1.1 heads are real text." }
             </footer>
         </main>
     }

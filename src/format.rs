@@ -46,6 +46,18 @@ pub fn bandwidth(bps: u64) -> String {
     }
 }
 
+/// "0 %", "0.25 %", "2 %", from parts per million.
+pub fn percent_ppm(ppm: u32) -> String {
+    let whole = ppm / 10_000;
+    let frac = ppm % 10_000;
+    if frac == 0 {
+        format!("{whole} %")
+    } else {
+        let digits = format!("{frac:04}");
+        format!("{whole}.{} %", digits.trim_end_matches('0'))
+    }
+}
+
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
     use super::*;
@@ -62,5 +74,9 @@ mod tests {
         assert_eq!(bandwidth(10_000_000), "10 Mbit/s");
         assert_eq!(bandwidth(2_500_000), "2.5 Mbit/s");
         assert_eq!(bandwidth(800_000), "800 kbit/s");
+        assert_eq!(percent_ppm(0), "0 %");
+        assert_eq!(percent_ppm(2_500), "0.25 %");
+        assert_eq!(percent_ppm(20_000), "2 %");
+        assert_eq!(percent_ppm(5_000), "0.5 %");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use protoviz_engine::link::LossModel;
 use protoviz_engine::{simulate, Lane, PresetId, Scenario, SimDuration, Trace};
 use yew::Reducible;
 
@@ -20,6 +21,9 @@ pub const BANDWIDTH_STEPS: [u64; 10] = [
 ];
 /// Default bandwidth stop: 10 Mbit/s.
 pub const DEFAULT_BANDWIDTH_STEP: usize = 4;
+/// Loss slider stops, in parts per million of packets, each direction (0 to 5 %; the model
+/// accepts up to 50 %, but beyond a few per cent a page takes minutes and teaches nothing new).
+pub const LOSS_STEPS_PPM: [u32; 7] = [0, 2_500, 5_000, 10_000, 20_000, 30_000, 50_000];
 /// RTT slider range, milliseconds.
 pub const RTT_MIN_MS: u64 = 5;
 pub const RTT_MAX_MS: u64 = 600;
@@ -53,6 +57,7 @@ pub struct AppState {
     pub scenario: Scenario,
     pub rtt_ms: u64,
     pub bandwidth_step: usize,
+    pub loss_step: usize,
     /// The last good trace, with one shared handle per lane.
     pub trace: Option<Shared<Trace>>,
     pub lanes: Vec<Shared<Lane>>,
@@ -67,6 +72,9 @@ pub struct AppState {
 pub enum Action {
     SetRttMs(u64),
     SetBandwidthStep(usize),
+    SetLossStep(usize),
+    /// Draw the losses anew: the next seed.
+    NewLuck,
     /// Real milliseconds elapsed since the previous animation frame.
     Tick(f64),
     Play,
@@ -90,6 +98,12 @@ impl AppState {
                 .iter()
                 .position(|&b| b == scenario.network.downlink_bps)
                 .unwrap_or(DEFAULT_BANDWIDTH_STEP),
+            loss_step: match scenario.network.loss {
+                LossModel::Random { ppm } => {
+                    LOSS_STEPS_PPM.iter().position(|&p| p == ppm).unwrap_or(0)
+                }
+                _ => 0,
+            },
             scenario,
             trace: None,
             lanes: Vec::new(),
@@ -155,6 +169,22 @@ impl Reducible for AppState {
                 let bps = BANDWIDTH_STEPS[s.bandwidth_step];
                 s.scenario.network.downlink_bps = bps;
                 s.scenario.network.uplink_bps = (bps / 2).max(250_000);
+                s.resimulate();
+                s.settle_playhead(at_end);
+            }
+            Action::SetLossStep(i) => {
+                let at_end = s.finished();
+                s.loss_step = i.min(LOSS_STEPS_PPM.len() - 1);
+                s.scenario.network.loss = match LOSS_STEPS_PPM[s.loss_step] {
+                    0 => LossModel::None,
+                    ppm => LossModel::Random { ppm },
+                };
+                s.resimulate();
+                s.settle_playhead(at_end);
+            }
+            Action::NewLuck => {
+                let at_end = s.finished();
+                s.scenario.network.seed = s.scenario.network.seed.wrapping_add(1);
                 s.resimulate();
                 s.settle_playhead(at_end);
             }
@@ -236,6 +266,37 @@ mod tests {
         let s = reduce(s, Action::SetBandwidthStep(99));
         assert_eq!(s.bandwidth_step, BANDWIDTH_STEPS.len() - 1);
         assert!(s.error.is_none());
+    }
+
+    #[test]
+    fn loss_and_luck_change_the_trace() {
+        let s = reduce(AppState::default(), Action::SetLossStep(4));
+        assert_eq!(s.scenario.network.loss, LossModel::Random { ppm: 20_000 });
+        let before = s.lanes.iter().map(|l| l.metrics.load).collect::<Vec<_>>();
+        let s = reduce(s, Action::NewLuck);
+        assert_eq!(
+            s.scenario.network.seed,
+            AppState::default().scenario.network.seed + 1
+        );
+        let after = s.lanes.iter().map(|l| l.metrics.load).collect::<Vec<_>>();
+        assert_ne!(before, after, "other luck, other losses");
+        let s = reduce(s, Action::SetLossStep(0));
+        assert_eq!(s.scenario.network.loss, LossModel::None);
+    }
+
+    /// Same scenario and seed, same trace, in wasm as natively: the digest pinned by the
+    /// engine's native test (crates/engine/tests/golden_digest.txt) must come out here too.
+    #[test]
+    fn wasm_trace_matches_the_native_digest() {
+        let golden: u64 = include_str!("../crates/engine/tests/golden_digest.txt")
+            .trim()
+            .parse()
+            .unwrap();
+        let mut scenario = Scenario::preset(PresetId::Blog);
+        scenario.network.loss = LossModel::Random { ppm: 10_000 };
+        scenario.network.seed = 7;
+        let trace = simulate(&scenario).unwrap();
+        assert_eq!(protoviz_engine::trace::digest(&trace), golden);
     }
 
     #[test]

@@ -4,15 +4,19 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::format;
-use crate::state::{BANDWIDTH_STEPS, RTT_MAX_MS, RTT_MIN_MS};
+use crate::state::{BANDWIDTH_STEPS, LOSS_STEPS_PPM, RTT_MAX_MS, RTT_MIN_MS};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub rtt_ms: u64,
     pub bandwidth_step: usize,
+    pub loss_step: usize,
+    pub seed: u64,
     pub playing: bool,
     pub on_rtt: Callback<u64>,
     pub on_bandwidth: Callback<usize>,
+    pub on_loss: Callback<usize>,
+    pub on_new_luck: Callback<()>,
     pub on_play_pause: Callback<()>,
     pub on_restart: Callback<()>,
 }
@@ -40,6 +44,17 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
+    let on_loss = {
+        let cb = p.on_loss.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = input_value(&e) {
+                cb.emit(v as usize);
+            }
+        })
+    };
+    let luck = p.on_new_luck.reform(|_: MouseEvent| ());
+    let ppm = LOSS_STEPS_PPM[p.loss_step.min(LOSS_STEPS_PPM.len() - 1)];
+    let loss_text = format::percent_ppm(ppm);
     let play = p.on_play_pause.reform(|_: MouseEvent| ());
     let restart = p.on_restart.reform(|_: MouseEvent| ());
     let bps = BANDWIDTH_STEPS[p.bandwidth_step.min(BANDWIDTH_STEPS.len() - 1)];
@@ -61,6 +76,17 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     { format!("{} down · {} up", format::bandwidth(bps), format::bandwidth((bps / 2).max(250_000))) }
                 </output>
             </label>
+            <label class="control">
+                <span class="control-name">{ "Loss" }</span>
+                <input id="loss" type="range" min="0" max={(LOSS_STEPS_PPM.len() - 1).to_string()}
+                    step="1" value={p.loss_step.to_string()} oninput={on_loss}
+                    aria-valuetext={loss_text.clone()} />
+                <output id="loss-value" class="control-value">{ format!("{loss_text} each way") }</output>
+            </label>
+            <button id="luck" onclick={luck} disabled={ppm == 0}
+                title="Draw the random losses again (the seed picks which packets are lost; every lane gets the same luck)">
+                { format!("🎲 Other luck (seed {})", p.seed) }
+            </button>
             <div class="buttons">
                 <button id="play" onclick={play}>{ if p.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
                 <button id="restart" onclick={restart}>{ "↺ Replay" }</button>

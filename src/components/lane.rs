@@ -1,6 +1,7 @@
 //! One protocol's lane: its figures and one row per asset, drawn up to the playhead.
 
-use protoviz_engine::trace::AssetTiming;
+use protoviz_engine::link::DropReason;
+use protoviz_engine::trace::{AssetTiming, Blocked, BlockedCause, EventKind};
 use protoviz_engine::{Lane, SimTime};
 use yew::prelude::*;
 
@@ -40,6 +41,42 @@ pub fn phases(a: &AssetTiming) -> Vec<(&'static str, u64, u64)> {
     v
 }
 
+/// What a stall means, in a sentence a student can follow.
+pub fn blocked_text(b: &Blocked) -> String {
+    let span = format::ms(b.to.as_micros().saturating_sub(b.from.as_micros()));
+    match b.cause {
+        BlockedCause::TcpHeadOfLine {
+            conn,
+            missing_from,
+            missing_to,
+        } => format!(
+            "stalled {span}: its bytes had arrived, but TCP on connection #{} held them back \
+             until the lost bytes {missing_from}–{missing_to} were retransmitted \
+             (head-of-line blocking)",
+            conn.0
+        ),
+        BlockedCause::ConnectionLimit => {
+            format!("waited {span}: all six HTTP/1.1 connections to the host were busy")
+        }
+    }
+}
+
+/// Packets the link dropped in this lane: (random or scripted loss, queue overflow).
+pub fn drops(lane: &Lane) -> (u64, u64) {
+    lane.events
+        .iter()
+        .fold((0, 0), |(loss, queue), e| match &e.kind {
+            EventKind::PacketSent {
+                dropped: Some(DropReason::QueueOverflow),
+                ..
+            } => (loss, queue + 1),
+            EventKind::PacketSent {
+                dropped: Some(_), ..
+            } => (loss + 1, queue),
+            _ => (loss, queue),
+        })
+}
+
 #[function_component]
 pub fn LaneView(p: &LaneProps) -> Html {
     let lane = &p.lane;
@@ -47,6 +84,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
     let scale = p.timeline_us.max(1) as f64;
     let pct = |us: u64| us as f64 / scale * 100.0;
     let done = p.playhead_us >= m.load.as_micros();
+    let (lost, queue) = drops(lane);
     let rows = lane.assets.iter().map(|a| {
         let shown = p.playhead_us >= a.discovered.as_micros();
         let segments = phases(a).into_iter().filter(|&(_, s, _)| s < p.playhead_us).map(|(class, s, e)| {
@@ -68,6 +106,23 @@ pub fn LaneView(p: &LaneProps) -> Html {
             a.connection.0,
             a.stream.map(|s| format!(", stream {}", s.0)).unwrap_or_default(),
         );
+        let stalls = a
+            .blocked
+            .iter()
+            .filter(|b| matches!(b.cause, BlockedCause::TcpHeadOfLine { .. }))
+            .filter(|b| b.from.as_micros() < p.playhead_us && b.to > b.from)
+            .map(|b| {
+                let (from, to) = (b.from.as_micros(), b.to.as_micros().min(p.playhead_us));
+                html! {
+                    <span class="seg blocked" title={blocked_text(b)}
+                        style={format!("left:{:.3}%;width:{:.3}%", pct(from), pct(to - from))}></span>
+                }
+            });
+        let mut title = title;
+        for b in &a.blocked {
+            title.push('\n');
+            title.push_str(&blocked_text(b));
+        }
         html! {
             <li class={classes!("asset-row", (!shown).then_some("unseen"))} title={title}
                 data-asset={a.asset.0.to_string()}>
@@ -76,7 +131,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
                     { &a.path }
                 </span>
                 <span class="asset-conn">{ format!("#{}", a.connection.0) }</span>
-                <span class="track">{ for segments }</span>
+                <span class="track">{ for segments }{ for stalls }</span>
             </li>
         }
     });
@@ -93,6 +148,8 @@ pub fn LaneView(p: &LaneProps) -> Html {
                     <div><dt>{ "Connections" }</dt><dd class="connections">{ m.connections }</dd></div>
                     <div><dt>{ "On the wire" }</dt><dd class="bytes">{ format::bytes(m.bytes_total) }</dd></div>
                     <div><dt>{ "Headers" }</dt><dd class="headers">{ format::bytes(m.bytes_headers) }</dd></div>
+                    <div title={format!("{lost} packets lost on the link, {queue} dropped by the full bottleneck queue; {} bytes sent again", m.bytes_retransmitted)}>
+                        <dt>{ "Resent" }</dt><dd class="retx" data-count={m.retransmissions.to_string()}>{ m.retransmissions }</dd></div>
                 </dl>
             </header>
             <ol class="assets">
@@ -241,6 +298,38 @@ mod browser_tests {
                 .unwrap(),
             "HTTP/2"
         );
+        root.remove();
+    }
+
+    #[wasm_bindgen_test]
+    async fn loss_shows_stalls_and_resent_packets() {
+        let mut scenario = Scenario::preset(PresetId::Blog);
+        scenario.network.loss = protoviz_engine::link::LossModel::Random { ppm: 20_000 };
+        scenario.network.seed = 3;
+        let trace = simulate(&scenario).unwrap();
+        let lane = trace.lanes[1].clone();
+        let stalls: usize = lane.assets.iter().map(|a| a.blocked.len()).sum();
+        assert!(
+            stalls > 0,
+            "2 % loss on one TCP connection stalls HTTP/2 streams"
+        );
+        let load = lane.metrics.load.as_micros();
+        let resent = lane.metrics.retransmissions;
+        let root = mount(LaneProps {
+            lane: Shared(Rc::new(lane)),
+            timeline_us: load,
+            playhead_us: load,
+        });
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        assert!(root.query_selector_all(".seg.blocked").unwrap().length() > 0);
+        let retx = root
+            .query_selector(".retx")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap();
+        assert_eq!(retx, resent.to_string());
+        assert!(resent > 0);
         root.remove();
     }
 }

@@ -10,6 +10,10 @@ pub fn Legend() -> Html {
         ("tls", "TLS handshake"),
         ("wait", "request sent, waiting for the first byte"),
         ("receive", "receiving the response"),
+        (
+            "blocked",
+            "stalled: bytes arrived but wait behind a lost packet",
+        ),
     ];
     html! {
         <ul class="legend">
