@@ -124,6 +124,35 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         "h2 load {h2_before} -> {h2_after}"
     );
 
+    // Loss: 2 % each way. HTTP/2's one TCP connection stalls every stream behind a lost
+    // segment; the rows show the stalls and the lanes count resent packets.
+    set_slider(&c, "loss", "4").await;
+    wait_for(
+        &c,
+        "the loss label",
+        10,
+        "return document.getElementById('loss-value').textContent",
+        |v| v == "2 % each way",
+    )
+    .await;
+    let retx = "return document.querySelector('.lane[data-protocol=h2] .retx').dataset.count";
+    let before = c.execute(retx, vec![]).await.unwrap();
+    assert!(
+        before
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .is_some_and(|n| n > 0),
+        "{before}"
+    );
+    // Other luck: the seed moves on and the figures change.
+    c.find(Locator::Id("luck"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "new luck", 10, retx, |v| *v != before).await;
+
     // Replay to the end and keep a picture of what a student sees.
     c.find(Locator::Id("restart"))
         .await

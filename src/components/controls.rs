@@ -85,7 +85,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
             </label>
             <button id="luck" onclick={luck} disabled={ppm == 0}
                 title="Draw the random losses again (the seed picks which packets are lost; every lane gets the same luck)">
-                { format!("🎲 Other luck (seed {})", p.seed) }
+                { format!("⟳ Other luck (seed {})", p.seed) }
             </button>
             <div class="buttons">
                 <button id="play" onclick={play}>{ if p.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
