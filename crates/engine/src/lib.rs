@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod headers;
+pub mod http;
 pub mod ids;
 pub mod link;
 pub mod page;
