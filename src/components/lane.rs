@@ -55,6 +55,11 @@ pub fn blocked_text(b: &Blocked) -> String {
              (head-of-line blocking)",
             conn.0
         ),
+        BlockedCause::QuicStreamHeadOfLine { stream, packet, .. } => format!(
+            "stalled {span}: its bytes had arrived, but QUIC stream {} waited for bytes first \
+             sent in lost packet {packet} (head-of-line blocking on this stream only)",
+            stream.0
+        ),
         BlockedCause::ConnectionLimit => {
             format!("waited {span}: all six HTTP/1.1 connections to the host were busy")
         }
@@ -109,7 +114,12 @@ pub fn LaneView(p: &LaneProps) -> Html {
         let stalls = a
             .blocked
             .iter()
-            .filter(|b| matches!(b.cause, BlockedCause::TcpHeadOfLine { .. }))
+            .filter(|b| {
+                matches!(
+                    b.cause,
+                    BlockedCause::TcpHeadOfLine { .. } | BlockedCause::QuicStreamHeadOfLine { .. }
+                )
+            })
             .filter(|b| b.from.as_micros() < p.playhead_us && b.to > b.from)
             .map(|b| {
                 let (from, to) = (b.from.as_micros(), b.to.as_micros().min(p.playhead_us));

@@ -53,6 +53,35 @@ fn summary_has_one_line_per_lane_with_the_promised_fields() {
     assert_eq!(lanes[1]["connections"], 1);
 }
 
+/// `--protocol h3` runs the QUIC lane alone: one connection, and the HTML's first byte two
+/// round trips in (the QUIC handshake carries TLS), not three.
+#[test]
+fn h3_lane_runs_alone_on_one_connection() {
+    let out = protoviz(
+        &[
+            "simulate",
+            "--preset",
+            "blog",
+            "--protocol",
+            "h3",
+            "--rtt-ms",
+            "100",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lanes = lines(&out);
+    assert_eq!(lanes.len(), 1);
+    assert_eq!(lanes[0]["protocol"], "h3");
+    assert_eq!(lanes[0]["connections"], 1);
+    let ttfb = lanes[0]["ttfb_ms"].as_f64().unwrap();
+    assert!((200.0..300.0).contains(&ttfb), "{ttfb} ms");
+}
+
 #[test]
 fn rtt_changes_the_figures() {
     let run = |rtt: &str| {
@@ -69,7 +98,14 @@ fn json_is_the_whole_trace_and_reads_back_as_a_scenario() {
     assert!(out.status.success());
     let trace: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(trace["version"], 2);
-    assert_eq!(trace["lanes"].as_array().unwrap().len(), 2);
+    // By default every protocol runs, in order: h1, h2, h3.
+    let protocols: Vec<&str> = trace["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["protocol"].as_str().unwrap())
+        .collect();
+    assert_eq!(protocols, ["h1", "h2", "h3"]);
     assert_eq!(trace["lanes"][0]["assets"].as_array().unwrap().len(), 16);
     // The embedded scenario is accepted back, from stdin.
     let scenario = trace["scenario"].to_string();

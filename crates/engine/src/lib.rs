@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod browser_h3;
 pub mod headers;
 pub mod http;
 pub mod ids;

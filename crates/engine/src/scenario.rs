@@ -20,16 +20,21 @@ pub enum Protocol {
     /// HTTP/2 over TLS 1.3 over TCP, one connection, every request multiplexed.
     #[serde(rename = "h2")]
     Http2,
+    /// HTTP/3 over QUIC (RFC 9114, RFC 9000): one connection, TLS 1.3 inside the QUIC
+    /// handshake, every request on its own QUIC stream.
+    #[serde(rename = "h3")]
+    Http3,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 2] = [Protocol::Http1, Protocol::Http2];
+    pub const ALL: [Protocol; 3] = [Protocol::Http1, Protocol::Http2, Protocol::Http3];
 
     /// The short id used on the command line, in URLs and in JSON.
     pub fn id(self) -> &'static str {
         match self {
             Protocol::Http1 => "h1",
             Protocol::Http2 => "h2",
+            Protocol::Http3 => "h3",
         }
     }
     /// The name a person reads.
@@ -37,6 +42,7 @@ impl Protocol {
         match self {
             Protocol::Http1 => "HTTP/1.1",
             Protocol::Http2 => "HTTP/2",
+            Protocol::Http3 => "HTTP/3",
         }
     }
     pub fn from_id(id: &str) -> Option<Protocol> {
@@ -321,7 +327,7 @@ impl fmt::Display for ScenarioError {
                 allowed,
             } => write!(f, "{field} is {value}; allowed: {allowed}"),
             ScenarioError::NoProtocols => {
-                f.write_str("protocols is empty; give at least one of h1, h2")
+                f.write_str("protocols is empty; give at least one of h1, h2, h3")
             }
             ScenarioError::DuplicateProtocol(p) => {
                 write!(
@@ -375,6 +381,26 @@ mod tests {
             ScenarioError::DuplicateProtocol(Protocol::Http2)
         );
         assert!(Scenario::preset(PresetId::Blog).validate().is_ok());
+
+        s.protocols.clear();
+        assert_eq!(
+            s.validate().unwrap_err().to_string(),
+            "protocols is empty; give at least one of h1, h2, h3"
+        );
+    }
+
+    #[test]
+    fn every_protocol_round_trips_its_id() {
+        assert_eq!(Protocol::ALL.map(Protocol::id), ["h1", "h2", "h3"]);
+        for p in Protocol::ALL {
+            assert_eq!(Protocol::from_id(p.id()), Some(p));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.id())
+            );
+        }
+        assert_eq!(Protocol::Http3.label(), "HTTP/3");
+        assert_eq!(Protocol::from_id("h4"), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::link::DropReason;
 use crate::page::AssetKind;
 use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
+use crate::transport::quic::LossReason;
 use crate::transport::tcp::LossDetection;
 
 /// Bumped whenever the JSON shape of [`Trace`] changes incompatibly.
@@ -37,11 +38,13 @@ pub struct Lane {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Connection {
     pub id: ConnId,
-    /// The client sent its SYN.
+    /// The client sent its SYN (QUIC: its first Initial).
     pub opened: SimTime,
-    /// The client received the SYN-ACK (TCP established from its point of view).
+    /// The client received the SYN-ACK (TCP established from its point of view). QUIC merges
+    /// the transport and TLS handshakes (RFC 9001 §4): the same instant as `tls_established`.
     pub tcp_established: SimTime,
-    /// The client received the server's TLS Finished and can send application data.
+    /// The client received the server's TLS Finished and can send application data (QUIC:
+    /// 1-RTT keys are ready).
     pub tls_established: SimTime,
     /// The server's congestion window (it sends the responses), at every change.
     pub cwnd: Vec<CwndSample>,
@@ -86,6 +89,15 @@ pub enum BlockedCause {
     },
     /// HTTP/1.1: every allowed connection to the host was busy with another request.
     ConnectionLimit,
+    /// HTTP/3: bytes of this asset's QUIC stream `stream` had arrived, but the stream could
+    /// not deliver them in order (RFC 9000 §2.2) until bytes from `offset` on, first sent in
+    /// the lost packet number `packet`, were retransmitted. Only this stream waited.
+    QuicStreamHeadOfLine {
+        conn: ConnId,
+        stream: StreamId,
+        offset: u64,
+        packet: u64,
+    },
 }
 
 /// The life of one request, from the moment the browser knew about it.
@@ -97,7 +109,7 @@ pub struct AssetTiming {
     /// Response body bytes.
     pub size: u64,
     pub connection: ConnId,
-    /// HTTP/2 stream carrying it; `None` on HTTP/1.1.
+    /// HTTP/2 stream or QUIC stream carrying it; `None` on HTTP/1.1.
     pub stream: Option<StreamId>,
     /// The browser found the reference (in the HTML or CSS bytes received so far).
     pub discovered: SimTime,
@@ -172,9 +184,10 @@ pub enum EventKind {
     PacketSent {
         dir: Direction,
         conn: ConnId,
-        /// TCP stream offset of the payload (of the sender's direction).
+        /// TCP: stream offset of the payload (of the sender's direction). QUIC: packet number
+        /// of the datagram's first packet.
         seq: u64,
-        /// Payload bytes.
+        /// Payload bytes (TCP segment payload; QUIC: the UDP payload).
         len: u64,
         /// Bytes on the wire.
         bytes: u64,
@@ -191,6 +204,25 @@ pub enum EventKind {
         seq: u64,
         len: u64,
         by: LossDetection,
+    },
+    /// QUIC: the sender of `dir` declared packet number `pn` lost (RFC 9002 §6).
+    QuicPacketLost {
+        dir: Direction,
+        conn: ConnId,
+        pn: u64,
+        reason: LossReason,
+    },
+    /// QUIC: the client's `stream` (carrying `asset`) held bytes back from `from` until now,
+    /// waiting for bytes from `offset` on, first sent in the lost packet `packet`; `waiting`
+    /// bytes beyond the gap had arrived. Other streams were not held.
+    QuicHolBlocked {
+        conn: ConnId,
+        stream: StreamId,
+        asset: Option<AssetId>,
+        from: SimTime,
+        offset: u64,
+        packet: u64,
+        waiting: u64,
     },
     /// The cumulative acknowledgement of `dir`'s data advanced over [from, to).
     Acked {
