@@ -59,16 +59,16 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
     let c = driver.client().await;
     c.goto(&server.url(SUB_PATH)).await.expect("page loads");
 
-    // The wasm app starts and draws both lanes.
+    // The wasm app starts and draws the three lanes.
     wait_for(
         &c,
-        "two lanes",
+        "three lanes",
         60,
         "return document.querySelectorAll('.lane').length",
-        |v| v == 2,
+        |v| v == 3,
     )
     .await;
-    for protocol in ["h1", "h2"] {
+    for protocol in ["h1", "h2", "h3"] {
         let rows = c
             .find_all(Locator::Css(&format!(
                 ".lane[data-protocol={protocol}] .asset-row"
@@ -123,6 +123,30 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         h2_after > h2_before + 400_000,
         "h2 load {h2_before} -> {h2_after}"
     );
+    // QUIC's handshake carries TLS: HTTP/3's first byte comes a round trip earlier.
+    let ttfb = |p: &str| {
+        format!("return document.querySelector('.lane[data-protocol={p}] .ttfb').dataset.us")
+    };
+    let h2_ttfb: u64 = c
+        .execute(&ttfb("h2"), vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let h3_ttfb: u64 = c
+        .execute(&ttfb("h3"), vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        h3_ttfb + 250_000 < h2_ttfb,
+        "at 300 ms RTT: h3 {h3_ttfb} µs, h2 {h2_ttfb} µs"
+    );
 
     // Loss: 2 % each way. HTTP/2's one TCP connection stalls every stream behind a lost
     // segment; the rows show the stalls and the lanes count resent packets.
@@ -165,7 +189,7 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         "the replay to finish",
         30,
         "return document.querySelectorAll('.load.done').length",
-        |v| v == 2,
+        |v| v == 3,
     )
     .await;
     let receive_bars = c
@@ -173,7 +197,10 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         .await
         .unwrap()
         .len();
-    assert_eq!(receive_bars, 32, "every asset of both lanes has arrived");
+    assert_eq!(
+        receive_bars, 48,
+        "every asset of the three lanes has arrived"
+    );
     assert!(
         c.find_all(Locator::Css(".error")).await.unwrap().is_empty(),
         "no error shown"
@@ -195,10 +222,10 @@ async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
     c.enter_frame(0).await.expect("the iframe");
     wait_for(
         &c,
-        "two lanes in the iframe",
+        "three lanes in the iframe",
         60,
         "return document.querySelectorAll('.lane').length",
-        |v| v == 2,
+        |v| v == 3,
     )
     .await;
     set_slider(&c, "bandwidth", "1").await;

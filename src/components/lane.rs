@@ -18,7 +18,8 @@ pub struct LaneProps {
 }
 
 /// The phases of one request, as (css class, start, end) in µs, in order.
-pub fn phases(a: &AssetTiming) -> Vec<(&'static str, u64, u64)> {
+/// On QUIC (`quic`), transport and TLS handshakes are one: a single "quic" phase.
+pub fn phases(a: &AssetTiming, quic: bool) -> Vec<(&'static str, u64, u64)> {
     let t = |x: SimTime| x.as_micros();
     let mut v = Vec::with_capacity(5);
     let discovered = t(a.discovered);
@@ -27,9 +28,13 @@ pub fn phases(a: &AssetTiming) -> Vec<(&'static str, u64, u64)> {
         let start = t(c.start).max(cursor);
         v.push(("queued", cursor, start));
         let tcp = t(c.tcp_end).max(start);
-        v.push(("connect", start, tcp));
         let tls = t(c.tls_end).max(tcp);
-        v.push(("tls", tcp, tls));
+        if quic {
+            v.push(("quic", start, tls));
+        } else {
+            v.push(("connect", start, tcp));
+            v.push(("tls", tcp, tls));
+        }
         cursor = tls;
     }
     let sent = t(a.request_sent).max(cursor);
@@ -89,10 +94,11 @@ pub fn LaneView(p: &LaneProps) -> Html {
     let scale = p.timeline_us.max(1) as f64;
     let pct = |us: u64| us as f64 / scale * 100.0;
     let done = p.playhead_us >= m.load.as_micros();
+    let quic = lane.protocol == protoviz_engine::Protocol::Http3;
     let (lost, queue) = drops(lane);
     let rows = lane.assets.iter().map(|a| {
         let shown = p.playhead_us >= a.discovered.as_micros();
-        let segments = phases(a).into_iter().filter(|&(_, s, _)| s < p.playhead_us).map(|(class, s, e)| {
+        let segments = phases(a, quic).into_iter().filter(|&(_, s, _)| s < p.playhead_us).map(|(class, s, e)| {
             let e = e.min(p.playhead_us);
             html! {
                 <span class={classes!("seg", class)}
@@ -150,7 +156,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
             <header class="lane-head">
                 <h2>{ lane.protocol.label() }</h2>
                 <dl class="metrics">
-                    <div><dt>{ "First byte" }</dt><dd class="ttfb">{ format::dur(m.ttfb) }</dd></div>
+                    <div><dt>{ "First byte" }</dt><dd class="ttfb" data-us={m.ttfb.as_micros().to_string()}>{ format::dur(m.ttfb) }</dd></div>
                     <div><dt>{ "Loaded" }</dt>
                         <dd class={classes!("load", done.then_some("done"))} data-us={m.load.as_micros().to_string()}>
                             { format::dur(m.load) }
@@ -186,14 +192,20 @@ mod tests {
         let t = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
         for lane in &t.lanes {
             for a in &lane.assets {
-                let ph = phases(a);
+                let ph = phases(a, lane.protocol == protoviz_engine::Protocol::Http3);
                 assert_eq!(ph.first().unwrap().1, a.discovered.as_micros());
                 assert_eq!(ph.last().unwrap().2, a.last_byte.as_micros());
                 assert!(ph.windows(2).all(|w| w[0].2 == w[1].1), "{}", a.path);
             }
-            // The HTML opened the first connection, so its row shows connect and TLS.
-            let kinds: Vec<_> = phases(&lane.assets[0]).iter().map(|p| p.0).collect();
-            assert_eq!(kinds, ["connect", "tls", "wait", "receive"]);
+            // The HTML opened the first connection, so its row shows connect and TLS
+            // (one QUIC handshake on HTTP/3).
+            let quic = lane.protocol == protoviz_engine::Protocol::Http3;
+            let kinds: Vec<_> = phases(&lane.assets[0], quic).iter().map(|p| p.0).collect();
+            if quic {
+                assert_eq!(kinds, ["quic", "wait", "receive"]);
+            } else {
+                assert_eq!(kinds, ["connect", "tls", "wait", "receive"]);
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ pub fn Legend() -> Html {
         ("queued", "queued: found, waiting for a connection"),
         ("connect", "TCP handshake"),
         ("tls", "TLS handshake"),
+        ("quic", "QUIC handshake (transport and TLS in one)"),
         ("wait", "request sent, waiting for the first byte"),
         ("receive", "receiving the response"),
         (
