@@ -30,6 +30,10 @@ pub fn App() -> Html {
         let s = state.clone();
         Callback::from(move |i: usize| s.dispatch(Action::SetLossStep(i)))
     };
+    let on_preset = {
+        let s = state.clone();
+        Callback::from(move |id| s.dispatch(Action::SetPreset(id)))
+    };
     let on_new_luck = {
         let s = state.clone();
         Callback::from(move |()| s.dispatch(Action::NewLuck))
@@ -56,7 +60,7 @@ pub fn App() -> Html {
                 <h1>{ "protoviz" }</h1>
                 <p class="tagline">{ "One page, one network, each protocol in its own lane — every bar computed by a protocol engine running in this page." }</p>
             </header>
-            <Controls rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} loss_step={state.loss_step}
+            <Controls page={state.scenario.page.name.clone()} {on_preset} rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} loss_step={state.loss_step}
                 seed={state.scenario.network.seed} playing={state.playing}
                 {on_rtt} {on_bandwidth} {on_loss} {on_new_luck} {on_play_pause} {on_restart} />
             if let Some(err) = &state.error {

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use protoviz_engine::link::LossModel;
-use protoviz_engine::{simulate, Lane, PresetId, Scenario, SimDuration, Trace};
+use protoviz_engine::{simulate, Lane, Page, PresetId, Scenario, SimDuration, Trace};
 use yew::Reducible;
 
 /// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
@@ -73,6 +73,7 @@ pub enum Action {
     SetRttMs(u64),
     SetBandwidthStep(usize),
     SetLossStep(usize),
+    SetPreset(PresetId),
     /// Draw the losses anew: the next seed.
     NewLuck,
     /// Real milliseconds elapsed since the previous animation frame.
@@ -181,6 +182,12 @@ impl Reducible for AppState {
                 };
                 s.resimulate();
                 s.settle_playhead(at_end);
+            }
+            Action::SetPreset(id) => {
+                s.scenario.page = Page::preset(id);
+                s.resimulate();
+                s.playhead_us = 0;
+                s.playing = true;
             }
             Action::NewLuck => {
                 let at_end = s.finished();
@@ -297,6 +304,15 @@ mod tests {
         scenario.network.seed = 7;
         let trace = simulate(&scenario).unwrap();
         assert_eq!(protoviz_engine::trace::digest(&trace), golden);
+    }
+
+    #[test]
+    fn picking_a_page_runs_it_from_the_start() {
+        let s = reduce(AppState::default(), Action::Seek(1.0));
+        let s = reduce(s, Action::SetPreset(PresetId::Tiles));
+        assert_eq!(s.scenario.page.name, "tiles");
+        assert!(s.lanes.iter().all(|l| l.assets.len() == 101));
+        assert_eq!((s.playhead_us, s.playing), (0, true));
     }
 
     #[test]

@@ -239,5 +239,25 @@ async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
     .await;
     // At 1 Mbit/s, about 1 MB of page takes more than 8 s whatever the protocol.
     assert!(load_us(&c, "h2").await > 8_000_000);
+
+    // The page picker: the classic tiles demo, 100 images, where multiplexing shines.
+    let picked = c
+        .execute(
+            "const s = document.getElementById('page'); s.value = 'tiles';\
+             s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(picked, "tiles");
+    wait_for(
+        &c,
+        "101 rows per lane",
+        20,
+        "return document.querySelectorAll('.lane[data-protocol=h2] .asset-row').length",
+        |v| v == 101,
+    )
+    .await;
+    assert!(load_us(&c, "h2").await < load_us(&c, "h1").await);
     c.close().await.unwrap();
 }

@@ -1,6 +1,7 @@
 //! The network sliders and the replay buttons.
 
-use web_sys::HtmlInputElement;
+use protoviz_engine::PresetId;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::format;
@@ -8,6 +9,8 @@ use crate::state::{BANDWIDTH_STEPS, LOSS_STEPS_PPM, RTT_MAX_MS, RTT_MIN_MS};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
+    pub page: String,
+    pub on_preset: Callback<PresetId>,
     pub rtt_ms: u64,
     pub bandwidth_step: usize,
     pub loss_step: usize,
@@ -52,6 +55,17 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
+    let on_page = {
+        let cb = p.on_preset.clone();
+        Callback::from(move |e: Event| {
+            let id = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .and_then(|s| PresetId::from_id(&s.value()));
+            if let Some(id) = id {
+                cb.emit(id);
+            }
+        })
+    };
     let luck = p.on_new_luck.reform(|_: MouseEvent| ());
     let ppm = LOSS_STEPS_PPM[p.loss_step.min(LOSS_STEPS_PPM.len() - 1)];
     let loss_text = format::percent_ppm(ppm);
@@ -60,6 +74,14 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let bps = BANDWIDTH_STEPS[p.bandwidth_step.min(BANDWIDTH_STEPS.len() - 1)];
     html! {
         <section class="controls" aria-label="Network and replay">
+            <label class="control">
+                <span class="control-name">{ "Page" }</span>
+                <select id="page" onchange={on_page}>
+                    { for PresetId::ALL.iter().map(|id| html! {
+                        <option value={id.id()} selected={p.page == id.id()}>{ id.label() }</option>
+                    }) }
+                </select>
+            </label>
             <label class="control">
                 <span class="control-name">{ "Round trip" }</span>
                 <input id="rtt" type="range" min={RTT_MIN_MS.to_string()} max={RTT_MAX_MS.to_string()}

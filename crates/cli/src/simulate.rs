@@ -9,7 +9,7 @@ use serde::Serialize;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A preset page: blog.
+    /// A preset page: blog, tiles.
     #[arg(long, value_parser = parse_preset, conflicts_with = "scenario", required_unless_present = "scenario")]
     preset: Option<PresetId>,
     /// A scenario as JSON (as printed in a trace's "scenario" field); `-` reads stdin.

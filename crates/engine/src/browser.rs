@@ -1151,6 +1151,25 @@ mod tests {
         }
     }
 
+    /// The classic HTTP/2 demo: at zero loss and RTT 100 ms, 100 small tiles load faster
+    /// over one multiplexed HTTP/2 connection than over six HTTP/1.1 connections, which
+    /// serialise the requests at a round trip each (the demo's whole point; issue 5's
+    /// first fidelity test).
+    #[test]
+    fn tiles_load_faster_over_http2_than_six_http1_connections() {
+        let s = Scenario::preset(PresetId::Tiles);
+        let h1 = lane(&s, Protocol::Http1);
+        let h2 = lane(&s, Protocol::Http2);
+        assert_eq!(h1.metrics.connections, 6);
+        assert_eq!(h2.metrics.connections, 1);
+        assert!(
+            h2.metrics.load.as_micros() * 3 < h1.metrics.load.as_micros() * 2,
+            "h2 {} vs h1 {}",
+            h2.metrics.load,
+            h1.metrics.load
+        );
+    }
+
     #[test]
     fn network_default_is_the_blog_preset_network() {
         assert_eq!(blog().network, Network::default());

@@ -103,13 +103,23 @@ pub struct Asset {
 pub enum PresetId {
     /// A blog post: one HTML, 2 CSS, 3 JS, 8 images, 2 fonts.
     Blog,
+    /// One HTML and 100 small image tiles, as in the classic HTTP/2 demos.
+    Tiles,
 }
 
 impl PresetId {
-    pub const ALL: [PresetId; 1] = [PresetId::Blog];
+    pub const ALL: [PresetId; 2] = [PresetId::Blog, PresetId::Tiles];
     pub fn id(self) -> &'static str {
         match self {
             PresetId::Blog => "blog",
+            PresetId::Tiles => "tiles",
+        }
+    }
+    /// What a person reads in the page picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            PresetId::Blog => "Blog post (16 assets, 1 MB)",
+            PresetId::Tiles => "Image tiles (101 assets, 0.3 MB)",
         }
     }
     pub fn from_id(id: &str) -> Option<PresetId> {
@@ -134,6 +144,7 @@ impl Page {
     pub fn preset(id: PresetId) -> Page {
         match id {
             PresetId::Blog => blog(),
+            PresetId::Tiles => tiles(),
         }
     }
 
@@ -259,6 +270,38 @@ fn blog() -> Page {
     }
 }
 
+/// The classic HTTP/2 demo page (Gophertiles and its successors): a small HTML document
+/// whose markup references 100 image tiles of 1.8–3.8 kB each, one after another.
+fn tiles() -> Page {
+    const TILES: u64 = 100;
+    const HTML: u64 = 7_000;
+    let mut assets = vec![Asset {
+        path: "/".into(),
+        kind: AssetKind::Html,
+        size: HTML,
+        discovered_by: None,
+    }];
+    for i in 0..TILES {
+        // Sizes vary as real JPEG tiles do, deterministically: 1,800 + 0–2,000 bytes.
+        let size = 1_800 + (i * 37 % 21) * 100;
+        assets.push(Asset {
+            path: format!("/tiles/tile-{:02}-{:02}.jpg", i / 10, i % 10),
+            kind: AssetKind::Image,
+            size,
+            discovered_by: Some(Discovery {
+                parent: AssetId(0),
+                // One <img> tag every 60 bytes after a 700-byte head.
+                offset: 700 + i * 60,
+            }),
+        });
+    }
+    Page {
+        name: "tiles".into(),
+        host: "tiles.example".into(),
+        assets,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +316,17 @@ mod tests {
         assert_eq!(count(AssetKind::Image), 8);
         assert_eq!(count(AssetKind::Font), 2);
         assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn tiles_has_100_small_images() {
+        let p = Page::preset(PresetId::Tiles);
+        assert_eq!(p.assets.len(), 101);
+        assert!(p.assets[1..]
+            .iter()
+            .all(|a| a.kind == AssetKind::Image && (1_800..=3_800).contains(&a.size)));
+        assert!(p.validate().is_ok());
+        assert_eq!(PresetId::from_id("tiles"), Some(PresetId::Tiles));
     }
 
     #[test]
