@@ -702,13 +702,7 @@ impl LaneSim<'_> {
                 }
             })
             .collect();
-        m.ttfb = assets[0].first_byte.saturating_since(SimTime::ZERO);
-        m.load = assets
-            .iter()
-            .map(|a| a.last_byte)
-            .max()
-            .unwrap_or_default()
-            .saturating_since(SimTime::ZERO);
+        m.set_times(&assets);
         m.connections = u32::try_from(self.conns.len()).unwrap_or(u32::MAX);
         let connections = self
             .conns

@@ -554,13 +554,7 @@ impl LaneH3<'_> {
                 }
             })
             .collect();
-        m.ttfb = assets[0].first_byte.saturating_since(SimTime::ZERO);
-        m.load = assets
-            .iter()
-            .map(|a| a.last_byte)
-            .max()
-            .unwrap_or_default()
-            .saturating_since(SimTime::ZERO);
+        m.set_times(&assets);
         m.connections = 1;
         let connections = vec![Connection {
             id: CONN,

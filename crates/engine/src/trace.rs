@@ -274,6 +274,23 @@ pub struct Metrics {
     pub bytes_retransmitted: u64,
 }
 
+impl Metrics {
+    /// Time to first byte (the HTML's, asset 0) and load (the last asset's last byte),
+    /// from the per-asset timings of a lane.
+    pub fn set_times(&mut self, assets: &[AssetTiming]) {
+        self.ttfb = assets
+            .first()
+            .map(|a| a.first_byte.saturating_since(SimTime::ZERO))
+            .unwrap_or_default();
+        self.load = assets
+            .iter()
+            .map(|a| a.last_byte)
+            .max()
+            .unwrap_or_default()
+            .saturating_since(SimTime::ZERO);
+    }
+}
+
 /// FNV-1a 64 of the trace's JSON: a fingerprint to pin the model's output in tests (on
 /// native and wasm alike).
 pub fn digest(trace: &Trace) -> u64 {
