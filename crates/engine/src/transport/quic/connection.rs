@@ -926,28 +926,7 @@ impl Connection {
                 self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
             }
             for f in p.frames {
-                match f {
-                    SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
-                        .crypto_send
-                        .on_lost(offset..offset + len, false),
-                    SentFrame::Stream {
-                        id,
-                        offset,
-                        len,
-                        fin,
-                    } => {
-                        if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
-                            b.on_lost(offset..offset + len, fin);
-                        }
-                    }
-                    SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
-                    SentFrame::MaxData => self.max_data_pending = true,
-                    SentFrame::MaxStreamData(id) => {
-                        if let Some(s) = self.streams.get_mut(&id) {
-                            s.max_stream_data_pending = true;
-                        }
-                    }
-                }
+                self.requeue(sid, f, true);
             }
         }
         if let Some(t) = largest_lost_time {
@@ -1139,23 +1118,36 @@ impl Connection {
             .flat_map(|p| p.frames.iter().cloned())
             .collect();
         for f in oldest {
-            match f {
-                SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
-                    .crypto_send
-                    .on_lost(offset..offset + len, false),
-                SentFrame::Stream {
-                    id,
-                    offset,
-                    len,
-                    fin,
-                } => {
-                    if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
-                        b.on_lost(offset..offset + len, fin);
-                    }
+            self.requeue(sid, f, false);
+        }
+    }
+
+    /// Queues what a sent frame carried to be sent again in a new packet (RFC 9000 §13.3):
+    /// when its packet was lost, or (without the flow-control updates, which a probe does not
+    /// need) when a probe re-sends the oldest outstanding data (RFC 9002 §6.2.4).
+    fn requeue(&mut self, sid: SpaceId, f: SentFrame, flow_control: bool) {
+        match f {
+            SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
+                .crypto_send
+                .on_lost(offset..offset + len, false),
+            SentFrame::Stream {
+                id,
+                offset,
+                len,
+                fin,
+            } => {
+                if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
+                    b.on_lost(offset..offset + len, fin);
                 }
-                SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
-                SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
             }
+            SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
+            SentFrame::MaxData if flow_control => self.max_data_pending = true,
+            SentFrame::MaxStreamData(id) if flow_control => {
+                if let Some(s) = self.streams.get_mut(&id) {
+                    s.max_stream_data_pending = true;
+                }
+            }
+            SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
         }
     }
 
