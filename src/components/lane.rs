@@ -66,8 +66,24 @@ pub fn blocked_text(b: &Blocked) -> String {
             stream.0
         ),
         BlockedCause::ConnectionLimit => {
-            format!("waited {span}: all six HTTP/1.1 connections to the host were busy")
+            format!("waited {span}: every HTTP/1.1 connection to the host was busy")
         }
+        BlockedCause::PipelineHeadOfLine { conn, behind } => format!(
+            "waited {span}: pipelined on connection #{} behind the response to asset {},              which HTTP/1.1 must return first (head-of-line blocking)",
+            conn.0, behind.0
+        ),
+        BlockedCause::FlowControl { stream, .. } => match stream {
+            Some(s) => format!(
+                "waited {span}: the server had bytes ready but stream {}'s flow-control                  window was used up until the browser's WINDOW_UPDATE arrived",
+                s.0
+            ),
+            None => format!(
+                "waited {span}: the server had bytes ready but the connection's                  flow-control window was used up until the browser's WINDOW_UPDATE arrived"
+            ),
+        },
+        BlockedCause::CongestionWindow { .. } => format!(
+            "waited {span}: the server had bytes ready but its congestion window was full"
+        ),
     }
 }
 

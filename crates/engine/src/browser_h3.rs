@@ -551,10 +551,12 @@ impl LaneH3<'_> {
                     request_header_bytes: st.req_header_bytes,
                     response_header_bytes: st.resp_header_bytes,
                     blocked: std::mem::take(&mut st.blocked),
+                    source: crate::trace::Source::Request,
+                    executed: None,
+                    wasted_bytes: 0,
                 }
             })
             .collect();
-        m.set_times(&assets);
         m.connections = 1;
         let connections = vec![Connection {
             id: CONN,

@@ -11,6 +11,8 @@ pub mod headers;
 pub mod http;
 pub mod ids;
 pub mod link;
+pub mod model;
+pub mod options;
 pub mod page;
 pub mod scenario;
 pub mod sim;

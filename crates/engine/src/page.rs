@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
 use crate::scenario::ScenarioError;
+use crate::time::SimDuration;
 
 /// What an asset is; decides its request headers and its response content type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,12 +80,26 @@ impl fmt::Display for AssetKind {
 }
 
 /// Where the browser finds the reference to an asset: after `offset` body bytes of `parent`
-/// have arrived (for CSS-referenced fonts, `offset` is the whole CSS file: the browser
-/// needs the parsed stylesheet before it knows a font is used).
+/// have arrived (the preload scanner reads markup as it streams in), or, when `parsed`,
+/// only once the whole parent has arrived and been parsed or run (a font or background
+/// image named in CSS, a `fetch()` made by a script).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discovery {
     pub parent: AssetId,
     pub offset: u64,
+    #[serde(default)]
+    pub parsed: bool,
+}
+
+/// Part of a response body the server has produced: by `after` since the request reached
+/// the server, the first `bytes` bytes of the body are ready to send (cumulative). The
+/// response head goes out with the first part. A page generated slowly with an early
+/// flush of its `<head>` is `[{0, 2_000}, {300 ms, size}]`; a response that streams JSON
+/// chunks at intervals has one part per chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub after: SimDuration,
+    pub bytes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +110,63 @@ pub struct Asset {
     pub size: u64,
     /// `None` only for the HTML document itself, which is asset 0.
     pub discovered_by: Option<Discovery>,
+    /// Blocks first paint: a stylesheet, or a synchronous script in the document's head.
+    #[serde(default)]
+    pub blocking: bool,
+    /// When the server has the body ready; empty: all of it as soon as the request arrives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release: Vec<Release>,
+}
+
+impl Asset {
+    /// An asset found at `offset` of `parent`'s body, not blocking, served at once.
+    pub fn new(
+        path: impl Into<String>,
+        kind: AssetKind,
+        size: u64,
+        found: Option<(AssetId, u64)>,
+    ) -> Asset {
+        Asset {
+            path: path.into(),
+            kind,
+            size,
+            discovered_by: found.map(|(parent, offset)| Discovery {
+                parent,
+                offset,
+                parsed: false,
+            }),
+            blocking: false,
+            release: Vec::new(),
+        }
+    }
+
+    /// Fresh in a warm cache: static subresources are; the document and API responses
+    /// (`Cache-Control: no-cache` in practice) are fetched again.
+    pub fn cacheable(&self) -> bool {
+        !matches!(self.kind, AssetKind::Html | AssetKind::Json)
+    }
+
+    /// Body bytes the server has ready `since` after the request reached it, and when the
+    /// next part will be ready (`None`: the body is complete).
+    pub fn released(&self, since: SimDuration) -> (u64, Option<SimDuration>) {
+        if self.release.is_empty() {
+            return (self.size, None);
+        }
+        let mut ready = 0;
+        for r in &self.release {
+            if r.after > since {
+                return (ready, Some(r.after));
+            }
+            ready = r.bytes;
+        }
+        (ready.min(self.size), None)
+    }
+
+    /// When the server sends the response head, after the request reached it: with the
+    /// first part of the body.
+    pub fn head_after(&self) -> SimDuration {
+        self.release.first().map(|r| r.after).unwrap_or_default()
+    }
 }
 
 /// Presets have ids usable in URLs and on the command line.
@@ -140,6 +212,10 @@ impl Page {
     pub const MAX_ASSETS: usize = 5_000;
     /// Largest single asset: 1 GB.
     pub const MAX_ASSET_SIZE: u64 = 1_000_000_000;
+    /// Most parts a streamed response may have.
+    pub const MAX_RELEASES: usize = 10_000;
+    /// Latest a part of a response may be ready: 10 minutes after the request.
+    pub const MAX_RELEASE_AFTER: SimDuration = SimDuration::from_secs(600);
 
     pub fn preset(id: PresetId) -> Page {
         match id {
@@ -198,6 +274,38 @@ impl Page {
                     a.size,
                     Self::MAX_ASSET_SIZE
                 )));
+            }
+            if a.release.len() > Self::MAX_RELEASES {
+                return Err(bad(format!(
+                    "release has {} parts; at most {} are allowed",
+                    a.release.len(),
+                    Self::MAX_RELEASES
+                )));
+            }
+            for (k, r) in a.release.iter().enumerate() {
+                if r.after > Self::MAX_RELEASE_AFTER {
+                    return Err(bad(format!(
+                        "release[{k}].after is {} µs; at most {} µs (10 minutes) is allowed",
+                        r.after.as_micros(),
+                        Self::MAX_RELEASE_AFTER.as_micros()
+                    )));
+                }
+                if let Some(prev) = k.checked_sub(1).map(|j| a.release[j]) {
+                    if r.after < prev.after || r.bytes <= prev.bytes {
+                        return Err(bad(format!(
+                            "release[{k}] ({} µs, {} bytes) must come no earlier than release[{}] ({} µs) and hold more bytes than its {}",
+                            r.after.as_micros(), r.bytes, k - 1, prev.after.as_micros(), prev.bytes
+                        )));
+                    }
+                }
+            }
+            if let Some(last) = a.release.last() {
+                if last.bytes != a.size {
+                    return Err(bad(format!(
+                        "the last release part holds {} bytes; it must hold the whole body ({} bytes)",
+                        last.bytes, a.size
+                    )));
+                }
             }
             match a.discovered_by {
                 None if i > 0 => {
@@ -260,11 +368,20 @@ fn blog() -> Page {
         assets: spec
             .iter()
             .enumerate()
-            .map(|(i, &(path, kind, size, parent, offset))| Asset {
-                path: path.into(),
-                kind,
-                size,
-                discovered_by: (i > 0).then_some(Discovery { parent, offset }),
+            .map(|(i, &(path, kind, size, parent, offset))| {
+                let mut a = Asset::new(path, kind, size, (i > 0).then_some((parent, offset)));
+                // The stylesheets and the two synchronous scripts sit in <head>;
+                // analytics.js is `async`.
+                a.blocking = matches!(
+                    path,
+                    "/css/main.css" | "/css/theme.css" | "/js/vendor.js" | "/js/app.js"
+                );
+                if kind == Font {
+                    if let Some(d) = &mut a.discovered_by {
+                        d.parsed = true;
+                    }
+                }
+                a
             })
             .collect(),
     }
@@ -275,25 +392,17 @@ fn blog() -> Page {
 fn tiles() -> Page {
     const TILES: u64 = 100;
     const HTML: u64 = 7_000;
-    let mut assets = vec![Asset {
-        path: "/".into(),
-        kind: AssetKind::Html,
-        size: HTML,
-        discovered_by: None,
-    }];
+    let mut assets = vec![Asset::new("/", AssetKind::Html, HTML, None)];
     for i in 0..TILES {
         // Sizes vary as real JPEG tiles do, deterministically: 1,800 + 0–2,000 bytes.
         let size = 1_800 + (i * 37 % 21) * 100;
-        assets.push(Asset {
-            path: format!("/tiles/tile-{:02}-{:02}.jpg", i / 10, i % 10),
-            kind: AssetKind::Image,
+        assets.push(Asset::new(
+            format!("/tiles/tile-{:02}-{:02}.jpg", i / 10, i % 10),
+            AssetKind::Image,
             size,
-            discovered_by: Some(Discovery {
-                parent: AssetId(0),
-                // One <img> tag every 60 bytes after a 700-byte head.
-                offset: 700 + i * 60,
-            }),
-        });
+            // One <img> tag every 60 bytes after a 700-byte head.
+            Some((AssetId(0), 700 + i * 60)),
+        ));
     }
     Page {
         name: "tiles".into(),
@@ -335,6 +444,7 @@ mod tests {
         p.assets[3].discovered_by = Some(Discovery {
             parent: AssetId(7),
             offset: 0,
+            parsed: false,
         });
         assert_eq!(
             p.validate().unwrap_err().to_string(),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
 use crate::link::{LinkConfig, LossModel, PPM};
+use crate::options::{BrowserOptions, Http1Options, Http2Options, Http3Options, ServerOptions};
 use crate::page::{Page, PresetId};
 use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
@@ -20,6 +21,10 @@ pub enum Protocol {
     /// HTTP/2 over TLS 1.3 over TCP, one connection, every request multiplexed.
     #[serde(rename = "h2")]
     Http2,
+    /// HTTP/2 whose server pushes (RFC 9113 §8.4) what [`Http2Options::push`] names, with
+    /// the HTML response: the lesson of what push saved and what it wasted.
+    #[serde(rename = "h2-push")]
+    Http2Push,
     /// HTTP/3 over QUIC (RFC 9114, RFC 9000): one connection, TLS 1.3 inside the QUIC
     /// handshake, every request on its own QUIC stream.
     #[serde(rename = "h3")]
@@ -27,13 +32,19 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 3] = [Protocol::Http1, Protocol::Http2, Protocol::Http3];
+    pub const ALL: [Protocol; 4] = [
+        Protocol::Http1,
+        Protocol::Http2,
+        Protocol::Http2Push,
+        Protocol::Http3,
+    ];
 
     /// The short id used on the command line, in URLs and in JSON.
     pub fn id(self) -> &'static str {
         match self {
             Protocol::Http1 => "h1",
             Protocol::Http2 => "h2",
+            Protocol::Http2Push => "h2-push",
             Protocol::Http3 => "h3",
         }
     }
@@ -42,6 +53,7 @@ impl Protocol {
         match self {
             Protocol::Http1 => "HTTP/1.1",
             Protocol::Http2 => "HTTP/2",
+            Protocol::Http2Push => "HTTP/2 + push",
             Protocol::Http3 => "HTTP/3",
         }
     }
@@ -268,6 +280,16 @@ pub struct Scenario {
     pub protocols: Vec<Protocol>,
     #[serde(default)]
     pub transport: TransportOptions,
+    #[serde(default)]
+    pub http1: Http1Options,
+    #[serde(default)]
+    pub http2: Http2Options,
+    #[serde(default)]
+    pub http3: Http3Options,
+    #[serde(default)]
+    pub server: ServerOptions,
+    #[serde(default)]
+    pub browser: BrowserOptions,
 }
 
 impl Scenario {
@@ -278,6 +300,11 @@ impl Scenario {
             network: Network::default(),
             protocols: Protocol::ALL.to_vec(),
             transport: TransportOptions::default(),
+            http1: Http1Options::default(),
+            http2: Http2Options::default(),
+            http3: Http3Options::default(),
+            server: ServerOptions::default(),
+            browser: BrowserOptions::default(),
         }
     }
 
@@ -292,7 +319,8 @@ impl Scenario {
                 return Err(ScenarioError::DuplicateProtocol(*p));
             }
         }
-        self.page.validate()
+        self.page.validate()?;
+        crate::options::validate(&self.page, &self.http1, &self.http2, &self.browser)
     }
 }
 
@@ -327,7 +355,7 @@ impl fmt::Display for ScenarioError {
                 allowed,
             } => write!(f, "{field} is {value}; allowed: {allowed}"),
             ScenarioError::NoProtocols => {
-                f.write_str("protocols is empty; give at least one of h1, h2, h3")
+                f.write_str("protocols is empty; give at least one of h1, h2, h2-push, h3")
             }
             ScenarioError::DuplicateProtocol(p) => {
                 write!(
@@ -385,13 +413,16 @@ mod tests {
         s.protocols.clear();
         assert_eq!(
             s.validate().unwrap_err().to_string(),
-            "protocols is empty; give at least one of h1, h2, h3"
+            "protocols is empty; give at least one of h1, h2, h2-push, h3"
         );
     }
 
     #[test]
     fn every_protocol_round_trips_its_id() {
-        assert_eq!(Protocol::ALL.map(Protocol::id), ["h1", "h2", "h3"]);
+        assert_eq!(
+            Protocol::ALL.map(Protocol::id),
+            ["h1", "h2", "h2-push", "h3"]
+        );
         for p in Protocol::ALL {
             assert_eq!(Protocol::from_id(p.id()), Some(p));
             assert_eq!(

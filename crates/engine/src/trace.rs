@@ -11,7 +11,7 @@ use crate::transport::quic::LossReason;
 use crate::transport::tcp::LossDetection;
 
 /// Bumped whenever the JSON shape of [`Trace`] changes incompatibly.
-pub const TRACE_VERSION: u32 = 2;
+pub const TRACE_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
@@ -89,6 +89,18 @@ pub enum BlockedCause {
     },
     /// HTTP/1.1: every allowed connection to the host was busy with another request.
     ConnectionLimit,
+    /// HTTP/1.1 pipelining: the response had to wait for `behind`'s response, requested
+    /// earlier on the same connection (RFC 9112 §9.3.2: responses come back in order).
+    PipelineHeadOfLine { conn: ConnId, behind: AssetId },
+    /// HTTP/2: the server had response bytes ready but no flow-control credit (RFC 9113
+    /// §5.2): the stream's own window (`stream` is `Some`) or the connection's (`None`)
+    /// was used up until the client's WINDOW_UPDATE arrived.
+    FlowControl {
+        conn: ConnId,
+        stream: Option<StreamId>,
+    },
+    /// The server had response bytes ready but its congestion window was full.
+    CongestionWindow { conn: ConnId },
     /// HTTP/3: bytes of this asset's QUIC stream `stream` had arrived, but the stream could
     /// not deliver them in order (RFC 9000 §2.2) until bytes from `offset` on, first sent in
     /// the lost packet number `packet`, were retransmitted. Only this stream waited.
@@ -98,6 +110,21 @@ pub enum BlockedCause {
         offset: u64,
         packet: u64,
     },
+}
+
+/// Where an asset's response came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// The browser requested it when it found the reference.
+    #[default]
+    Request,
+    /// The browser requested it when a `103 Early Hints` preload named it (RFC 8297).
+    EarlyHint,
+    /// The server pushed it (RFC 9113 §8.4) and the browser used the push.
+    Push,
+    /// Fresh in the cache (a warm visit): nothing went on the wire for it.
+    Cache,
 }
 
 /// The life of one request, from the moment the browser knew about it.
@@ -127,6 +154,16 @@ pub struct AssetTiming {
     pub response_header_bytes: u64,
     /// Intervals the asset was stalled, in time order.
     pub blocked: Vec<Blocked>,
+    #[serde(default)]
+    pub source: Source,
+    /// The browser finished parsing or running it (`last_byte` plus its cost; CSS, JS and
+    /// HTML only).
+    #[serde(default)]
+    pub executed: Option<SimTime>,
+    /// Bytes of it that crossed the network for nothing (a push the browser cancelled
+    /// because the asset was already cached).
+    #[serde(default)]
+    pub wasted_bytes: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,6 +293,16 @@ pub struct Metrics {
     pub ttfb: SimDuration,
     /// Last byte of the last asset.
     pub load: SimDuration,
+    /// The page could first be painted: the HTML has started arriving and every
+    /// render-blocking stylesheet and script before it has been parsed or run.
+    #[serde(default)]
+    pub first_paint: SimDuration,
+    /// The HTML is parsed and every script it references has run (DOMContentLoaded).
+    #[serde(default)]
+    pub dom_content_loaded: SimDuration,
+    /// Round trips on the longest chain of dependent requests, handshakes included.
+    #[serde(default)]
+    pub round_trips: u32,
     /// Every byte on the wire, both ways, packet headers included.
     pub bytes_total: u64,
     /// Request and response header bytes (text or compressed blocks).
@@ -272,6 +319,9 @@ pub struct Metrics {
     pub retransmissions: u64,
     /// Payload bytes sent again.
     pub bytes_retransmitted: u64,
+    /// Bytes that crossed the network for nothing (cancelled pushes).
+    #[serde(default)]
+    pub bytes_wasted: u64,
 }
 
 impl Metrics {

@@ -91,6 +91,10 @@ enum Wake<T> {
         conn: usize,
         side: Side,
     },
+    /// The application asked to be woken ([`Harness::wake_at`]).
+    App {
+        conn: usize,
+    },
 }
 
 /// Connection pairs over one link.
@@ -182,6 +186,13 @@ impl<T: Copy> Harness<T> {
         }
     }
 
+    /// Wakes the application for `conn` at `at` (no earlier than now), without any input to
+    /// TCP: for work the application does on its own clock (server think time, the
+    /// browser running a script).
+    pub fn wake_at(&mut self, conn: usize, at: SimTime) {
+        self.queue.schedule(at.max(self.now), Wake::App { conn });
+    }
+
     /// Processes the next event; `None` when nothing is left to do.
     pub fn step(&mut self, app: &mut impl App<T>) -> Option<SimTime> {
         let (at, wake) = self.queue.pop()?;
@@ -204,6 +215,7 @@ impl<T: Copy> Harness<T> {
                 }
                 conn
             }
+            Wake::App { conn } => conn,
         };
         if let Some(pair) = self.pairs.get_mut(conn) {
             app.on_wake(at, conn, pair);
