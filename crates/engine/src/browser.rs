@@ -102,6 +102,7 @@ struct AssetState {
 }
 
 struct LaneSim<'a> {
+    scenario: &'a Scenario,
     page: &'a Page,
     protocol: Tcp,
     tls: TlsConfig,
@@ -116,6 +117,9 @@ struct LaneSim<'a> {
     complete: usize,
     events: Vec<Event>,
     m: Metrics,
+    /// Wake-ups the lane asked for on its own clock (server think time, parse and run
+    /// costs): connection and time. The run loop hands them to [`Harness::wake_at`].
+    wakeups: Vec<(usize, SimTime)>,
 }
 
 /// The protocols this module's TCP lanes run; HTTP/3 runs over QUIC in
@@ -160,6 +164,7 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp) -> Lane {
         c.sort_unstable();
     }
     let mut sim = LaneSim {
+        scenario,
         page,
         protocol,
         tls: scenario.transport.tls_config(),
@@ -172,6 +177,7 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp) -> Lane {
         complete: 0,
         events: Vec::new(),
         m: Metrics::default(),
+        wakeups: Vec::new(),
     };
     let tcp = scenario.transport.tcp_config();
     let mut h: Harness<Tag> = Harness::new(scenario.network.link_config());
@@ -181,6 +187,9 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp) -> Lane {
     loop {
         // Connections the browser decided to open, and writes it made on other connections.
         loop {
+            for (c, at) in sim.wakeups.drain(..) {
+                h.wake_at(c, at);
+            }
             if h.pairs.len() < sim.conns.len() {
                 h.open(h.now(), tcp.clone(), &mut sim);
                 continue;
