@@ -431,7 +431,7 @@ impl LaneSim<'_> {
                 let connecting = self.conns.iter().filter(|c| c.tls_end.is_none()).count();
                 let want = self.pending.len().saturating_sub(connecting);
                 for _ in 0..want {
-                    if self.conns.len() >= http1::MAX_CONNECTIONS_PER_HOST {
+                    if self.conns.len() >= self.scenario.http1.connections as usize {
                         break;
                     }
                     self.open(now);
