@@ -24,7 +24,7 @@ use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
-    Lane, Metrics, RttSample,
+    Lane, Metrics, RttSample, Source,
 };
 use crate::transport::tcp::harness::{App, Harness, Pair, Side};
 use crate::transport::tcp::{TcpEvent, TcpEventKind};
@@ -99,6 +99,10 @@ struct AssetState {
     /// Children discovered so far (index into `children`).
     revealed: usize,
     blocked: Vec<Blocked>,
+    /// How the browser came by it.
+    source: Source,
+    /// Bytes of it sent for nothing (a cancelled push).
+    wasted: u64,
 }
 
 struct LaneSim<'a> {
@@ -715,9 +719,9 @@ impl LaneSim<'_> {
                     request_header_bytes: st.req_header_bytes,
                     response_header_bytes: st.resp_header_bytes,
                     blocked: std::mem::take(&mut st.blocked),
-                    source: crate::trace::Source::Request,
+                    source: st.source,
                     executed: None,
-                    wasted_bytes: 0,
+                    wasted_bytes: st.wasted,
                 }
             })
             .collect();

@@ -33,7 +33,7 @@ use crate::sim::EventQueue;
 use crate::time::SimTime;
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
-    Lane, Metrics, RttSample,
+    Lane, Metrics, RttSample, Source,
 };
 use crate::transport::quic::{
     Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, Side, GRANULARITY,
@@ -82,6 +82,10 @@ struct AssetState {
     resp_header_bytes: u64,
     revealed: usize,
     blocked: Vec<Blocked>,
+    /// How the browser came by it.
+    source: Source,
+    /// Bytes of it sent for nothing (a cancelled push).
+    wasted: u64,
 }
 
 enum Ev {
@@ -551,9 +555,9 @@ impl LaneH3<'_> {
                     request_header_bytes: st.req_header_bytes,
                     response_header_bytes: st.resp_header_bytes,
                     blocked: std::mem::take(&mut st.blocked),
-                    source: crate::trace::Source::Request,
+                    source: st.source,
                     executed: None,
-                    wasted_bytes: 0,
+                    wasted_bytes: st.wasted,
                 }
             })
             .collect();
