@@ -67,11 +67,24 @@ struct Conn {
     tls_end: Option<SimTime>,
     client: TlsEndpoint<Msg>,
     server: TlsEndpoint<Msg>,
-    /// HTTP/1.1: the request in flight.
-    busy: Option<AssetId>,
     requests: u32,
     /// Requests bound to this connection, not yet written.
     outbox: VecDeque<AssetId>,
+    /// HTTP/1.1: requests bound to it whose response has not fully arrived (at most one
+    /// without pipelining).
+    outstanding: u32,
+    /// HTTP/1.1 without keep-alive: its one exchange is over and it no longer counts
+    /// against the per-host limit.
+    closed: bool,
+    /// HTTP/1.1 server: the requests that reached it and their arrival times, in order; it
+    /// answers the front one, and the next only once that one is written (RFC 9112 §9.3.2).
+    serving: VecDeque<(AssetId, SimTime)>,
+    /// HTTP/1.1 server: whether the front response's head is written, and how many of its
+    /// body bytes.
+    head_sent: bool,
+    served: u64,
+    /// HTTP/1.1 server: the last wake-up it asked for (to ask once per release part).
+    serve_wake: Option<SimTime>,
     /// Response bytes the server wrote: TCP offsets [start, end) and their asset, in order.
     responses: Vec<(u64, u64, AssetId)>,
     client_hpack: HeaderCodec,
@@ -103,6 +116,8 @@ struct AssetState {
     source: Source,
     /// Bytes of it sent for nothing (a cancelled push).
     wasted: u64,
+    /// When its request reached the server.
+    arrived: Option<SimTime>,
 }
 
 struct LaneSim<'a> {
@@ -114,6 +129,15 @@ struct LaneSim<'a> {
     assets: Vec<AssetState>,
     /// For each asset, the assets it reveals, by ascending offset.
     children: Vec<Vec<(u64, AssetId)>>,
+    /// For each asset, the assets found only once it is complete and parsed or run
+    /// ([`crate::page::Discovery::parsed`]).
+    parsed_children: Vec<Vec<AssetId>>,
+    /// Parsed children waiting for their parent's parse: when, child, parent.
+    parse_due: Vec<(SimTime, AssetId, AssetId)>,
+    /// Cache hits discovered and not yet taken from the cache (a queue, so a chain of
+    /// cached assets is walked without recursion).
+    hits: VecDeque<AssetId>,
+    draining: bool,
     pending: VecDeque<AssetId>,
     /// Connections with requests to write (other than the one being woken).
     dirty: BTreeSet<usize>,
@@ -159,9 +183,12 @@ pub(crate) fn run(scenario: &Scenario, protocol: Protocol) -> Lane {
 fn run_tcp(scenario: &Scenario, protocol: Tcp) -> Lane {
     let page = &scenario.page;
     let mut children = vec![Vec::new(); page.assets.len()];
+    let mut parsed_children = vec![Vec::new(); page.assets.len()];
     for id in page.ids() {
-        if let Some(d) = page.asset(id).discovered_by {
-            children[d.parent.0 as usize].push((d.offset, id));
+        match page.asset(id).discovered_by {
+            Some(d) if d.parsed => parsed_children[d.parent.0 as usize].push(id),
+            Some(d) => children[d.parent.0 as usize].push((d.offset, id)),
+            None => {}
         }
     }
     for c in &mut children {
@@ -175,6 +202,10 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp) -> Lane {
         conns: Vec::new(),
         assets: vec![AssetState::default(); page.assets.len()],
         children,
+        parsed_children,
+        parse_due: Vec::new(),
+        hits: VecDeque::new(),
+        draining: false,
         pending: VecDeque::new(),
         dirty: BTreeSet::new(),
         next_stream: 1,
@@ -249,6 +280,10 @@ impl App<Tag> for LaneSim<'_> {
         }
         while let Some(d) = self.conns[conn].client.poll_app_data() {
             self.at_client(now, conn, d, pair);
+        }
+        self.parsed(now);
+        if self.protocol == Tcp::Http1 {
+            self.serve_h1(now, conn, pair);
         }
         self.pump(conn, pair);
         self.write_requests(now, conn, pair);
@@ -410,34 +445,79 @@ impl LaneSim<'_> {
         }
         st.discovered = Some(now);
         self.log(now, EventKind::Discovered { asset: id, by });
+        if crate::model::cached(self.scenario, id) {
+            self.hits.push_back(id);
+            if !self.draining {
+                self.draining = true;
+                while let Some(hit) = self.hits.pop_front() {
+                    self.take_from_cache(now, hit);
+                }
+                self.draining = false;
+            }
+            return;
+        }
         self.pending.push_back(id);
         self.dispatch(now);
+    }
+
+    /// A fresh cached copy: complete the moment it is found, with no request, connection
+    /// or stream; its children are found as if it had just arrived.
+    fn take_from_cache(&mut self, now: SimTime, id: AssetId) {
+        let st = self.asset(id);
+        st.source = Source::Cache;
+        st.request_sent = Some(now);
+        st.first_byte = Some(now);
+        self.complete(now, None, id);
+    }
+
+    /// Discovers the parsed children whose parent's parse is done by `now`.
+    fn parsed(&mut self, now: SimTime) {
+        if self.parse_due.iter().all(|&(at, _, _)| at > now) {
+            return;
+        }
+        let (due, later) = std::mem::take(&mut self.parse_due)
+            .into_iter()
+            .partition(|&(at, _, _)| at <= now);
+        self.parse_due = later;
+        for (_, child, parent) in due {
+            self.discover(now, child, Some(parent));
+        }
     }
 
     /// Binds pending requests to connections, opening new ones where allowed.
     fn dispatch(&mut self, now: SimTime) {
         match self.protocol {
+            Tcp::Http1 if self.scenario.http1.pipelining && self.scenario.http1.keep_alive => {
+                self.dispatch_pipelined(now)
+            }
             Tcp::Http1 => {
+                let keep_alive = self.scenario.http1.keep_alive;
                 while !self.pending.is_empty() {
-                    // Late binding: the first connection that is ready and idle.
-                    let Some(ci) = self
-                        .conns
-                        .iter()
-                        .position(|c| c.tls_end.is_some() && c.busy.is_none())
-                    else {
+                    // Late binding: the first connection that is ready and idle (without
+                    // keep-alive: one that has not carried a request yet).
+                    let Some(ci) = self.conns.iter().position(|c| {
+                        !c.closed
+                            && c.tls_end.is_some()
+                            && c.outstanding == 0
+                            && (keep_alive || c.requests == 0)
+                    }) else {
                         break;
                     };
                     if let Some(id) = self.pending.pop_front() {
                         self.bind(now, ci, id);
                     }
                 }
-                // Chrome opens a new socket per waiting request, up to the per-host limit.
-                let connecting = self.conns.iter().filter(|c| c.tls_end.is_none()).count();
+                // Chrome opens a new socket per waiting request, up to the per-host limit;
+                // a closed connection no longer counts.
+                let connecting = self
+                    .conns
+                    .iter()
+                    .filter(|c| !c.closed && c.tls_end.is_none())
+                    .count();
+                let live = self.conns.iter().filter(|c| !c.closed).count();
+                let room = (self.scenario.http1.connections as usize).saturating_sub(live);
                 let want = self.pending.len().saturating_sub(connecting);
-                for _ in 0..want {
-                    if self.conns.len() >= self.scenario.http1.connections as usize {
-                        break;
-                    }
+                for _ in 0..want.min(room) {
                     self.open(now);
                 }
             }
@@ -453,6 +533,33 @@ impl LaneSim<'_> {
         }
     }
 
+    /// HTTP/1.1 with pipelining (RFC 9112 §9.3.2): each request goes at once to the
+    /// connection with the fewest outstanding requests (a ready one before one still
+    /// connecting); while under the limit, a new connection rather than a busy one.
+    fn dispatch_pipelined(&mut self, now: SimTime) {
+        let limit = self.scenario.http1.connections as usize;
+        while let Some(&id) = self.pending.front() {
+            let best = self
+                .conns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.closed)
+                .min_by_key(|&(i, c)| (c.outstanding, c.tls_end.is_none(), i))
+                .map(|(i, c)| (i, c.outstanding));
+            let ci = match best {
+                Some((i, 0)) => i,
+                _ if self.conns.len() < limit => {
+                    self.open(now);
+                    self.conns.len() - 1
+                }
+                Some((i, _)) => i,
+                None => break,
+            };
+            self.pending.pop_front();
+            self.bind(now, ci, id);
+        }
+    }
+
     fn open(&mut self, now: SimTime) {
         let id = cid(self.conns.len());
         self.conns.push(Conn {
@@ -461,9 +568,14 @@ impl LaneSim<'_> {
             tls_end: None,
             client: TlsEndpoint::new(crate::transport::tcp::Role::Client, self.tls.clone()),
             server: TlsEndpoint::new(crate::transport::tcp::Role::Server, self.tls.clone()),
-            busy: None,
             requests: 0,
             outbox: VecDeque::new(),
+            outstanding: 0,
+            closed: false,
+            serving: VecDeque::new(),
+            head_sent: false,
+            served: 0,
+            serve_wake: None,
             responses: Vec::new(),
             client_hpack: HeaderCodec::default(),
             server_hpack: HeaderCodec::default(),
@@ -477,9 +589,10 @@ impl LaneSim<'_> {
 
     fn bind(&mut self, now: SimTime, ci: usize, id: AssetId) {
         let h1 = self.protocol == Tcp::Http1;
+        let keep_alive = self.scenario.http1.keep_alive;
         let c = &mut self.conns[ci];
         if h1 {
-            c.busy = Some(id);
+            c.outstanding += 1;
         }
         c.requests += 1;
         let first = c.requests == 1;
@@ -502,14 +615,38 @@ impl LaneSim<'_> {
                 cause: BlockedCause::ConnectionLimit,
             });
         }
+        if h1 && first && !keep_alive && discovered < phases.start {
+            // Without keep-alive it waited for a connection to close before its own could
+            // be opened.
+            st.blocked.push(Blocked {
+                from: discovered,
+                to: phases.start,
+                cause: BlockedCause::ConnectionLimit,
+            });
+        }
     }
 
     /// Writes the requests bound to `conn`.
     fn write_requests(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+        // A pipelined request may be bound to a connection still in its handshakes.
+        let Some(tls_end) = self.conns[conn].tls_end else {
+            return;
+        };
+        let c = &self.conns[conn];
+        let phases = ConnectPhases {
+            start: c.opened,
+            tcp_end: c.tcp_end.unwrap_or(c.opened),
+            tls_end,
+        };
         while let Some(id) = self.conns[conn].outbox.pop_front() {
+            let st = self.asset(id);
+            if st.connect.is_some() {
+                st.connect = Some(phases);
+            }
             let (header_bytes, wire) = match self.protocol {
                 Tcp::Http1 => {
-                    let n = http1::request(self.page, id).len() as u64;
+                    let keep_alive = self.scenario.http1.keep_alive;
+                    let n = http1::request(self.page, id, keep_alive).len() as u64;
                     (n, n)
                 }
                 Tcp::Http2 => {
@@ -548,14 +685,9 @@ impl LaneSim<'_> {
                 self.m.bytes_payload += size;
                 match self.protocol {
                     Tcp::Http1 => {
-                        // nginx writes the head and then the body; each goes out as records.
-                        let n = http1::response(self.page, id).len() as u64;
-                        self.asset(id).resp_header_bytes = n;
-                        self.m.bytes_headers += n;
-                        self.write(conn, Side::Server, pair, n, Msg::ResponseHead(id));
-                        if size > 0 {
-                            self.write(conn, Side::Server, pair, size, Msg::Body(id));
-                        }
+                        self.asset(id).arrived = Some(d.at);
+                        self.conns[conn].serving.push_back((id, d.at));
+                        self.serve_h1(d.at, conn, pair);
                     }
                     Tcp::Http2 => {
                         let stream = self.assets[id.0 as usize].stream.unwrap_or(StreamId(0));
@@ -569,6 +701,58 @@ impl LaneSim<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// HTTP/1.1 server: answers the requests of `conn` strictly in the order they arrived
+    /// (RFC 9112 §9.3.2). nginx writes a response's head and then its body, each as records;
+    /// a streamed response's head goes out with its first part once [`Asset::head_after`]
+    /// has passed since the request arrived, and each later part when it is released.
+    ///
+    /// [`Asset::head_after`]: crate::page::Asset::head_after
+    fn serve_h1(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+        let keep_alive = self.scenario.http1.keep_alive;
+        while let Some(&(id, arrived)) = self.conns[conn].serving.front() {
+            let a = self.page.asset(id);
+            let size = a.size;
+            let since = now.saturating_since(arrived);
+            let head_after = a.head_after();
+            let (ready, next) = a.released(since);
+            if since < head_after {
+                self.serve_wake(conn, arrived + head_after);
+                return;
+            }
+            if !self.conns[conn].head_sent {
+                self.conns[conn].head_sent = true;
+                let n = http1::response(self.page, id, keep_alive).len() as u64;
+                self.asset(id).resp_header_bytes = n;
+                self.m.bytes_headers += n;
+                self.write(conn, Side::Server, pair, n, Msg::ResponseHead(id));
+            }
+            let served = self.conns[conn].served;
+            if ready > served {
+                self.conns[conn].served = ready;
+                self.write(conn, Side::Server, pair, ready - served, Msg::Body(id));
+            }
+            if ready < size {
+                if let Some(next) = next {
+                    self.serve_wake(conn, arrived + next);
+                }
+                return;
+            }
+            let c = &mut self.conns[conn];
+            c.serving.pop_front();
+            c.head_sent = false;
+            c.served = 0;
+        }
+    }
+
+    /// Asks for one wake-up of `conn` at `at` for the HTTP/1.1 server.
+    fn serve_wake(&mut self, conn: usize, at: SimTime) {
+        let c = &mut self.conns[conn];
+        if c.serve_wake != Some(at) {
+            c.serve_wake = Some(at);
+            self.wakeups.push((conn, at));
         }
     }
 
@@ -606,7 +790,7 @@ impl LaneSim<'_> {
                     self.log(now, EventKind::FirstByte { asset: id });
                 }
                 if self.page.asset(id).size == 0 {
-                    self.complete(now, conn, id);
+                    self.complete(now, Some(conn), id);
                 }
             }
             Msg::Body(id) => {
@@ -619,7 +803,7 @@ impl LaneSim<'_> {
                 let got = st.got;
                 self.reveal(now, id, got);
                 if got >= self.page.asset(id).size {
-                    self.complete(now, conn, id);
+                    self.complete(now, Some(conn), id);
                 }
             }
             _ => {}
@@ -641,7 +825,9 @@ impl LaneSim<'_> {
         }
     }
 
-    fn complete(&mut self, now: SimTime, conn: usize, id: AssetId) {
+    /// `id` has fully arrived on `conn` (`None`: it came from the cache): its remaining
+    /// offset children are found now, its parsed children once it is parsed or run.
+    fn complete(&mut self, now: SimTime, conn: Option<usize>, id: AssetId) {
         if self.asset(id).last_byte.is_some() {
             return;
         }
@@ -649,9 +835,77 @@ impl LaneSim<'_> {
         self.complete += 1;
         self.log(now, EventKind::Complete { asset: id });
         self.reveal(now, id, u64::MAX);
-        if self.protocol == Tcp::Http1 {
-            self.conns[conn].busy = None;
+        let at = crate::model::parsed_at(&self.scenario.browser, self.page.asset(id), now);
+        let parsed = std::mem::take(&mut self.parsed_children[id.0 as usize]);
+        if !parsed.is_empty() {
+            for &child in &parsed {
+                self.parse_due.push((at, child, id));
+            }
+            if at > now {
+                self.wakeups.push((conn.unwrap_or(0), at));
+            } else {
+                self.parsed(now);
+            }
+        }
+        if let (Tcp::Http1, Some(conn)) = (self.protocol, conn) {
+            let c = &mut self.conns[conn];
+            c.outstanding = c.outstanding.saturating_sub(1);
+            // Without keep-alive both sides close the connection after this exchange.
+            c.closed = !self.scenario.http1.keep_alive;
             self.dispatch(now);
+        }
+    }
+
+    /// HTTP/1.1 pipelining: a response whose request reached the server while an earlier
+    /// response on the same connection was still being produced or sent could not start
+    /// until that one was on the wire (RFC 9112 §9.3.2). It is charged a
+    /// [`BlockedCause::PipelineHeadOfLine`] interval from its request's arrival to the first
+    /// transmission of its first byte, naming the earliest response ahead of it that was
+    /// still unsent at that arrival.
+    fn charge_pipeline(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
+        for (i, c) in self.conns.iter().enumerate() {
+            // First transmissions of the server's bytes go out in sequence order.
+            let sent: Vec<(u64, u64, SimTime)> = packets
+                .iter()
+                .filter(|p| p.conn == i && p.from == Side::Server && !p.retransmission)
+                .filter(|p| !p.syn && p.len > 0)
+                .map(|p| (p.seq, p.seq + p.len, p.sent_at))
+                .collect();
+            let first_sent = |off: u64| {
+                let k = sent.partition_point(|&(_, end, _)| end <= off);
+                sent.get(k)
+                    .filter(|&&(s, _, _)| s <= off)
+                    .map(|&(_, _, t)| t)
+            };
+            // The responses in the order the server wrote them (never interleaved).
+            let mut order: Vec<(AssetId, u64, u64)> = Vec::new();
+            for &(start, end, a) in &c.responses {
+                match order.last_mut() {
+                    Some(last) if last.0 == a => last.2 = end,
+                    _ => order.push((a, start, end)),
+                }
+            }
+            for (j, &(a, start, _)) in order.iter().enumerate() {
+                let Some(arrived) = self.assets[a.0 as usize].arrived else {
+                    continue;
+                };
+                let Some(began) = first_sent(start).filter(|&t| t > arrived) else {
+                    continue;
+                };
+                let behind = order[..j].iter().find(|&&(_, _, end)| {
+                    first_sent(end.saturating_sub(1)).is_none_or(|t| t > arrived)
+                });
+                if let Some(&(b, _, _)) = behind {
+                    self.assets[a.0 as usize].blocked.push(Blocked {
+                        from: arrived,
+                        to: began,
+                        cause: BlockedCause::PipelineHeadOfLine {
+                            conn: cid(i),
+                            behind: b,
+                        },
+                    });
+                }
+            }
         }
     }
 
@@ -664,6 +918,12 @@ impl LaneSim<'_> {
             let app: u64 = self.conns[i].app_wire.iter().sum();
             self.m.bytes_handshake +=
                 (pair.client.written() + pair.server.written()).saturating_sub(app);
+        }
+        if self.protocol == Tcp::Http1
+            && self.scenario.http1.pipelining
+            && self.scenario.http1.keep_alive
+        {
+            self.charge_pipeline(&h.packets);
         }
         let mut m = self.m;
         for p in &h.packets {
@@ -830,7 +1090,7 @@ mod tests {
         assert_eq!(l.assets[0].request_sent.as_micros(), tls);
 
         // CCS + Finished (6 + 36 + 22) and the request head in its record share a segment.
-        let head = http1::request(&s.page, AssetId(0)).len() as u64;
+        let head = http1::request(&s.page, AssetId(0), true).len() as u64;
         assert_eq!(l.assets[0].request_header_bytes, head);
         let req = CHANGE_CIPHER_SPEC + FINISHED_13 + TLS13_RECORD_OVERHEAD + head + 22;
         assert!(req < MSS, "Finished and the HTML request fit one segment");
@@ -913,7 +1173,19 @@ mod tests {
                     if let Some(d) = s.page.asset(a.asset).discovered_by {
                         let parent = &l.assets[d.parent.0 as usize];
                         assert!(a.discovered >= parent.first_byte, "{p} {}", a.path);
-                        if d.offset == s.page.asset(d.parent).size {
+                        // A parsed child (the fonts) is found once its parent has arrived
+                        // and been parsed, not at its offset. The HTTP/3 lane gets this
+                        // browser model in engineer h3presets' branch; drop the exclusion
+                        // once it is merged.
+                        if d.parsed && p != Protocol::Http3 {
+                            let at = crate::model::parsed_at(
+                                &s.browser,
+                                s.page.asset(d.parent),
+                                parent.last_byte,
+                            );
+                            assert!(at > parent.last_byte, "{p} {}: CSS costs time", a.path);
+                            assert_eq!(a.discovered, at, "{p} {}", a.path);
+                        } else if d.offset == s.page.asset(d.parent).size {
                             assert_eq!(a.discovered, parent.last_byte, "{p} {}", a.path);
                         }
                     }
@@ -1091,7 +1363,7 @@ mod tests {
     /// same scenario against `tests/golden_digest.txt`, so native and wasm agree bit for bit.
     #[test]
     fn golden_digest() {
-        const GOLDEN: u64 = 9_852_860_704_960_658_243;
+        const GOLDEN: u64 = 12_311_255_472_021_825_211;
         let mut s = blog();
         s.network.loss = LossModel::Random { ppm: 10_000 };
         s.network.seed = 7;
@@ -1253,6 +1525,322 @@ mod fidelity {
                 m1 < m2,
                 "rtt {rtt} ms: h1 median {m1} µs, h2 median {m2} µs"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod h1_tests {
+    use super::*;
+    use crate::options::Cache;
+    use crate::page::{Asset, AssetKind, Page, PresetId, Release};
+
+    fn blog() -> Scenario {
+        Scenario::preset(PresetId::Blog)
+    }
+
+    fn blocked_by<'a>(
+        a: &'a AssetTiming,
+        f: impl Fn(&BlockedCause) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Blocked> + 'a {
+        a.blocked.iter().filter(move |b| f(&b.cause))
+    }
+
+    /// Without keep-alive (HTTP/1.0 style) each of the blog's 16 assets gets its own TCP +
+    /// TLS connection, never more than six open at once, and pays full handshakes: every
+    /// connection's SYNs and TLS flights are the same bytes at zero loss, so handshake bytes
+    /// scale exactly with the connection count (16 against keep-alive's 6).
+    #[test]
+    fn keep_alive_off_opens_a_connection_per_asset() {
+        let on = run(&blog(), Protocol::Http1);
+        let mut s = blog();
+        s.http1.keep_alive = false;
+        let off = run(&s, Protocol::Http1);
+        let n = s.page.assets.len();
+        assert_eq!(
+            (on.metrics.connections, off.metrics.connections),
+            (6, n as u32)
+        );
+        let mut conns: Vec<ConnId> = off.assets.iter().map(|a| a.connection).collect();
+        conns.sort_unstable();
+        conns.dedup();
+        assert_eq!(conns.len(), n, "one connection per asset");
+        for a in &off.assets {
+            let c = a.connect.expect("every asset pays its own handshakes");
+            let conn = &off.connections[a.connection.0 as usize];
+            assert_eq!((c.start, c.tls_end), (conn.opened, conn.tls_established));
+            // `Connection: close` is 5 bytes shorter than `Connection: keep-alive`.
+            let ka = &on.assets[a.asset.0 as usize];
+            assert_eq!(a.request_header_bytes + 5, ka.request_header_bytes);
+            assert_eq!(a.response_header_bytes + 5, ka.response_header_bytes);
+        }
+        assert_eq!(
+            off.metrics.bytes_handshake * 6,
+            on.metrics.bytes_handshake * n as u64
+        );
+        // At most six connections are open at once: when each opens, fewer than six earlier
+        // ones are still waiting for their one response.
+        for a in &off.assets {
+            let opened = off.connections[a.connection.0 as usize].opened;
+            let open = off
+                .assets
+                .iter()
+                .filter(|b| {
+                    let o = off.connections[b.connection.0 as usize].opened;
+                    b.connection != a.connection && o <= opened && b.last_byte > opened
+                })
+                .count();
+            assert!(open < 6, "{}: {open} others open", a.path);
+        }
+        // The HTML holds one slot while it streams and the first five subresources found
+        // take the other five; each of the other ten was found while six were open and
+        // waited for one to close (a `ConnectionLimit` interval until its own opened).
+        let waited = off
+            .assets
+            .iter()
+            .filter(|a| blocked_by(a, |c| *c == BlockedCause::ConnectionLimit).count() > 0)
+            .count();
+        assert_eq!(waited, n - 6);
+        // Each later asset pays two more round trips (TCP + TLS 1.3) before its request:
+        // the page takes at least one extra 200 ms set-up longer.
+        eprintln!(
+            "keep-alive on: load {} handshake {}; off: load {} handshake {}",
+            on.metrics.load,
+            on.metrics.bytes_handshake,
+            off.metrics.load,
+            off.metrics.bytes_handshake
+        );
+        assert!(
+            off.metrics.load.as_micros() >= on.metrics.load.as_micros() + 200_000,
+            "{} vs {}",
+            off.metrics.load,
+            on.metrics.load
+        );
+    }
+
+    /// `connections: 1` without pipelining: one request at a time, each written only once
+    /// the response before it has fully arrived. With 2, never more than two outstanding.
+    #[test]
+    fn connection_limit_serialises_requests() {
+        for limit in [1u32, 2] {
+            let mut s = blog();
+            s.http1.connections = limit;
+            let l = run(&s, Protocol::Http1);
+            assert_eq!(l.metrics.connections, limit);
+            let mut by_sent: Vec<&AssetTiming> = l.assets.iter().collect();
+            by_sent.sort_by_key(|a| a.request_sent);
+            let mut most = 0;
+            for a in &by_sent {
+                let outstanding = by_sent
+                    .iter()
+                    .filter(|b| b.request_sent <= a.request_sent && b.last_byte > a.request_sent)
+                    .count();
+                most = most.max(outstanding);
+            }
+            assert_eq!(most, limit as usize, "limit {limit}");
+            if limit == 1 {
+                for w in by_sent.windows(2) {
+                    assert!(w[1].request_sent >= w[0].last_byte, "{}", w[1].path);
+                }
+            }
+            eprintln!("connections {limit}: load {}", l.metrics.load);
+        }
+    }
+
+    /// An HTML that names a 1 MB image first and then five 10 kB icons. Over one pipelined
+    /// connection the five requests go out at once behind the image's, but the server must
+    /// answer in order (RFC 9112 §9.3.2): every icon waits for the image's megabyte to be
+    /// sent, and is charged a `PipelineHeadOfLine` interval naming the image.
+    #[test]
+    fn pipelined_responses_wait_behind_a_large_one() {
+        let mut page = Page {
+            name: "pipeline".into(),
+            host: "pipeline.example".into(),
+            assets: vec![Asset::new("/", AssetKind::Html, 8_000, None)],
+        };
+        page.assets.push(Asset::new(
+            "/big.jpg",
+            AssetKind::Image,
+            1_000_000,
+            Some((AssetId(0), 1_000)),
+        ));
+        for i in 0..5u64 {
+            page.assets.push(Asset::new(
+                format!("/icon-{i}.png"),
+                AssetKind::Image,
+                10_000,
+                Some((AssetId(0), 1_100 + 100 * i)),
+            ));
+        }
+        let mut s = blog();
+        s.page = page;
+        s.http1.connections = 1;
+        let serial = run(&s, Protocol::Http1);
+        s.http1.pipelining = true;
+        let l = run(&s, Protocol::Http1);
+        assert_eq!(l.metrics.connections, 1);
+        let big = &l.assets[1];
+        // The image is first in line: nothing ahead of it (its slow-start overshoot may cost
+        // it TCP head-of-line stalls, which are another cause).
+        let pipeline_hol = |c: &BlockedCause| matches!(c, BlockedCause::PipelineHeadOfLine { .. });
+        assert_eq!(
+            blocked_by(big, pipeline_hol).count(),
+            0,
+            "{:?}",
+            big.blocked
+        );
+        for icon in &l.assets[2..] {
+            // Requested together with the image, long before it is done.
+            assert_eq!(icon.request_sent, big.request_sent, "{icon:?} {big:?}");
+            // Its bytes follow all of the image's on the one TCP stream (a hole filled late
+            // may hand both up at the same instant).
+            assert!(icon.first_byte >= big.last_byte, "{icon:?} {big:?}");
+            let hol: Vec<&Blocked> = blocked_by(icon, |c| {
+                *c == BlockedCause::PipelineHeadOfLine {
+                    conn: ConnId(0),
+                    behind: AssetId(1),
+                }
+            })
+            .collect();
+            assert_eq!(hol.len(), 1, "{}: {:?}", icon.path, icon.blocked);
+            // From the request's arrival (half a round trip after it was sent, plus
+            // serialisation) to when the image's megabyte (0.8 s at 10 Mbit/s) was sent.
+            let b = hol[0];
+            assert!(b.from > icon.request_sent, "{b:?}");
+            assert!(b.from.saturating_since(icon.request_sent) < SimDuration::from_millis(60));
+            assert!(
+                b.to.saturating_since(b.from) > SimDuration::from_millis(800),
+                "{b:?}"
+            );
+            assert!(b.to < icon.first_byte);
+        }
+        // Without pipelining nothing waits in the server's queue, but every icon costs one
+        // more round trip (100 ms) after the one before it.
+        assert!(serial.assets.iter().all(|a| a
+            .blocked
+            .iter()
+            .all(|b| !matches!(b.cause, BlockedCause::PipelineHeadOfLine { .. }))));
+        eprintln!(
+            "pipelined load {}, serial load {}",
+            l.metrics.load, serial.metrics.load
+        );
+        assert!(
+            l.metrics.load.as_micros() + 5 * 100_000 <= serial.metrics.load.as_micros(),
+            "{} vs {}",
+            l.metrics.load,
+            serial.metrics.load
+        );
+    }
+
+    /// A repeat visit: everything but the HTML is fresh in the cache, so each lane requests
+    /// the HTML only (38 kB of the page's ~1 MB), the rest is `Source::Cache` and complete
+    /// at discovery, and the page loads sooner.
+    #[test]
+    fn warm_cache_requests_only_the_html() {
+        let mut warm = blog();
+        warm.browser.cache = Cache::Warm;
+        for p in [Protocol::Http1, Protocol::Http2] {
+            let cold = run(&blog(), p);
+            let l = run(&warm, p);
+            let sent = l
+                .events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::RequestSent { .. }))
+                .count();
+            assert_eq!(sent, 1, "{p}");
+            assert_eq!(l.metrics.connections, 1, "{p}");
+            assert_eq!(l.metrics.bytes_payload, 38_000, "{p}");
+            assert_eq!(l.assets[0].source, Source::Request);
+            for a in &l.assets[1..] {
+                assert_eq!(a.source, Source::Cache, "{p} {}", a.path);
+                assert_eq!(a.connect, None, "{p} {}", a.path);
+                assert_eq!(a.stream, None, "{p} {}", a.path);
+                assert_eq!(
+                    (a.request_sent, a.first_byte, a.last_byte),
+                    (a.discovered, a.discovered, a.discovered),
+                    "{p} {}",
+                    a.path
+                );
+            }
+            // The fonts: found once the cached main.css (72 kB at 10 µs/KiB: 703 µs) is
+            // parsed.
+            let css = l.assets[1].discovered;
+            for f in &l.assets[14..] {
+                assert_eq!(
+                    f.discovered,
+                    css + SimDuration::from_micros(703),
+                    "{}",
+                    f.path
+                );
+            }
+            eprintln!(
+                "{p}: warm load {} bytes {}, cold load {} bytes {}",
+                l.metrics.load, l.metrics.bytes_total, cold.metrics.load, cold.metrics.bytes_total
+            );
+            assert!(l.metrics.bytes_total * 10 < cold.metrics.bytes_total, "{p}");
+            assert!(l.metrics.load < cold.metrics.load, "{p}");
+        }
+    }
+
+    /// The fonts are named inside main.css but found only when it has fully arrived and
+    /// been parsed: 72,000 bytes at 10 µs per KiB = 703 µs after its last byte.
+    #[test]
+    fn fonts_are_found_after_their_css_is_parsed() {
+        let s = blog();
+        for p in [Protocol::Http1, Protocol::Http2] {
+            let l = run(&s, p);
+            let css = &l.assets[1];
+            assert_eq!(css.path, "/css/main.css");
+            for f in &l.assets[14..] {
+                assert_eq!(f.kind, AssetKind::Font);
+                assert_eq!(
+                    f.discovered,
+                    css.last_byte + SimDuration::from_micros(703),
+                    "{p} {}",
+                    f.path
+                );
+                assert!(f.request_sent >= f.discovered);
+            }
+        }
+    }
+
+    /// A slowly generated HTML that flushes its first 3,000 bytes (the <head>, naming both
+    /// stylesheets and the scripts) at once and the rest 400 ms later: the CSS is requested
+    /// (on a new connection, the first being busy with the HTML) before the server has
+    /// produced the rest of the HTML, and its bytes start arriving before the HTML's last.
+    #[test]
+    fn early_flush_lets_css_start_before_the_rest_of_the_html() {
+        let mut s = blog();
+        s.page.assets[0].release = vec![
+            Release {
+                after: SimDuration::ZERO,
+                bytes: 3_000,
+            },
+            Release {
+                after: SimDuration::from_millis(400),
+                bytes: 38_000,
+            },
+        ];
+        let plain = run(&blog(), Protocol::Http1);
+        let l = run(&s, Protocol::Http1);
+        let html = &l.assets[0];
+        // The head and first part go out at once: first byte as without streaming.
+        assert_eq!(html.first_byte, plain.assets[0].first_byte);
+        // The rest is produced 400 ms after the request reached the server (50 ms one way):
+        // it arrives after request + 450 ms.
+        assert!(
+            html.last_byte.saturating_since(html.request_sent) > SimDuration::from_millis(450),
+            "{html:?}"
+        );
+        for css in &l.assets[1..3] {
+            assert_eq!(css.kind, AssetKind::Css);
+            // Found in the first flush: its 3,000-byte record lands a couple of
+            // milliseconds of serialisation after the response head.
+            assert!(css.discovered < html.first_byte + SimDuration::from_millis(5));
+            // Requested after a new connection's two set-up round trips (~210 ms), well
+            // before the rest is produced (request + 400 ms + half a round trip).
+            assert!(css.request_sent < html.request_sent + SimDuration::from_millis(400));
+            assert!(css.first_byte < html.last_byte, "{css:?} {html:?}");
         }
     }
 }

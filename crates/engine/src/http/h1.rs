@@ -9,17 +9,54 @@ use crate::wire::h1;
 /// to them; Chrome, Firefox and Safari all use six).
 pub const MAX_CONNECTIONS_PER_HOST: usize = 6;
 
+/// The `Connection` option of both heads: `keep-alive` on a persistent connection (RFC 9112
+/// §9.3), `close` when the connection carries this one exchange (RFC 9112 §9.6).
+fn connection(keep_alive: bool) -> &'static str {
+    if keep_alive {
+        "keep-alive"
+    } else {
+        "close"
+    }
+}
+
 /// The request head for `id`, as text (RFC 9112 §3).
-pub fn request(page: &Page, id: AssetId) -> String {
-    h1::request_head(
+pub fn request(page: &Page, id: AssetId, keep_alive: bool) -> String {
+    h1::request_head_with(
         "GET",
         &page.asset(id).path,
         &page.host,
+        connection(keep_alive),
         &request_fields(page, id),
     )
 }
 
 /// The `200 OK` response head for `id`, as text (RFC 9112 §4); the body follows it.
-pub fn response(page: &Page, id: AssetId) -> String {
-    h1::response_head(200, &response_fields(page, id))
+pub fn response(page: &Page, id: AssetId, keep_alive: bool) -> String {
+    h1::response_head_with(200, connection(keep_alive), &response_fields(page, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::PresetId;
+
+    /// Without keep-alive both heads say `Connection: close` (RFC 9112 §9.6) and are
+    /// exactly as much shorter as "close" is than "keep-alive" (5 bytes).
+    #[test]
+    fn heads_say_close_without_keep_alive() {
+        let p = Page::preset(PresetId::Blog);
+        let (ka, close) = (
+            request(&p, AssetId(1), true),
+            request(&p, AssetId(1), false),
+        );
+        assert!(ka.contains("\r\nConnection: keep-alive\r\n"));
+        assert!(close.contains("\r\nConnection: close\r\n") && !close.contains("keep-alive"));
+        assert_eq!(ka.len() - close.len(), 5);
+        let (ka, close) = (
+            response(&p, AssetId(1), true),
+            response(&p, AssetId(1), false),
+        );
+        assert!(close.starts_with("HTTP/1.1 200 OK\r\nConnection: close\r\n"));
+        assert_eq!(ka.len() - close.len(), 5);
+    }
 }

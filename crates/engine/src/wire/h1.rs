@@ -2,9 +2,22 @@
 
 use crate::headers::Field;
 
-/// Renders a request head: request line, `Host`, `Connection`, the fields, empty line.
-/// Field names are written in the capitalisation browsers use on HTTP/1.1.
+/// Renders a request head: request line, `Host`, `Connection: keep-alive`, the fields,
+/// empty line. Field names are written in the capitalisation browsers use on HTTP/1.1.
 pub fn request_head(method: &str, path: &str, host: &str, fields: &[Field]) -> String {
+    request_head_with(method, path, host, "keep-alive", fields)
+}
+
+/// [`request_head`] with the `Connection` option given: `keep-alive` or `close`
+/// (RFC 9112 §9.6: a sender that will close the connection after the response says
+/// `close`).
+pub fn request_head_with(
+    method: &str,
+    path: &str,
+    host: &str,
+    connection: &str,
+    fields: &[Field],
+) -> String {
     let mut s = String::with_capacity(64 + fields.len() * 48);
     // RFC 9112 §3: request-line = method SP request-target SP HTTP-version CRLF
     s.push_str(method);
@@ -13,7 +26,7 @@ pub fn request_head(method: &str, path: &str, host: &str, fields: &[Field]) -> S
     s.push_str(" HTTP/1.1\r\n");
     // RFC 9112 §3.2: a client MUST send a Host header field in every HTTP/1.1 request.
     push_field(&mut s, "host", host);
-    push_field(&mut s, "connection", "keep-alive");
+    push_field(&mut s, "connection", connection);
     for f in fields {
         push_field(&mut s, &f.name, &f.value);
     }
@@ -21,8 +34,13 @@ pub fn request_head(method: &str, path: &str, host: &str, fields: &[Field]) -> S
     s
 }
 
-/// Renders a response head: status line, the fields, empty line.
+/// Renders a response head: status line, `Connection: keep-alive`, the fields, empty line.
 pub fn response_head(status: u16, fields: &[Field]) -> String {
+    response_head_with(status, "keep-alive", fields)
+}
+
+/// [`response_head`] with the `Connection` option given (`keep-alive` or `close`).
+pub fn response_head_with(status: u16, connection: &str, fields: &[Field]) -> String {
     let mut s = String::with_capacity(32 + fields.len() * 40);
     // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF
     s.push_str("HTTP/1.1 ");
@@ -30,7 +48,7 @@ pub fn response_head(status: u16, fields: &[Field]) -> String {
     s.push(' ');
     s.push_str(reason(status));
     s.push_str("\r\n");
-    push_field(&mut s, "connection", "keep-alive");
+    push_field(&mut s, "connection", connection);
     for f in fields {
         push_field(&mut s, &f.name, &f.value);
     }
