@@ -4,9 +4,13 @@
 //! and the n-th packet in each direction has the same luck in every lane.
 //!
 //! The browser discovers assets at byte offsets of their parent's body as TLS hands the
-//! parent's bytes up, in order (TCP delivers in order; TLS releases whole records). Requests
-//! wait in one queue. HTTP/1.1 binds each request late to whichever of up to six keep-alive
-//! connections is free first; HTTP/2 sends every request at once on its one connection.
+//! parent's bytes up, in order (TCP delivers in order; TLS releases whole records), or, for
+//! a parsed child (a font in CSS), once the parent has arrived and been parsed; a fresh
+//! cached asset (warm cache) is complete when found. Requests wait in one queue. HTTP/1.1
+//! binds each request late to whichever of up to `http1.connections` keep-alive connections
+//! is free first (without keep-alive: a new connection per request; with pipelining: at
+//! once, to the connection with the fewest outstanding requests, answered in order);
+//! HTTP/2 sends every request at once on its one connection.
 //!
 //! Every write carries a [`Msg`] tag through TLS and TCP, so the receiving side knows what
 //! each delivered byte is, and the server remembers at which TCP offsets each response went:
@@ -718,6 +722,8 @@ impl LaneSim<'_> {
             let since = now.saturating_since(arrived);
             let head_after = a.head_after();
             let (ready, next) = a.released(since);
+            // No later part: the whole body is ready (a valid release ends at the size).
+            let ready = if next.is_none() { size } else { ready };
             if since < head_after {
                 self.serve_wake(conn, arrived + head_after);
                 return;
