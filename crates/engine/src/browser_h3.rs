@@ -1204,4 +1204,26 @@ mod tests {
         let full = down.filter(|&&(_, n)| n == 1_472).count();
         assert!(full > 650, "{full}");
     }
+
+    /// The streaming preset: `/api/live` is answered over one stream whose 10 chunks the
+    /// server releases 500 ms apart, so its last byte comes 4.5 s and a round trip after
+    /// the request.
+    #[test]
+    fn live_json_streams_its_chunks_over_one_stream() {
+        let s = Scenario::preset(PresetId::Streaming);
+        let l = lane(&s, Protocol::Http3);
+        let live = l.assets.iter().find(|a| a.path == "/api/live").unwrap();
+        assert!(live.stream.is_some());
+        // The request takes 50 ms to reach the server, the last chunk is released 4.5 s
+        // later and takes 50 ms back (plus serialisation and queueing behind images).
+        let span = live
+            .last_byte
+            .saturating_since(live.request_sent)
+            .as_micros();
+        assert!((4_600_000..4_700_000).contains(&span), "{span} µs");
+        // live.js is found in the early flush and run before /api/live is requested.
+        let js = &l.assets[3];
+        assert_eq!(js.path, "/js/live.js");
+        assert!(js.last_byte < live.discovered);
+    }
 }
