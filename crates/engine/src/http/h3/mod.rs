@@ -1459,10 +1459,10 @@ impl H3Server {
         status: u16,
         fields: &[HeaderField],
     ) -> Result<HeadersWritten, H3Error> {
-        let (asked, asset, responded, _) = self.request_on(stream)?;
         if !(100..200).contains(&status) {
             return Err(H3Error::NotInterim(status));
         }
+        let (asked, asset, responded, _) = self.request_on(stream)?;
         if responded {
             return Err(H3Error::AlreadyResponded(stream));
         }
