@@ -1251,4 +1251,56 @@ mod tests {
             "h3 {h3} µs, 0-RTT {h3_0rtt} µs"
         );
     }
+
+    /// Median page load (µs) of HTTP/2 and HTTP/3 over seeds 1–20 of the blog at 2 %
+    /// random loss, RTT 100 ms, with the server scheduler `kind`.
+    fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
+        let median = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            (v[9] + v[10]) / 2
+        };
+        let (mut h2, mut h3) = (Vec::new(), Vec::new());
+        for seed in 1..=20 {
+            let mut s = blog();
+            s.network.loss = LossModel::Random { ppm: 20_000 };
+            s.network.seed = seed;
+            s.server.scheduler = kind;
+            h2.push(lane(&s, Protocol::Http2).metrics.load.as_micros());
+            h3.push(lane(&s, Protocol::Http3).metrics.load.as_micros());
+        }
+        (median(h2), median(h3))
+    }
+
+    /// Marx et al., "Resolving a Ghost: head-of-line blocking in QUIC and HTTP/3" (2020):
+    /// under random loss HTTP/3 loads no slower than HTTP/2 when the server multiplexes
+    /// round-robin, since a loss stalls only the streams in the lost packet instead of the
+    /// whole TCP byte stream. Blog, RTT 100 ms, 2 % loss, 20 seeds. Measured on branch
+    /// h3presets: h2 9.27 s, h3 8.45 s (h3 faster on 18 of 20 seeds).
+    #[test]
+    fn h3_median_load_no_slower_than_h2_under_loss_round_robin() {
+        let (h2, h3) = lossy_medians(SchedulerKind::RoundRobin);
+        assert!(h3 <= h2, "median load: h2 {h2} µs, h3 {h3} µs");
+    }
+
+    /// Marx et al. (as above): with sequential scheduling only one stream is in flight at a
+    /// time, so QUIC's independent streams have little head-of-line blocking to remove and
+    /// HTTP/3's advantage over HTTP/2 shrinks. Measured on branch h3presets, where the
+    /// HTTP/2 lane does not yet follow `scenario.server.scheduler` (branch h2server wires
+    /// it): h2 9.27 s with both schedulers; h3 8.40 s sequential, 8.45 s round-robin: a gap
+    /// of 0.87 s against 0.82 s, so this fails here only because h2 ignores the scheduler.
+    /// It holds once HTTP/2's sequential median is more than 0.05 s below its round-robin
+    /// one.
+    #[test]
+    #[ignore = "needs the HTTP/2 lane to follow scenario.server.scheduler (branch h2server)"]
+    fn h3_advantage_shrinks_with_sequential_scheduling() {
+        let (h2_rr, h3_rr) = lossy_medians(SchedulerKind::RoundRobin);
+        let (h2_seq, h3_seq) = lossy_medians(SchedulerKind::Sequential);
+        let gap_rr = h2_rr as i64 - h3_rr as i64;
+        let gap_seq = h2_seq as i64 - h3_seq as i64;
+        assert!(
+            gap_seq < gap_rr,
+            "h2 − h3 median load: sequential {gap_seq} µs (h2 {h2_seq}, h3 {h3_seq}), \
+             round-robin {gap_rr} µs (h2 {h2_rr}, h3 {h3_rr})"
+        );
+    }
 }
