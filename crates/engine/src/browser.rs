@@ -1180,10 +1180,8 @@ mod tests {
                         let parent = &l.assets[d.parent.0 as usize];
                         assert!(a.discovered >= parent.first_byte, "{p} {}", a.path);
                         // A parsed child (the fonts) is found once its parent has arrived
-                        // and been parsed, not at its offset. The HTTP/3 lane gets this
-                        // browser model in engineer h3presets' branch; drop the exclusion
-                        // once it is merged.
-                        if d.parsed && p != Protocol::Http3 {
+                        // and been parsed, not at its offset.
+                        if d.parsed {
                             let at = crate::model::parsed_at(
                                 &s.browser,
                                 s.page.asset(d.parent),
@@ -1369,7 +1367,7 @@ mod tests {
     /// same scenario against `tests/golden_digest.txt`, so native and wasm agree bit for bit.
     #[test]
     fn golden_digest() {
-        const GOLDEN: u64 = 12_311_255_472_021_825_211;
+        const GOLDEN: u64 = 3_763_685_446_919_805_147;
         let mut s = blog();
         s.network.loss = LossModel::Random { ppm: 10_000 };
         s.network.seed = 7;

@@ -5,28 +5,45 @@
 //! same luck in every lane).
 //!
 //! The HTML is requested at t = 0; a child is discovered when its parent's body has been
-//! delivered in order (the client's `BodyProgress`) up to its reference offset, and a
-//! reference at or past the parent's end (a CSS-referenced font) when the parent completes.
-//! Requests go out at discovery once the client can send: when 1-RTT keys are ready (or
-//! 0-RTT keys, had the QUIC config allowed 0-RTT; it does not by default).
+//! delivered in order (the client's `BodyProgress`) up to its reference offset, a reference
+//! at or past the parent's end when the parent completes, and a child found by parsing or
+//! running its parent ([`crate::page::Discovery::parsed`]: a font named in CSS, a `fetch()`
+//! made by a script) at [`crate::model::parsed_at`]. A child fresh in a warm cache
+//! ([`crate::model::cached`]) is complete at its discovery, from the cache, with no stream.
+//! Requests go out at discovery once the client can send: when 1-RTT keys are ready, or at
+//! once with 0-RTT (`scenario.http3.zero_rtt`: a resumed session, RFC 9001 §4.6.1).
+//!
+//! The server answers as the page says it produces each response ([`crate::page::Release`]):
+//! the HEADERS frame once [`crate::page::Asset::head_after`] has passed since the request
+//! arrived, body bytes as they are released. With `scenario.server.early_hints` it first
+//! sends `103 Early Hints` on the HTML's stream (RFC 8297; an interim HEADERS frame, RFC
+//! 9114 §4.1) with a `link: <path>; rel=preload; as=...` field for each critical asset, and
+//! the browser requests those as the hint arrives.
 //!
 //! QUIC merges the transport and TLS handshakes (RFC 9001 §4): the connection's
 //! `tcp_established` and `tls_established` are both the instant the client's 1-RTT keys
 //! were ready, and the lane logs `TlsEstablished` then.
 //!
+//! Datagrams: at most 1,200 bytes of UDP payload (RFC 9000 §14.3 BASE_PLPMTU) until the
+//! handshake is confirmed, then 1,472, the whole of a 1,500-byte Ethernet MTU: path MTU
+//! discovery (DPLPMTUD, RFC 8899) is taken to have succeeded at confirmation, as it does on
+//! such a path; its probe packets are not modelled. TCP's MSS on the same path is 1,460.
+//!
 //! Priorities: the client sends Chrome's RFC 9218 urgencies ([`chrome_priority`]); the
-//! server schedules round-robin ([`Scheduling::RoundRobin`]), as the HTTP/2 lane's server
-//! does, so the two multiplexed lanes differ by transport, not by scheduler.
+//! server follows them with `SchedulerKind::Sequential` (RFC 9218 §10: most urgent first,
+//! non-incremental responses one after another, incremental ones round-robin), or ignores
+//! them and serves every response round-robin with `SchedulerKind::RoundRobin`.
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::headers::request_fields;
+use crate::headers::{request_fields, Field};
 use crate::http::h3::harness::Site;
 use crate::http::h3::{
     Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Priority, Scheduling,
 };
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::{Direction, Fate, Link, Sent};
+use crate::options::{PushPolicy, SchedulerKind};
 use crate::page::{AssetKind, Page};
 use crate::scenario::{Protocol, Scenario};
 use crate::sim::EventQueue;
@@ -36,7 +53,8 @@ use crate::trace::{
     Lane, Metrics, RttSample, Source,
 };
 use crate::transport::quic::{
-    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, Side, GRANULARITY,
+    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, Side, BASE_PLPMTU,
+    ETHERNET_MAX_UDP_PAYLOAD, GRANULARITY,
 };
 
 /// The one connection of the lane.
@@ -62,13 +80,50 @@ pub fn chrome_priority(kind: AssetKind) -> Priority {
     }
 }
 
-/// The HTTP/3 configuration of the lane: the engine's QUIC defaults (no 0-RTT), and a
-/// round-robin server like the HTTP/2 lane's.
-pub fn lane_config() -> H3Config {
-    H3Config {
-        scheduling: Scheduling::RoundRobin,
-        ..H3Config::default()
+/// The server's [`Scheduling`] for the scenario's scheduler: `Sequential` is RFC 9218 §10
+/// by the client's urgencies ([`chrome_priority`]); `RoundRobin` ignores them.
+pub fn scheduling(kind: SchedulerKind) -> Scheduling {
+    match kind {
+        SchedulerKind::Sequential => Scheduling::ClientPriority,
+        SchedulerKind::RoundRobin => Scheduling::RoundRobin,
     }
+}
+
+/// The HTTP/3 configuration of the lane for `scenario`: its scheduler and 0-RTT, and the
+/// datagram sizes of a 1,500-byte Ethernet path (BASE_PLPMTU until the handshake is
+/// confirmed, then the path MTU).
+pub fn lane_config(scenario: &Scenario) -> H3Config {
+    let mut c = H3Config {
+        scheduling: scheduling(scenario.server.scheduler),
+        ..H3Config::default()
+    };
+    c.quic.max_udp_payload = BASE_PLPMTU;
+    c.quic.path_max_udp_payload = Some(ETHERNET_MAX_UDP_PAYLOAD);
+    c.quic.zero_rtt = scenario.http3.zero_rtt;
+    c
+}
+
+/// The `as` of a preload link for `kind` (the request destinations of the Fetch standard).
+fn preload_as(kind: AssetKind) -> &'static str {
+    match kind {
+        AssetKind::Html => "document",
+        AssetKind::Css => "style",
+        AssetKind::Js => "script",
+        AssetKind::Image => "image",
+        AssetKind::Font => "font",
+        AssetKind::Json => "fetch",
+    }
+}
+
+/// The path of a `link` field value `</path>; rel=preload; ...` (RFC 8288 §3).
+fn link_target(value: &str) -> Option<&str> {
+    let rest = value.trim_start().strip_prefix('<')?;
+    let end = rest.find('>')?;
+    let params = &rest[end + 1..];
+    params
+        .split(';')
+        .any(|p| p.trim().eq_ignore_ascii_case("rel=preload"))
+        .then_some(&rest[..end])
 }
 
 #[derive(Clone, Default)]
@@ -91,6 +146,26 @@ struct AssetState {
 enum Ev {
     Arrive(Side, Datagram),
     Timer(Side),
+    /// Server: time to look again at the response on this stream (head or body ready).
+    Release(StreamId),
+    /// Browser: a child found by parsing or running its parent.
+    Discover {
+        asset: AssetId,
+        by: AssetId,
+    },
+    /// Browser: a discovered asset is taken from the cache.
+    FromCache(AssetId),
+}
+
+/// A response the server is producing.
+#[derive(Clone, Copy)]
+struct Serving {
+    asset: AssetId,
+    /// When the request reached the server.
+    arrived: SimTime,
+    head: bool,
+    /// Body bytes written so far.
+    sent: u64,
 }
 
 struct Crossing {
@@ -101,8 +176,13 @@ struct Crossing {
 }
 
 struct LaneH3<'a> {
+    scenario: &'a Scenario,
     page: &'a Page,
     site: Site,
+    /// Asset by path (the first with that path).
+    paths: BTreeMap<&'a str, AssetId>,
+    /// Server: responses being produced, by stream.
+    serving: BTreeMap<StreamId, Serving>,
     queue: EventQueue<Ev>,
     client: H3Client,
     server: H3Server,
@@ -111,7 +191,10 @@ struct LaneH3<'a> {
     /// When the client could first send requests.
     ready: Option<SimTime>,
     assets: Vec<AssetState>,
+    /// Children found in the parent's body, by offset.
     children: Vec<Vec<(u64, AssetId)>>,
+    /// Children found once the parent is parsed or run.
+    parsed: Vec<Vec<AssetId>>,
     /// Discovered before the client could send.
     pending: VecDeque<AssetId>,
     complete: usize,
@@ -123,24 +206,33 @@ struct LaneH3<'a> {
 
 /// Simulates the HTTP/3 lane of a validated scenario.
 pub(crate) fn run(scenario: &Scenario) -> Lane {
-    run_with(scenario, &lane_config())
+    run_with(scenario, &lane_config(scenario))
 }
 
 /// Simulates the HTTP/3 lane with `config` for both endpoints.
 pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
     let page = &scenario.page;
     let mut children = vec![Vec::new(); page.assets.len()];
+    let mut parsed = vec![Vec::new(); page.assets.len()];
+    let mut paths = BTreeMap::new();
     for id in page.ids() {
-        if let Some(d) = page.asset(id).discovered_by {
-            children[d.parent.0 as usize].push((d.offset, id));
+        let a = page.asset(id);
+        paths.entry(a.path.as_str()).or_insert(id);
+        match a.discovered_by {
+            Some(d) if d.parsed => parsed[d.parent.0 as usize].push(id),
+            Some(d) => children[d.parent.0 as usize].push((d.offset, id)),
+            None => {}
         }
     }
     for c in &mut children {
         c.sort_unstable();
     }
     let mut sim = LaneH3 {
+        scenario,
         page,
         site: Site::from_page(page),
+        paths,
+        serving: BTreeMap::new(),
         queue: EventQueue::new(),
         client: H3Client::new(config.clone()),
         server: H3Server::new(config.clone()),
@@ -149,6 +241,7 @@ pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
         ready: None,
         assets: vec![AssetState::default(); page.assets.len()],
         children,
+        parsed,
         pending: VecDeque::new(),
         complete: 0,
         events: Vec::new(),
@@ -158,7 +251,7 @@ pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
     };
     sim.log(SimTime::ZERO, EventKind::ConnectionOpened { conn: CONN });
     // Navigation starts at t = 0 with the HTML; the client starts the handshake then.
-    sim.discover(SimTime::ZERO, AssetId(0), None);
+    sim.discover(SimTime::ZERO, AssetId(0), None, Source::Request);
     sim.queue.schedule(SimTime::ZERO, Ev::Timer(Side::Client));
     let limit = SimTime::ZERO + crate::browser::TIME_LIMIT;
     while sim.complete < page.assets.len() {
@@ -188,6 +281,18 @@ pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
                 }
                 side
             }
+            Ev::Release(stream) => {
+                sim.serve(now, stream);
+                Side::Server
+            }
+            Ev::Discover { asset, by } => {
+                sim.discover(now, asset, Some(by), Source::Request);
+                Side::Client
+            }
+            Ev::FromCache(asset) => {
+                sim.complete(now, asset);
+                Side::Client
+            }
         };
         sim.flush(now, side);
     }
@@ -210,12 +315,24 @@ impl LaneH3<'_> {
         &mut self.assets[id.0 as usize]
     }
 
-    fn discover(&mut self, now: SimTime, id: AssetId, by: Option<AssetId>) {
+    fn discover(&mut self, now: SimTime, id: AssetId, by: Option<AssetId>, source: Source) {
+        let cached = crate::model::cached(self.scenario, id);
         let st = self.asset(id);
         if st.discovered.is_some() {
             return;
         }
         st.discovered = Some(now);
+        st.source = source;
+        if cached {
+            // Fresh in the cache: no request, no stream; complete at once (through the
+            // queue, so that a chain of cached assets does not recurse).
+            st.source = Source::Cache;
+            st.request_sent = Some(now);
+            st.first_byte = Some(now);
+            self.log(now, EventKind::Discovered { asset: id, by });
+            self.queue.schedule(now, Ev::FromCache(id));
+            return;
+        }
         self.log(now, EventKind::Discovered { asset: id, by });
         self.pending.push_back(id);
         if self.ready.is_some() {
@@ -269,7 +386,7 @@ impl LaneH3<'_> {
                 break;
             }
             self.asset(id).revealed += 1;
-            self.discover(now, child, Some(id));
+            self.discover(now, child, Some(id), Source::Request);
         }
     }
 
@@ -281,6 +398,100 @@ impl LaneH3<'_> {
         self.complete += 1;
         self.log(at, EventKind::Complete { asset });
         self.reveal(at, asset, u64::MAX, true);
+        if !self.parsed[asset.0 as usize].is_empty() {
+            let when = crate::model::parsed_at(&self.scenario.browser, self.page.asset(asset), at);
+            for i in 0..self.parsed[asset.0 as usize].len() {
+                let child = self.parsed[asset.0 as usize][i];
+                self.queue.schedule(
+                    when,
+                    Ev::Discover {
+                        asset: child,
+                        by: asset,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The browser reads an interim response: each `link: <path>; rel=preload` of a
+    /// `103 Early Hints` (RFC 8297 §2) names an asset to fetch now.
+    fn early_hint(&mut self, at: SimTime, by: AssetId, status: u16, fields: &[(String, String)]) {
+        if status != 103 {
+            return;
+        }
+        for (name, value) in fields {
+            if name != "link" {
+                continue;
+            }
+            let Some(id) = link_target(value).and_then(|p| self.paths.get(p).copied()) else {
+                continue;
+            };
+            self.discover(at, id, Some(by), Source::EarlyHint);
+        }
+    }
+
+    /// Server: sends `103 Early Hints` on the HTML's stream, a `link` field per critical
+    /// asset (the set HTTP/2 push would push).
+    fn send_early_hints(&mut self, now: SimTime, stream: StreamId) {
+        let fields: Vec<Field> = PushPolicy::Critical
+            .assets(self.page)
+            .into_iter()
+            .map(|id| {
+                let a = self.page.asset(id);
+                Field::new(
+                    "link",
+                    format!("<{}>; rel=preload; as={}", a.path, preload_as(a.kind)),
+                )
+            })
+            .collect();
+        if !fields.is_empty() {
+            // The request was just received on this stream: it cannot fail.
+            let _ = self.server.respond_interim(now, stream, 103, &fields);
+        }
+    }
+
+    /// Server: writes what the response on `stream` has ready by `now` (its head once
+    /// `head_after` has passed, then the released body bytes), and wakes up again when more
+    /// is ready; ends the stream with the last byte.
+    fn serve(&mut self, now: SimTime, stream: StreamId) {
+        let Some(mut sv) = self.serving.get(&stream).copied() else {
+            return;
+        };
+        let a = self.page.asset(sv.asset);
+        let since = now.saturating_since(sv.arrived);
+        if !sv.head {
+            let head_after = a.head_after();
+            if since < head_after {
+                self.queue
+                    .schedule(sv.arrived + head_after, Ev::Release(stream));
+                return;
+            }
+            let fields = self
+                .site
+                .by_path
+                .get(&a.path)
+                .map(|e| e.fields.as_slice())
+                .unwrap_or_default();
+            if self.server.respond_head(stream, 200, fields).is_err() {
+                self.serving.remove(&stream);
+                return;
+            }
+            sv.head = true;
+        }
+        let (ready, next) = a.released(since);
+        if ready > sv.sent && self.server.send_body(stream, ready - sv.sent).is_ok() {
+            sv.sent = ready;
+        }
+        match next {
+            Some(after) => {
+                self.serving.insert(stream, sv);
+                self.queue.schedule(sv.arrived + after, Ev::Release(stream));
+            }
+            None => {
+                self.serving.remove(&stream);
+                let _ = self.server.finish_response(now, stream);
+            }
+        }
     }
 
     fn client_events(&mut self, now: SimTime) {
@@ -309,6 +520,12 @@ impl LaneH3<'_> {
                     self.reveal(at, asset, body, false);
                 }
                 H3EventKind::ResponseComplete { asset, .. } => self.complete(at, asset),
+                H3EventKind::InterimResponse {
+                    asset,
+                    status,
+                    fields,
+                    ..
+                } => self.early_hint(at, asset, status, &fields),
                 H3EventKind::HolBlocked {
                     stream,
                     asset,
@@ -353,12 +570,25 @@ impl LaneH3<'_> {
     fn server_events(&mut self, now: SimTime) {
         while let Some(e) = self.server.poll_event() {
             if let H3EventKind::RequestReceived { stream, path, .. } = &e.kind {
-                let (status, fields, body) = match self.site.by_path.get(path) {
-                    Some(s) => (200, s.fields.as_slice(), s.body),
-                    None => (404, &[][..], 0),
+                let stream = *stream;
+                let Some(&asset) = self.paths.get(path.as_str()) else {
+                    // The stream carried a request (this very event says so).
+                    let _ = self.server.respond(now, stream, 404, &[], 0);
+                    continue;
                 };
-                // The stream carried a request (this very event says so).
-                let _ = self.server.respond(now, *stream, status, fields, body);
+                if asset == AssetId(0) && self.scenario.server.early_hints {
+                    self.send_early_hints(now, stream);
+                }
+                self.serving.insert(
+                    stream,
+                    Serving {
+                        asset,
+                        arrived: now,
+                        head: false,
+                        sent: 0,
+                    },
+                );
+                self.serve(now, stream);
             }
         }
         while let Some(e) = self.server.poll_quic_event() {
@@ -603,7 +833,9 @@ fn index(ledger: &Ledger) -> Index {
         let cat = match w.content {
             // Stream types and SETTINGS set the connection up, like HTTP/2's preface.
             Content::StreamType { .. } | Content::Settings => Cat::Handshake,
-            Content::Headers { block, .. } => Cat::Headers { block },
+            Content::Headers { block, .. } | Content::InterimHeaders { block, .. } => {
+                Cat::Headers { block }
+            }
             Content::DataHeader { .. } => Cat::Framing,
             Content::Body { .. } => Cat::Payload,
         };
@@ -646,7 +878,8 @@ fn classify(ix: &Index, stream: StreamId, offset: u64, len: u64, m: &mut Metrics
 mod tests {
     use super::*;
     use crate::link::LossModel;
-    use crate::page::PresetId;
+    use crate::options::Cache;
+    use crate::page::{PresetId, Release};
     use crate::time::SimDuration;
 
     fn blog() -> Scenario {
@@ -721,9 +954,17 @@ mod tests {
                 if let Some(d) = s.page.asset(a.asset).discovered_by {
                     let parent = &l.assets[d.parent.0 as usize];
                     assert!(a.discovered >= parent.first_byte, "{}", a.path);
-                    assert!(a.discovered <= parent.last_byte, "{}", a.path);
-                    if d.offset >= s.page.asset(d.parent).size {
-                        assert_eq!(a.discovered, parent.last_byte, "{}", a.path);
+                    if d.parsed {
+                        // The fonts: found once main.css has arrived and been parsed, 72,000
+                        // bytes at 10 µs/KiB = 703 µs later (model::parsed_at).
+                        assert_eq!(
+                            a.discovered,
+                            parent.last_byte + SimDuration::from_micros(703),
+                            "{}",
+                            a.path
+                        );
+                    } else {
+                        assert!(a.discovered <= parent.last_byte, "{}", a.path);
                     }
                 }
                 for b in &a.blocked {
@@ -774,19 +1015,25 @@ mod tests {
         assert_eq!(chrome_priority(AssetKind::Css).urgency, 0);
         assert_eq!(chrome_priority(AssetKind::Js).urgency, 1);
         assert!(chrome_priority(AssetKind::Image).incremental);
-        assert_eq!(lane_config().scheduling, Scheduling::RoundRobin);
-        assert!(!lane_config().quic.zero_rtt);
+        // The scenario's scheduler picks the server's: RFC 9218 §10 by these urgencies by
+        // default, or round-robin.
+        let mut s = blog();
+        assert_eq!(lane_config(&s).scheduling, Scheduling::ClientPriority);
+        assert!(!lane_config(&s).quic.zero_rtt);
+        s.server.scheduler = SchedulerKind::RoundRobin;
+        s.http3.zero_rtt = true;
+        assert_eq!(lane_config(&s).scheduling, Scheduling::RoundRobin);
+        assert!(lane_config(&s).quic.zero_rtt);
     }
 
     /// With 0-RTT (a resumed session) the HTML's request rides in the first flight.
     #[test]
     fn zero_rtt_sends_the_html_request_at_once() {
-        let s = blog();
-        let mut c = lane_config();
-        c.quic.zero_rtt = true;
-        let l = run_with(&s, &c);
+        let mut s = blog();
+        s.http3.zero_rtt = true;
+        let l = lane(&s, Protocol::Http3);
         assert_eq!(l.assets[0].request_sent, SimTime::ZERO);
-        let one = lane(&s, Protocol::Http3);
+        let one = lane(&blog(), Protocol::Http3);
         assert!(l.metrics.ttfb.as_micros() + 80_000 < one.metrics.ttfb.as_micros());
         assert_eq!(
             l.events
@@ -794,6 +1041,266 @@ mod tests {
                 .filter(|e| matches!(e.kind, EventKind::Complete { .. }))
                 .count(),
             16
+        );
+    }
+
+    /// The blog's HTML generated with think time: its head and first 4,000 bytes are ready
+    /// `head_ms` after the request arrives, the rest at `rest_ms`.
+    fn slow_html(head_ms: u64, rest_ms: u64) -> Scenario {
+        let mut s = blog();
+        s.page.assets[0].release = vec![
+            Release {
+                after: SimDuration::from_millis(head_ms),
+                bytes: 4_000,
+            },
+            Release {
+                after: SimDuration::from_millis(rest_ms),
+                bytes: 38_000,
+            },
+        ];
+        s
+    }
+
+    /// A repeat visit: only the HTML goes over the network; every static asset comes from
+    /// the cache at its discovery, and the fonts once main.css (itself from the cache) is
+    /// parsed.
+    #[test]
+    fn warm_cache_fetches_only_the_html() {
+        let mut s = blog();
+        s.browser.cache = Cache::Warm;
+        let l = lane(&s, Protocol::Http3);
+        let html = &l.assets[0];
+        assert_eq!(
+            (html.stream, html.source),
+            (Some(StreamId(0)), Source::Request)
+        );
+        for a in &l.assets[1..] {
+            assert_eq!((a.stream, a.source), (None, Source::Cache), "{}", a.path);
+            assert_eq!(a.request_sent, a.discovered, "{}", a.path);
+            assert_eq!(a.first_byte, a.discovered, "{}", a.path);
+            assert_eq!(a.last_byte, a.discovered, "{}", a.path);
+            assert!(a.discovered >= html.first_byte && a.discovered <= html.last_byte);
+        }
+        // main.css is referenced at byte 1,200, in the first packet of the HTML.
+        assert_eq!(l.assets[1].discovered, html.first_byte);
+        // 72,000 bytes of CSS at 10 µs/KiB: 703 µs of parsing (model::parsed_at).
+        let css = l.assets[1].last_byte;
+        assert_eq!(l.assets[14].discovered, css + SimDuration::from_micros(703));
+        // One request, one response body on the wire; the load ends with the HTML.
+        assert_eq!(l.metrics.bytes_payload, 38_000);
+        assert_eq!(
+            l.metrics.load,
+            html.last_byte.saturating_since(SimTime::ZERO)
+        );
+        assert_eq!(
+            l.events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::RequestSent { .. }))
+                .count(),
+            1
+        );
+    }
+
+    /// The server sends the HEADERS frame when the response's first part is ready and the
+    /// rest of the body as it is released (`page::Release`).
+    #[test]
+    fn server_think_time_delays_the_head_and_the_rest_of_the_body() {
+        let fast = lane(&blog(), Protocol::Http3);
+        let slow = lane(&slow_html(300, 400), Protocol::Http3);
+        let (f, s) = (&fast.assets[0], &slow.assets[0]);
+        // The path is idle while the server thinks, so the head arrives exactly 300 ms later.
+        assert_eq!(
+            s.first_byte,
+            f.first_byte + SimDuration::from_millis(300),
+            "{} vs {}",
+            s.first_byte.as_micros(),
+            f.first_byte.as_micros()
+        );
+        // main.css is referenced in the early-flushed 4,000 bytes: found with the first byte.
+        assert_eq!(slow.assets[1].discovered, s.first_byte);
+        // The rest leaves the server 100 ms after the first part, so it cannot arrive sooner.
+        assert!(s.last_byte >= s.first_byte + SimDuration::from_millis(100));
+        // Images referenced past byte 4,000 wait for it.
+        assert!(slow.assets[7].discovered >= s.first_byte + SimDuration::from_millis(100));
+    }
+
+    /// 103 Early Hints (RFC 8297) on the HTML's stream: while the server generates the page,
+    /// the browser already fetches the critical CSS and JS, and paints sooner.
+    #[test]
+    fn early_hints_start_critical_requests_during_think_time() {
+        let mut hinted = slow_html(300, 400);
+        hinted.server.early_hints = true;
+        let h = lane(&hinted, Protocol::Http3);
+        let plain = lane(&slow_html(300, 400), Protocol::Http3);
+        let html = &h.assets[0];
+        let critical = PushPolicy::Critical.assets(&hinted.page);
+        assert_eq!(critical, [1, 2, 3, 4].map(AssetId));
+        for a in &h.assets[1..] {
+            let early = critical.contains(&a.asset);
+            let want = if early {
+                Source::EarlyHint
+            } else {
+                Source::Request
+            };
+            assert_eq!(a.source, want, "{}", a.path);
+            if early {
+                // The hint leaves as the request arrives, 300 ms before the page's head.
+                assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte);
+                assert_eq!(a.request_sent, a.discovered);
+            }
+        }
+        // The final response's header block is what it was without the hint.
+        assert_eq!(
+            html.response_header_bytes,
+            plain.assets[0].response_header_bytes
+        );
+        // Render-blocking CSS and JS were in flight during the think time: first paint
+        // comes more than 150 ms sooner (measured: 888 ms against 1,131 ms).
+        assert!(
+            h.metrics.first_paint + SimDuration::from_millis(150) < plain.metrics.first_paint,
+            "{:?} vs {:?}",
+            h.metrics.first_paint,
+            plain.metrics.first_paint
+        );
+        // Without think time the hint shares the HTML's first datagram.
+        let mut quick = blog();
+        quick.server.early_hints = true;
+        let q = lane(&quick, Protocol::Http3);
+        assert_eq!(q.assets[1].discovered, q.assets[0].first_byte);
+        assert_eq!(q.assets[1].source, Source::EarlyHint);
+    }
+
+    /// RFC 9218 §10 scheduling by Chrome's urgencies sends the render-blocking CSS (u=0) and
+    /// scripts (u=1) ahead of the images (u=3); round-robin shares the path with the 180 KB
+    /// hero and the photos, so first paint waits (blog, 0 % loss: 785 ms against 1,198 ms).
+    #[test]
+    fn sequential_scheduling_paints_sooner_than_round_robin() {
+        let seq = lane(&blog(), Protocol::Http3);
+        let mut s = blog();
+        s.server.scheduler = SchedulerKind::RoundRobin;
+        let rr = lane(&s, Protocol::Http3);
+        let (a, b) = (seq.metrics.first_paint, rr.metrics.first_paint);
+        assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
+    }
+
+    /// Datagrams: the client's Initial is padded to 1,200 bytes (RFC 9000 §14.1), and the
+    /// server's 1-RTT datagrams fill the 1,472-byte payload of a 1,500-byte MTU once the
+    /// handshake is confirmed (RFC 9000 §14.3).
+    #[test]
+    fn lane_datagrams_use_the_ethernet_path_mtu() {
+        let l = lane(&blog(), Protocol::Http3);
+        let sent: Vec<(Direction, u64)> = l
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::PacketSent { dir, len, .. } => Some((dir, len)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sent.first(), Some(&(Direction::Up, 1_200)));
+        let down = sent.iter().filter(|(d, _)| *d == Direction::Down);
+        assert_eq!(down.clone().map(|&(_, n)| n).max(), Some(1_472));
+        // About 1 MB of bodies: most downlink datagrams are full.
+        let full = down.filter(|&&(_, n)| n == 1_472).count();
+        assert!(full > 650, "{full}");
+    }
+
+    /// The streaming preset: `/api/live` is answered over one stream whose 10 chunks the
+    /// server releases 500 ms apart, so its last byte comes 4.5 s and a round trip after
+    /// the request.
+    #[test]
+    fn live_json_streams_its_chunks_over_one_stream() {
+        let s = Scenario::preset(PresetId::Streaming);
+        let l = lane(&s, Protocol::Http3);
+        let live = l.assets.iter().find(|a| a.path == "/api/live").unwrap();
+        assert!(live.stream.is_some());
+        // The request takes 50 ms to reach the server, the last chunk is released 4.5 s
+        // later and takes 50 ms back (plus serialisation and queueing behind images).
+        let span = live
+            .last_byte
+            .saturating_since(live.request_sent)
+            .as_micros();
+        assert!((4_600_000..4_700_000).contains(&span), "{span} µs");
+        // live.js is found in the early flush and run before /api/live is requested.
+        let js = &l.assets[3];
+        assert_eq!(js.path, "/js/live.js");
+        assert!(js.last_byte < live.discovered);
+    }
+
+    /// QUIC's first byte arrives one round trip before TCP + TLS 1.3's, and 0-RTT saves
+    /// another: QUIC carries the TLS 1.3 handshake in its own (RFC 9001 §4), one round trip
+    /// before the request, where TCP's handshake (RFC 9293 §3.5) and then TLS 1.3's (RFC
+    /// 8446 §2) take two; a resumed session sends the request in the first flight (RFC 9001
+    /// §4.6.1). Langley et al., "The QUIC Transport Protocol", SIGCOMM 2017, §2 and Fig. 4,
+    /// measure the same one- and zero-round-trip handshakes. Blog, RTT 100 ms, 0 % loss.
+    #[test]
+    fn quic_first_byte_is_one_rtt_ahead_and_zero_rtt_one_more() {
+        let s = blog();
+        let rtt = s.network.rtt.as_micros() as i64;
+        assert_eq!(rtt, 100_000);
+        let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.as_micros() as i64;
+        let h2 = ttfb(&s, Protocol::Http2);
+        let h3 = ttfb(&s, Protocol::Http3);
+        let mut z = blog();
+        z.http3.zero_rtt = true;
+        let h3_0rtt = ttfb(&z, Protocol::Http3);
+        // Measured: h2 309,384 µs, h3 211,407 µs, h3 with 0-RTT 106,878 µs.
+        assert!((h2 - h3 - rtt).abs() <= 10_000, "h2 {h2} µs, h3 {h3} µs");
+        assert!(
+            (h3 - h3_0rtt - rtt).abs() <= 10_000,
+            "h3 {h3} µs, 0-RTT {h3_0rtt} µs"
+        );
+    }
+
+    /// Median page load (µs) of HTTP/2 and HTTP/3 over seeds 1–20 of the blog at 2 %
+    /// random loss, RTT 100 ms, with the server scheduler `kind`.
+    fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
+        let median = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            (v[9] + v[10]) / 2
+        };
+        let (mut h2, mut h3) = (Vec::new(), Vec::new());
+        for seed in 1..=20 {
+            let mut s = blog();
+            s.network.loss = LossModel::Random { ppm: 20_000 };
+            s.network.seed = seed;
+            s.server.scheduler = kind;
+            h2.push(lane(&s, Protocol::Http2).metrics.load.as_micros());
+            h3.push(lane(&s, Protocol::Http3).metrics.load.as_micros());
+        }
+        (median(h2), median(h3))
+    }
+
+    /// Marx et al., "Resolving a Ghost: head-of-line blocking in QUIC and HTTP/3" (2020):
+    /// under random loss HTTP/3 loads no slower than HTTP/2 when the server multiplexes
+    /// round-robin, since a loss stalls only the streams in the lost packet instead of the
+    /// whole TCP byte stream. Blog, RTT 100 ms, 2 % loss, 20 seeds. Measured on branch
+    /// h3presets: h2 9.27 s, h3 8.45 s (h3 faster on 18 of 20 seeds).
+    #[test]
+    fn h3_median_load_no_slower_than_h2_under_loss_round_robin() {
+        let (h2, h3) = lossy_medians(SchedulerKind::RoundRobin);
+        assert!(h3 <= h2, "median load: h2 {h2} µs, h3 {h3} µs");
+    }
+
+    /// Marx et al. (as above): with sequential scheduling only one stream is in flight at a
+    /// time, so QUIC's independent streams have little head-of-line blocking to remove and
+    /// HTTP/3's advantage over HTTP/2 shrinks. Measured on branch h3presets, where the
+    /// HTTP/2 lane does not yet follow `scenario.server.scheduler` (branch h2server wires
+    /// it): h2 9.27 s with both schedulers; h3 8.40 s sequential, 8.45 s round-robin: a gap
+    /// of 0.87 s against 0.82 s, so this fails here only because h2 ignores the scheduler.
+    /// It holds once HTTP/2's sequential median is more than 0.05 s below its round-robin
+    /// one.
+    #[test]
+    #[ignore = "needs the HTTP/2 lane to follow scenario.server.scheduler (branch h2server)"]
+    fn h3_advantage_shrinks_with_sequential_scheduling() {
+        let (h2_rr, h3_rr) = lossy_medians(SchedulerKind::RoundRobin);
+        let (h2_seq, h3_seq) = lossy_medians(SchedulerKind::Sequential);
+        let gap_rr = h2_rr as i64 - h3_rr as i64;
+        let gap_seq = h2_seq as i64 - h3_seq as i64;
+        assert!(
+            gap_seq < gap_rr,
+            "h2 − h3 median load: sequential {gap_seq} µs (h2 {h2_seq}, h3 {h3_seq}), \
+             round-robin {gap_rr} µs (h2 {h2_rr}, h3 {h3_rr})"
         );
     }
 }

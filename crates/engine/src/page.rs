@@ -177,14 +177,32 @@ pub enum PresetId {
     Blog,
     /// One HTML and 100 small image tiles, as in the classic HTTP/2 demos.
     Tiles,
+    /// A news article: 80 assets, with ads and analytics scripts that load more scripts,
+    /// JSON fetched by scripts, and 57 images.
+    News,
+    /// A single-page app: an HTML shell, one large blocking bundle, then the API calls it
+    /// makes and the images the feed names.
+    Spa,
+    /// A page generated slowly with an early flush of its head, and a live JSON response
+    /// streamed in chunks over one long-running request.
+    Streaming,
 }
 
 impl PresetId {
-    pub const ALL: [PresetId; 2] = [PresetId::Blog, PresetId::Tiles];
+    pub const ALL: [PresetId; 5] = [
+        PresetId::Blog,
+        PresetId::Tiles,
+        PresetId::News,
+        PresetId::Spa,
+        PresetId::Streaming,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             PresetId::Blog => "blog",
             PresetId::Tiles => "tiles",
+            PresetId::News => "news",
+            PresetId::Spa => "spa",
+            PresetId::Streaming => "streaming",
         }
     }
     /// What a person reads in the page picker.
@@ -192,6 +210,9 @@ impl PresetId {
         match self {
             PresetId::Blog => "Blog post (16 assets, 1 MB)",
             PresetId::Tiles => "Image tiles (101 assets, 0.3 MB)",
+            PresetId::News => "News article (80 assets, 2.6 MB)",
+            PresetId::Spa => "Single-page app (21 assets, 1.5 MB)",
+            PresetId::Streaming => "Streamed page and live feed (12 assets, 0.5 MB)",
         }
     }
     pub fn from_id(id: &str) -> Option<PresetId> {
@@ -221,6 +242,9 @@ impl Page {
         match id {
             PresetId::Blog => blog(),
             PresetId::Tiles => tiles(),
+            PresetId::News => news(),
+            PresetId::Spa => spa(),
+            PresetId::Streaming => streaming(),
         }
     }
 
@@ -411,6 +435,228 @@ fn tiles() -> Page {
     }
 }
 
+/// Builds a preset: assets are pushed in page order and referred to by index.
+struct Builder {
+    assets: Vec<Asset>,
+}
+
+impl Builder {
+    fn new(html: u64) -> Builder {
+        Builder {
+            assets: vec![Asset::new("/", AssetKind::Html, html, None)],
+        }
+    }
+
+    /// An asset referenced at `offset` of `parent`'s body (found by the preload scanner).
+    fn at(&mut self, path: &str, kind: AssetKind, size: u64, parent: usize, offset: u64) -> usize {
+        let parent = AssetId(parent as u32);
+        self.assets
+            .push(Asset::new(path, kind, size, Some((parent, offset))));
+        self.assets.len() - 1
+    }
+
+    /// An asset found once `parent` has arrived and been parsed or run (a font in CSS, a
+    /// script or `fetch()` a script starts, an image a JSON response names).
+    fn parsed(&mut self, path: &str, kind: AssetKind, size: u64, parent: usize) -> usize {
+        let offset = self.assets[parent].size;
+        let i = self.at(path, kind, size, parent, offset);
+        if let Some(d) = &mut self.assets[i].discovered_by {
+            d.parsed = true;
+        }
+        i
+    }
+
+    /// Render-blocking: a stylesheet or a synchronous script in the document's head.
+    fn blocking(&mut self, i: usize) -> usize {
+        self.assets[i].blocking = true;
+        i
+    }
+
+    fn page(self, name: &str, host: &str) -> Page {
+        Page {
+            name: name.into(),
+            host: host.into(),
+            assets: self.assets,
+        }
+    }
+}
+
+/// A news article page. Sizes (compressed) follow the HTTP Archive Web Almanac 2024 for
+/// pages at the 75th–90th percentile, where news sites sit: ~80 requests, ~1.1 MB of
+/// JavaScript much of it third-party (ads, consent, analytics; the Almanac's "Third
+/// Parties" chapter), ~1.4 MB of images, a 90 KB HTML document (large, server-rendered
+/// markup with inline JSON-LD), web fonts for the serif headline face and the sans text.
+fn news() -> Page {
+    use AssetKind::*;
+    let mut b = Builder::new(90_000);
+    // <head>: two blocking stylesheets, a print stylesheet (media=print: not blocking), the
+    // consent manager and a small runtime as synchronous scripts, then deferred and async
+    // site and third-party scripts.
+    let site_css = b.at("/css/site.css", Css, 62_000, 0, 1_500);
+    b.blocking(site_css);
+    let article_css = b.at("/css/article.css", Css, 24_000, 0, 2_100);
+    b.blocking(article_css);
+    b.at("/css/print.css", Css, 4_000, 0, 2_600);
+    let consent = b.at("/js/consent.js", Js, 45_000, 0, 3_000);
+    b.blocking(consent);
+    let runtime = b.at("/js/runtime.js", Js, 6_000, 0, 3_400);
+    b.blocking(runtime);
+    b.at("/js/vendor.js", Js, 170_000, 0, 3_800);
+    let main = b.at("/js/main.js", Js, 95_000, 0, 4_100);
+    let gpt = b.at("/js/ads/gpt.js", Js, 80_000, 0, 4_500);
+    b.at("/js/analytics/gtag.js", Js, 105_000, 0, 4_900);
+    // Fonts named by site.css: serif headlines and sans body text, regular and bold.
+    for (name, size) in [
+        ("serif-regular", 38_000),
+        ("serif-bold", 40_000),
+        ("sans-regular", 30_000),
+        ("sans-bold", 31_000),
+    ] {
+        b.parsed(&format!("/fonts/{name}.woff2"), Font, size, site_css);
+    }
+    // Scripts that scripts load: the ad library pulls its implementation, header bidding
+    // and ad styles; the site bundle lazy-loads comments and the video player.
+    let pubads = b.parsed("/js/ads/pubads_impl.js", Js, 190_000, gpt);
+    let prebid = b.parsed("/js/ads/prebid.js", Js, 110_000, gpt);
+    b.parsed("/css/ads.css", Css, 9_000, gpt);
+    let comments = b.parsed("/js/comments.js", Js, 38_000, main);
+    b.parsed("/js/video-player.js", Js, 85_000, main);
+    // JSON fetched by scripts.
+    b.parsed("/api/most-read.json", Json, 12_000, main);
+    b.parsed("/api/weather.json", Json, 2_000, main);
+    b.parsed("/api/comments.json", Json, 22_000, comments);
+    b.parsed("/api/ads/bids.json", Json, 6_000, prebid);
+    // Images in the markup: logo and icons in the header, the hero, the article's photos,
+    // then the "more stories" thumbnails and the authors' avatars.
+    b.at("/img/logo.svg", Image, 5_000, 0, 9_000);
+    for (i, name) in ["search", "menu", "share", "bookmark"].iter().enumerate() {
+        b.at(
+            &format!("/img/icons/{name}.svg"),
+            Image,
+            1_500 + 300 * i as u64,
+            0,
+            9_600 + 400 * i as u64,
+        );
+    }
+    b.at("/img/hero.jpg", Image, 200_000, 0, 14_000);
+    for (i, size) in [120_000, 85_000, 96_000, 64_000, 110_000, 72_000]
+        .into_iter()
+        .enumerate()
+    {
+        b.at(
+            &format!("/img/article-{}.jpg", i + 1),
+            Image,
+            size,
+            0,
+            22_000 + 7_000 * i as u64,
+        );
+    }
+    for i in 0..36u64 {
+        // Thumbnails of 2–11 KB, sizes varying deterministically.
+        b.at(
+            &format!("/img/thumbs/story-{:02}.webp", i + 1),
+            Image,
+            2_000 + (i * 7 % 10) * 1_000,
+            0,
+            64_000 + 600 * i,
+        );
+    }
+    for i in 0..3u64 {
+        b.at(
+            &format!("/img/authors/author-{}.jpg", i + 1),
+            Image,
+            4_000 + 500 * i,
+            0,
+            87_000 + 800 * i,
+        );
+    }
+    // Ad creatives the ad implementation chooses once it has run.
+    for (i, size) in [45_000, 38_000, 52_000, 30_000, 60_000, 41_000]
+        .into_iter()
+        .enumerate()
+    {
+        b.parsed(&format!("/ads/creative-{}.jpg", i + 1), Image, size, pubads);
+    }
+    b.page("news", "news.example")
+}
+
+/// A single-page app: the HTML is a 3 KB shell; a 700 KB bundle (the HTTP Archive 2024
+/// 90th percentile of JavaScript per page is ~1.5 MB; React apps commonly ship one main
+/// bundle of this size) renders everything, so the page's data and images are found only
+/// once it has run.
+fn spa() -> Page {
+    use AssetKind::*;
+    let mut b = Builder::new(3_000);
+    let css = b.at("/css/app.css", Css, 45_000, 0, 600);
+    b.blocking(css);
+    let bundle = b.at("/js/app.bundle.js", Js, 700_000, 0, 900);
+    b.blocking(bundle);
+    b.parsed("/fonts/ui-regular.woff2", Font, 28_000, css);
+    b.parsed("/fonts/ui-medium.woff2", Font, 29_000, css);
+    // The bundle's first render calls the API and loads the route's lazy chunk.
+    b.parsed("/api/session", Json, 1_500, bundle);
+    b.parsed("/api/config", Json, 4_000, bundle);
+    let feed = b.parsed("/api/feed", Json, 48_000, bundle);
+    b.parsed("/js/chunk-feed.js", Js, 120_000, bundle);
+    // The feed names its cards' images.
+    for i in 0..12u64 {
+        b.parsed(
+            &format!("/img/feed/card-{:02}.webp", i + 1),
+            Image,
+            15_000 + (i * 5 % 12) * 5_500,
+            feed,
+        );
+    }
+    b.page("spa", "app.example")
+}
+
+/// The seed's long-running page: the server flushes the HTML's `<head>` (4 KB) at once and
+/// generates the body for 400 ms, so the stylesheet and scripts load meanwhile; a script
+/// then opens `/api/live`, a JSON response the server streams in 10 chunks of 2 KB, one
+/// every 500 ms, over the one open request (as server-sent events or a chunked fetch do).
+fn streaming() -> Page {
+    use AssetKind::*;
+    const HTML: u64 = 56_000;
+    let mut b = Builder::new(HTML);
+    b.assets[0].release = vec![
+        Release {
+            after: SimDuration::ZERO,
+            bytes: 4_000,
+        },
+        Release {
+            after: SimDuration::from_millis(400),
+            bytes: HTML,
+        },
+    ];
+    let css = b.at("/css/style.css", Css, 30_000, 0, 1_000);
+    b.blocking(css);
+    let vendor = b.at("/js/vendor.js", Js, 80_000, 0, 1_800);
+    b.blocking(vendor);
+    let live = b.at("/js/live.js", Js, 40_000, 0, 2_500);
+    b.parsed("/fonts/text.woff2", Font, 32_000, css);
+    let feed = b.parsed("/api/live", Json, 20_000, live);
+    b.assets[feed].release = (0..10u64)
+        .map(|i| Release {
+            after: SimDuration::from_millis(500 * i),
+            bytes: 2_000 * (i + 1),
+        })
+        .collect();
+    // Images in the generated body, past the early flush.
+    for (i, size) in [90_000, 40_000, 35_000, 28_000, 22_000, 12_000]
+        .into_iter()
+        .enumerate()
+    {
+        b.at(
+            &format!("/img/photo-{}.jpg", i + 1),
+            Image,
+            size,
+            0,
+            8_000 + 7_000 * i as u64,
+        );
+    }
+    b.page("streaming", "live.example")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +682,208 @@ mod tests {
             .all(|a| a.kind == AssetKind::Image && (1_800..=3_800).contains(&a.size)));
         assert!(p.validate().is_ok());
         assert_eq!(PresetId::from_id("tiles"), Some(PresetId::Tiles));
+    }
+
+    fn count(p: &Page, k: AssetKind) -> usize {
+        p.assets.iter().filter(|a| a.kind == k).count()
+    }
+
+    fn parsed_by(p: &Page, parent: usize) -> Vec<&str> {
+        p.assets
+            .iter()
+            .filter(|a| {
+                a.discovered_by
+                    .is_some_and(|d| d.parsed && d.parent == AssetId(parent as u32))
+            })
+            .map(|a| a.path.as_str())
+            .collect()
+    }
+
+    /// Every preset is valid, has its id and label, and the label's asset count and size
+    /// (in MB of 1,000,000 bytes, rounded to a tenth) are the page's.
+    #[test]
+    fn every_preset_is_valid_and_labelled_truthfully() {
+        for id in PresetId::ALL {
+            let p = Page::preset(id);
+            assert!(p.validate().is_ok(), "{id:?}");
+            assert_eq!(PresetId::from_id(id.id()), Some(id));
+            assert_eq!(p.name, id.id());
+            let bytes: u64 = p.assets.iter().map(|a| a.size).sum();
+            let tenths = (bytes + 50_000) / 100_000;
+            let label = format!(
+                "({} assets, {}.{} MB)",
+                p.assets.len(),
+                tenths / 10,
+                tenths % 10
+            );
+            // "1 MB" stands for "1.0 MB".
+            let short = label.replace(".0 MB", " MB");
+            assert!(
+                id.label().ends_with(&label) || id.label().ends_with(&short),
+                "{}: {label}",
+                id.label()
+            );
+            // Fonts are found by parsing the stylesheet that names them.
+            for a in p.assets.iter().filter(|a| a.kind == AssetKind::Font) {
+                let d = a.discovered_by.unwrap();
+                assert!(d.parsed, "{}", a.path);
+                assert_eq!(p.asset(d.parent).kind, AssetKind::Css, "{}", a.path);
+            }
+        }
+        assert_eq!(
+            PresetId::ALL.map(PresetId::id),
+            ["blog", "tiles", "news", "spa", "streaming"]
+        );
+    }
+
+    /// The news page: ~80 assets; a 90 KB HTML; several CSS; many JS, some loaded by
+    /// other scripts; ~50 images from 2 KB thumbnails to a 200 KB hero; fonts; JSON fetched
+    /// by scripts.
+    #[test]
+    fn news_has_the_promised_shape() {
+        let p = Page::preset(PresetId::News);
+        assert_eq!(p.assets.len(), 80);
+        assert_eq!(p.assets[0].size, 90_000);
+        assert_eq!(count(&p, AssetKind::Css), 4);
+        assert_eq!(count(&p, AssetKind::Js), 10);
+        assert_eq!(count(&p, AssetKind::Image), 57);
+        assert_eq!(count(&p, AssetKind::Font), 4);
+        assert_eq!(count(&p, AssetKind::Json), 4);
+        let images: Vec<u64> = p
+            .assets
+            .iter()
+            .filter(|a| a.kind == AssetKind::Image)
+            .map(|a| a.size)
+            .collect();
+        assert_eq!(images.iter().max(), Some(&200_000));
+        assert_eq!(images.iter().min(), Some(&1_500));
+        // 36 thumbnails, 4 icons, the logo and 3 avatars are small.
+        assert_eq!(images.iter().filter(|&&n| n <= 11_000).count(), 44);
+        // Blocking: the two head stylesheets and the two synchronous scripts.
+        let blocking: Vec<&str> = p
+            .assets
+            .iter()
+            .filter(|a| a.blocking)
+            .map(|a| a.path.as_str())
+            .collect();
+        assert_eq!(
+            blocking,
+            [
+                "/css/site.css",
+                "/css/article.css",
+                "/js/consent.js",
+                "/js/runtime.js"
+            ]
+        );
+        // Scripts loading scripts: gpt.js (asset 8) the ad implementation, prebid and ad
+        // styles; main.js (asset 7) comments, the video player and two JSON calls.
+        assert_eq!(p.assets[8].path, "/js/ads/gpt.js");
+        assert_eq!(
+            parsed_by(&p, 8),
+            [
+                "/js/ads/pubads_impl.js",
+                "/js/ads/prebid.js",
+                "/css/ads.css"
+            ]
+        );
+        assert_eq!(p.assets[7].path, "/js/main.js");
+        assert_eq!(parsed_by(&p, 7).len(), 4);
+        let bytes: u64 = p.assets.iter().map(|a| a.size).sum();
+        assert_eq!(bytes, 2_565_300);
+    }
+
+    /// The SPA: a small shell, a ~700 KB blocking bundle, the API calls it makes once run,
+    /// and images named by the feed JSON.
+    #[test]
+    fn spa_has_the_promised_shape() {
+        let p = Page::preset(PresetId::Spa);
+        assert_eq!(p.assets.len(), 21);
+        assert_eq!(p.assets[0].size, 3_000);
+        let bundle = &p.assets[2];
+        assert_eq!(
+            (bundle.kind, bundle.size, bundle.blocking),
+            (AssetKind::Js, 700_000, true)
+        );
+        let from_bundle = parsed_by(&p, 2);
+        assert_eq!(
+            from_bundle,
+            [
+                "/api/session",
+                "/api/config",
+                "/api/feed",
+                "/js/chunk-feed.js"
+            ]
+        );
+        let feed = p.assets.iter().position(|a| a.path == "/api/feed").unwrap();
+        let images = parsed_by(&p, feed);
+        assert_eq!(images.len(), 12);
+        assert!(images.iter().all(|i| i.starts_with("/img/feed/")));
+    }
+
+    /// The streaming page: the HTML's head flushed at once, the body 400 ms later; a live
+    /// JSON of 10 chunks, 500 ms apart, found by a script.
+    #[test]
+    fn streaming_has_the_promised_shape() {
+        let p = Page::preset(PresetId::Streaming);
+        let html = &p.assets[0];
+        assert_eq!(
+            html.released(SimDuration::ZERO),
+            (4_000, Some(SimDuration::from_millis(400)))
+        );
+        assert_eq!(
+            html.released(SimDuration::from_millis(400)),
+            (html.size, None)
+        );
+        assert_eq!(html.head_after(), SimDuration::ZERO);
+        // The CSS and scripts are referenced inside the early flush.
+        for a in &p.assets[1..4] {
+            assert!(a.discovered_by.unwrap().offset < 4_000, "{}", a.path);
+        }
+        let live = p.assets.iter().find(|a| a.path == "/api/live").unwrap();
+        assert_eq!(live.kind, AssetKind::Json);
+        assert_eq!(live.release.len(), 10);
+        assert_eq!(
+            p.asset(live.discovered_by.unwrap().parent).path,
+            "/js/live.js"
+        );
+        assert!(live.discovered_by.unwrap().parsed);
+        assert_eq!(
+            live.released(SimDuration::from_millis(1_200)),
+            (6_000, Some(SimDuration::from_millis(1_500)))
+        );
+        assert_eq!(
+            live.released(SimDuration::from_millis(4_500)),
+            (20_000, None)
+        );
+    }
+
+    /// Every lane finishes every preset, on a clean path and at 2 % random loss: every
+    /// asset completes, after it was requested.
+    #[test]
+    fn every_lane_finishes_every_preset() {
+        use crate::link::LossModel;
+        use crate::scenario::Scenario;
+        for id in PresetId::ALL {
+            for ppm in [0, 20_000] {
+                let mut s = Scenario::preset(id);
+                s.network.loss = LossModel::Random { ppm };
+                s.network.seed = 3;
+                let t = crate::simulate(&s).unwrap();
+                assert_eq!(t.lanes.len(), 4);
+                for l in &t.lanes {
+                    let done = l
+                        .events
+                        .iter()
+                        .filter(|e| matches!(e.kind, crate::trace::EventKind::Complete { .. }))
+                        .count();
+                    assert_eq!(done, s.page.assets.len(), "{id:?} {ppm} {}", l.protocol);
+                    for a in &l.assets {
+                        assert!(a.request_sent < a.first_byte, "{id:?} {}", a.path);
+                        assert!(a.first_byte <= a.last_byte, "{id:?} {}", a.path);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

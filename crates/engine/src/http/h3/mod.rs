@@ -157,6 +157,9 @@ pub enum Content {
     Settings,
     /// A HEADERS frame: `block` bytes of QPACK field section inside.
     Headers { asset: AssetId, block: u64 },
+    /// A HEADERS frame of an interim (1xx) response, `block` bytes of field section inside
+    /// (RFC 9114 §4.1: zero or more interim responses precede the final one).
+    InterimHeaders { asset: AssetId, block: u64 },
     /// The type and length of a DATA frame.
     DataHeader { asset: AssetId },
     /// Response content (not materialised).
@@ -226,8 +229,12 @@ pub enum H3Error {
     Encode(EncodeError),
     /// `respond` on a stream that carried no request.
     NoRequest(StreamId),
-    /// `respond` twice on one stream.
+    /// `respond` twice on one stream, or an interim response after the final one.
     AlreadyResponded(StreamId),
+    /// Body or FIN on a stream whose final HEADERS are not written, or that is finished.
+    NotResponding(StreamId),
+    /// An interim response whose status is not 1xx (RFC 9110 §15.2).
+    NotInterim(u16),
 }
 
 impl fmt::Display for H3Error {
@@ -242,6 +249,14 @@ impl fmt::Display for H3Error {
             H3Error::AlreadyResponded(s) => {
                 write!(f, "{s} already has a response; one response per request")
             }
+            H3Error::NotResponding(s) => write!(
+                f,
+                "{s} has no open response; send its HEADERS first, and nothing after its FIN"
+            ),
+            H3Error::NotInterim(status) => write!(
+                f,
+                "status {status} is not an interim response; allowed: 100 to 199"
+            ),
         }
     }
 }
@@ -327,7 +342,23 @@ pub enum H3EventKind {
         asset: AssetId,
         written: ResponseWritten,
     },
-    /// Client: the first byte of the response stream reached the application.
+    /// Server: an interim (1xx) response went to QUIC.
+    InterimSent {
+        asset: AssetId,
+        status: u16,
+        written: HeadersWritten,
+    },
+    /// Client: an interim (1xx) response's HEADERS decoded (RFC 9114 §4.1), with its fields
+    /// as (name, value).
+    InterimResponse {
+        stream: StreamId,
+        asset: AssetId,
+        status: u16,
+        header_block: u64,
+        fields: Vec<(String, String)>,
+    },
+    /// Client: the first byte of the final response reached the application (the bytes of
+    /// interim responses before it do not count).
     FirstByte { stream: StreamId, asset: AssetId },
     /// Client: the response HEADERS decoded.
     ResponseHeaders {
@@ -413,7 +444,12 @@ struct RecvStream {
     /// Server: the request decoded; its priority.
     request: Option<Priority>,
     asset: Option<AssetId>,
+    /// Server: the final response's HEADERS are written.
     responded: bool,
+    /// Server: the response's FIN is written.
+    finished: bool,
+    /// Server: what the response has written so far.
+    written: Option<ResponseWritten>,
 }
 
 impl RecvStream {
@@ -429,6 +465,8 @@ impl RecvStream {
             request: None,
             asset: None,
             responded: false,
+            finished: false,
+            written: None,
         }
     }
 }
@@ -740,6 +778,7 @@ impl Endpoint {
                 self.error(at, stream, H3ErrorCode::InternalError, reason);
                 return;
             }
+            let interim = matches!(w.content, Content::InterimHeaders { .. });
             if let Content::Body { .. } = w.content {
                 self.feed_opaque(at, stream, len);
             } else {
@@ -757,7 +796,11 @@ impl Endpoint {
             if let Some(r) = self.recv.get_mut(&stream) {
                 r.delivered += len;
             }
-            self.after_delivery(at, stream);
+            // The ledger tells an interim response's bytes apart, standing for the decoder
+            // that learns it once the frame is parsed: they are not the response's first byte.
+            if !interim {
+                self.after_delivery(at, stream);
+            }
         }
         if fin {
             self.on_fin(at, stream);
@@ -890,7 +933,8 @@ impl Endpoint {
     fn feed_bytes(&mut self, at: SimTime, stream: StreamId, bytes: &[u8], content: Content) {
         if let Some(r) = self.recv.get_mut(&stream) {
             r.buf.extend_from_slice(bytes);
-            if let Content::Headers { asset, .. } = content {
+            if let Content::Headers { asset, .. } | Content::InterimHeaders { asset, .. } = content
+            {
                 r.asset.get_or_insert(asset);
             }
         }
@@ -1104,6 +1148,30 @@ impl Endpoint {
                 );
                 return;
             };
+            if (100..200).contains(&status) {
+                // RFC 9114 §4.1: an interim response; the final one is still to come.
+                let asset = resp.asset;
+                let fields = fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            String::from_utf8_lossy(&f.name).into_owned(),
+                            String::from_utf8_lossy(&f.value).into_owned(),
+                        )
+                    })
+                    .collect();
+                self.emit(
+                    at,
+                    H3EventKind::InterimResponse {
+                        stream,
+                        asset,
+                        status,
+                        header_block: n,
+                        fields,
+                    },
+                );
+                return;
+            }
             resp.status = Some(status);
             resp.response_header_block = n;
             let asset = resp.asset;
@@ -1161,6 +1229,16 @@ impl Endpoint {
         asset: AssetId,
         fields: &[qpack::Field],
     ) -> Result<HeadersWritten, H3Error> {
+        self.headers_frame_as(stream, asset, fields, false)
+    }
+
+    fn headers_frame_as(
+        &mut self,
+        stream: StreamId,
+        asset: AssetId,
+        fields: &[qpack::Field],
+        interim: bool,
+    ) -> Result<HeadersWritten, H3Error> {
         let mut block = Vec::new();
         qpack::Encoder::default().encode(fields, &mut block);
         let header_block = block.len() as u64;
@@ -1169,15 +1247,18 @@ impl Endpoint {
         }
         .to_bytes()?;
         let headers_frame = bytes.len() as u64;
-        self.try_write(
-            stream,
+        let content = if interim {
+            Content::InterimHeaders {
+                asset,
+                block: header_block,
+            }
+        } else {
             Content::Headers {
                 asset,
                 block: header_block,
-            },
-            bytes,
-            headers_frame,
-        )?;
+            }
+        };
+        self.try_write(stream, content, bytes, headers_frame)?;
         Ok(HeadersWritten {
             stream,
             header_block,
@@ -1337,16 +1418,25 @@ impl H3Server {
         fields: &[HeaderField],
         body: u64,
     ) -> Result<ResponseWritten, H3Error> {
-        let e = &mut self.0;
-        let Some(r) = e.recv.get(&stream) else {
+        self.respond_head(stream, status, fields)?;
+        self.send_body(stream, body)?;
+        self.finish_response(now, stream)
+    }
+
+    /// The request on `stream`, answerable: (asked priority, asset, responded, finished).
+    fn request_on(&self, stream: StreamId) -> Result<(Priority, AssetId, bool, bool), H3Error> {
+        let Some(r) = self.0.recv.get(&stream) else {
             return Err(H3Error::NoRequest(stream));
         };
         let (Some(asked), Some(asset)) = (r.request, r.asset) else {
             return Err(H3Error::NoRequest(stream));
         };
-        if r.responded {
-            return Err(H3Error::AlreadyResponded(stream));
-        }
+        Ok((asked, asset, r.responded, r.finished))
+    }
+
+    /// Schedules `stream` per [`H3Config::scheduling`].
+    fn schedule(&mut self, stream: StreamId, asked: Priority) -> Result<(), H3Error> {
+        let e = &mut self.0;
         let priority = match e.config.scheduling {
             Scheduling::ClientPriority => asked,
             Scheduling::Sequential => DEFAULT_PRIORITY,
@@ -1356,32 +1446,120 @@ impl H3Server {
             },
         };
         e.quic.set_priority(stream, priority)?;
+        Ok(())
+    }
+
+    /// Sends an interim response (RFC 9114 §4.1, e.g. `103 Early Hints`, RFC 8297) on
+    /// `stream`: a HEADERS frame with `:status` (100–199) and `fields`, before the final
+    /// response.
+    pub fn respond_interim(
+        &mut self,
+        now: SimTime,
+        stream: StreamId,
+        status: u16,
+        fields: &[HeaderField],
+    ) -> Result<HeadersWritten, H3Error> {
+        if !(100..200).contains(&status) {
+            return Err(H3Error::NotInterim(status));
+        }
+        let (asked, asset, responded, _) = self.request_on(stream)?;
+        if responded {
+            return Err(H3Error::AlreadyResponded(stream));
+        }
+        self.schedule(stream, asked)?;
+        let status_s = status.to_string();
+        let all = to_qpack(&[(":status", &status_s)], fields);
+        let e = &mut self.0;
+        let written = e.headers_frame_as(stream, asset, &all, true)?;
+        e.emit(
+            now,
+            H3EventKind::InterimSent {
+                asset,
+                status,
+                written,
+            },
+        );
+        Ok(written)
+    }
+
+    /// Writes the final response's HEADERS (`:status` and `fields`) on `stream`; the body
+    /// follows with [`H3Server::send_body`] as the server produces it, and
+    /// [`H3Server::finish_response`] ends it.
+    pub fn respond_head(
+        &mut self,
+        stream: StreamId,
+        status: u16,
+        fields: &[HeaderField],
+    ) -> Result<HeadersWritten, H3Error> {
+        let (asked, asset, responded, _) = self.request_on(stream)?;
+        if responded {
+            return Err(H3Error::AlreadyResponded(stream));
+        }
+        self.schedule(stream, asked)?;
         let status = status.to_string();
         let all = to_qpack(&[(":status", &status)], fields);
+        let e = &mut self.0;
         let headers = e.headers_frame(stream, asset, &all)?;
+        if let Some(r) = e.recv.get_mut(&stream) {
+            r.responded = true;
+            r.written = Some(ResponseWritten {
+                headers,
+                data_frames: 0,
+                data_frame_header_bytes: 0,
+                body: 0,
+            });
+        }
+        Ok(headers)
+    }
+
+    /// Writes `body` more content bytes of the response on `stream`, in DATA frames of at
+    /// most `data_frame_payload` bytes.
+    pub fn send_body(&mut self, stream: StreamId, body: u64) -> Result<(), H3Error> {
+        let (_, asset, responded, finished) = self.request_on(stream)?;
+        if !responded || finished {
+            return Err(H3Error::NotResponding(stream));
+        }
+        let e = &mut self.0;
         let chunk = e.config.data_frame_payload.max(1);
         let mut left = body;
-        let mut data_frames = 0;
-        let mut data_frame_header_bytes = 0;
+        let (mut frames, mut header_bytes) = (0, 0);
         while left > 0 {
             let n = left.min(chunk);
             let head = varint_bytes(&[frame::DATA, n])?;
             let hl = head.len() as u64;
             e.try_write(stream, Content::DataHeader { asset }, head, hl)?;
             e.try_write(stream, Content::Body { asset }, Vec::new(), n)?;
-            data_frames += 1;
-            data_frame_header_bytes += hl;
+            frames += 1;
+            header_bytes += hl;
             left -= n;
         }
-        e.quic.finish(stream)?;
-        if let Some(r) = e.recv.get_mut(&stream) {
-            r.responded = true;
+        if let Some(w) = e.recv.get_mut(&stream).and_then(|r| r.written.as_mut()) {
+            w.data_frames += frames;
+            w.data_frame_header_bytes += header_bytes;
+            w.body += body;
         }
-        let written = ResponseWritten {
-            headers,
-            data_frames,
-            data_frame_header_bytes,
-            body,
+        Ok(())
+    }
+
+    /// Ends the response on `stream` (FIN) and reports it as sent.
+    pub fn finish_response(
+        &mut self,
+        now: SimTime,
+        stream: StreamId,
+    ) -> Result<ResponseWritten, H3Error> {
+        let (_, asset, responded, finished) = self.request_on(stream)?;
+        if !responded || finished {
+            return Err(H3Error::NotResponding(stream));
+        }
+        let e = &mut self.0;
+        e.quic.finish(stream)?;
+        let mut written = None;
+        if let Some(r) = e.recv.get_mut(&stream) {
+            r.finished = true;
+            written = r.written;
+        }
+        let Some(written) = written else {
+            return Err(H3Error::NoRequest(stream));
         };
         e.emit(now, H3EventKind::ResponseSent { asset, written });
         Ok(written)

@@ -549,3 +549,24 @@ mod robustness {
         );
     }
 }
+
+/// Interim responses are 1xx only, and need a received request.
+#[test]
+fn interim_response_needs_a_request_and_a_1xx_status() {
+    let mut server = H3Server::new(H3Config::default());
+    assert_eq!(
+        server.respond_interim(SimTime::ZERO, StreamId(0), 103, &[]),
+        Err(H3Error::NoRequest(StreamId(0)))
+    );
+    assert_eq!(
+        server.respond_interim(SimTime::ZERO, StreamId(0), 200, &[]),
+        Err(H3Error::NotInterim(200))
+    );
+    assert_eq!(
+        server.send_body(StreamId(0), 10),
+        Err(H3Error::NoRequest(StreamId(0)))
+    );
+    assert!(H3Error::NotInterim(200)
+        .to_string()
+        .contains("allowed: 100 to 199"));
+}

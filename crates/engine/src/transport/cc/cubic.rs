@@ -187,6 +187,17 @@ impl Controller for Cubic {
         self.recovery_start = Some(now);
     }
 
+    fn on_mtu_update(&mut self, max_datagram_size: u64, min_window: u64) {
+        self.mss = max_datagram_size;
+        // A timeout window that was the floor (QUIC's persistent congestion, RFC 9002
+        // §7.6.2) stays the floor.
+        if self.timeout_window == self.min_window {
+            self.timeout_window = min_window;
+        }
+        self.min_window = min_window;
+        self.window = self.window.max(min_window);
+    }
+
     fn window(&self) -> u64 {
         self.window
     }

@@ -43,6 +43,13 @@ pub trait Controller: fmt::Debug {
     /// equation 4): collapse to the minimum window.
     fn on_timeout_collapse(&mut self, now: SimTime);
 
+    /// The sender's maximum datagram (or segment) size changed, e.g. when path MTU discovery
+    /// found a larger one: later growth uses the new size, and the floor becomes
+    /// `min_window`; the window is raised to that floor if below it (RFC 9002 §7.2: "If the
+    /// maximum datagram size changes during the connection ..."; quinn-proto's
+    /// `on_mtu_update` does the same).
+    fn on_mtu_update(&mut self, _max_datagram_size: u64, _min_window: u64) {}
+
     /// The congestion window: how many bytes may be in flight.
     fn window(&self) -> u64;
 

@@ -91,6 +91,17 @@ impl Controller for NewReno {
         self.bytes_acked = 0;
     }
 
+    fn on_mtu_update(&mut self, max_datagram_size: u64, min_window: u64) {
+        self.mss = max_datagram_size;
+        // A timeout window that was the floor (QUIC's persistent congestion, RFC 9002
+        // §7.6.2) stays the floor.
+        if self.timeout_window == self.min_window {
+            self.timeout_window = min_window;
+        }
+        self.min_window = min_window;
+        self.window = self.window.max(min_window);
+    }
+
     fn window(&self) -> u64 {
         self.window
     }
@@ -136,5 +147,22 @@ mod tests {
         assert_eq!(cc.window(), 11_000);
         cc.on_timeout_collapse(t(400));
         assert_eq!((cc.window(), cc.ssthresh()), (2_000, 5_500));
+    }
+
+    /// RFC 9002 §7.2: after path MTU discovery the window grows by the new datagram size
+    /// and its floor is 2 × the new size.
+    #[test]
+    fn mtu_update_changes_growth_step_and_floor() {
+        let mut cc = NewReno::new(1_200, 12_000, 2_400);
+        let t = SimTime::from_millis;
+        cc.on_congestion_event(t(10), t(5), 1_200);
+        assert_eq!(cc.window(), 6_000);
+        cc.on_mtu_update(1_472, 2_944);
+        // Congestion avoidance: one new datagram size per window acknowledged.
+        cc.on_ack(t(100), t(50), 6_000, false, RTT);
+        assert_eq!(cc.window(), 6_000 + 1_472);
+        // Persistent congestion collapses to the new floor.
+        cc.on_timeout_collapse(t(200));
+        assert_eq!(cc.window(), 2_944);
     }
 }

@@ -13,8 +13,9 @@ use super::ranges::RangeSet;
 use super::rtt::{RttEstimator, GRANULARITY};
 use super::streams::{Priority, RecvBuffer, SendBuffer};
 use super::{
-    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES, PACKET_THRESHOLD,
-    PERSISTENT_CONGESTION_THRESHOLD, PTO_PROBES, TIME_THRESHOLD_DEN, TIME_THRESHOLD_NUM,
+    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES,
+    MAX_UDP_PAYLOAD_SIZE, PACKET_THRESHOLD, PERSISTENT_CONGESTION_THRESHOLD, PTO_PROBES,
+    TIME_THRESHOLD_DEN, TIME_THRESHOLD_NUM,
 };
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
@@ -661,6 +662,18 @@ impl Connection {
 
     fn confirm(&mut self, now: SimTime) {
         self.hs.confirmed = Some(now);
+        // RFC 9000 §14.3: DPLPMTUD runs once the handshake is confirmed; its probe is taken
+        // to have succeeded at once (see `Config::path_max_udp_payload`).
+        if let Some(pmtu) = self.config.path_max_udp_payload {
+            // RFC 9000 §18.2: max_udp_payload_size is at most 65,527.
+            let pmtu = pmtu.min(MAX_UDP_PAYLOAD_SIZE);
+            if pmtu > self.config.max_udp_payload {
+                self.config.max_udp_payload = pmtu;
+                // RFC 9002 §7.2: the controller's max_datagram_size follows.
+                let min_window = self.config.minimum_window();
+                self.cc.on_mtu_update(pmtu, min_window);
+            }
+        }
         self.peer_validated = true;
         self.emit(
             now,

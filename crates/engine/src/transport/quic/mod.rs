@@ -58,6 +58,18 @@ impl Side {
 /// requires at least 1,200.
 pub const DEFAULT_MAX_UDP_PAYLOAD: u64 = 1_252;
 
+/// RFC 9000 §18.2: "Values above 65527 are invalid" for max_udp_payload_size.
+pub const MAX_UDP_PAYLOAD_SIZE: u64 = 65_527;
+
+/// RFC 9000 §14.3 / RFC 8899 §5.1.2: DPLPMTUD's BASE_PLPMTU for QUIC, 1,200 bytes of UDP
+/// payload: what an endpoint may send before path MTU discovery has confirmed more.
+pub const BASE_PLPMTU: u64 = 1_200;
+
+/// The UDP payload DPLPMTUD finds on an Ethernet path: the 1,500-byte MTU (RFC 894) less
+/// 20 bytes of IPv4 header (RFC 791) and 8 of UDP header (RFC 768). TCP's MSS on the same
+/// path is 1,460 (1,500 − 20 − 20).
+pub const ETHERNET_MAX_UDP_PAYLOAD: u64 = 1_500 - 20 - 8;
+
 /// RFC 9000 §18.2: "max_ack_delay ... If this value is absent, a default of 25 milliseconds
 /// is assumed."
 pub const DEFAULT_MAX_ACK_DELAY: SimDuration = SimDuration::from_millis(25);
@@ -147,6 +159,13 @@ pub struct Config {
     /// Largest UDP payload sent (RFC 9000 §14: max_datagram_size); also the congestion
     /// controller's max_datagram_size.
     pub max_udp_payload: u64,
+    /// The UDP payload size path MTU discovery settles on (RFC 9000 §14.3, DPLPMTUD of
+    /// RFC 8899), used from the moment the endpoint's handshake is confirmed; `None`: stay at
+    /// `max_udp_payload`. The probe is not modelled: it is taken to have succeeded at
+    /// confirmation (RFC 9000 §14.3 lets probing start only then, as probe packets need
+    /// 1-RTT keys). The congestion controller's max_datagram_size follows (RFC 9002 §7.2).
+    #[serde(default)]
+    pub path_max_udp_payload: Option<u64>,
     /// The max_ack_delay both endpoints announce (RFC 9000 §18.2).
     pub max_ack_delay: SimDuration,
     /// RFC 9002 §6.2.2: the RTT assumed before the first sample.
@@ -167,6 +186,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             max_udp_payload: DEFAULT_MAX_UDP_PAYLOAD,
+            path_max_udp_payload: None,
             max_ack_delay: DEFAULT_MAX_ACK_DELAY,
             initial_rtt: INITIAL_RTT,
             initial_max_data: 15 * 1024 * 1024,

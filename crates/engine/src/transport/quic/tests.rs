@@ -618,3 +618,40 @@ fn the_same_loss_stalls_every_tcp_stream_but_one_quic_stream() {
         assert_eq!(got, CHUNK * CHUNKS);
     }
 }
+
+/// DPLPMTUD (RFC 9000 §14.3): datagrams stay within BASE_PLPMTU until the handshake is
+/// confirmed; from then on the server fills the Ethernet path's 1,472-byte UDP payload, and
+/// its congestion controller counts in that size (RFC 9002 §7.2).
+#[test]
+fn datagrams_grow_to_the_path_mtu_once_the_handshake_is_confirmed() {
+    let (up, down) = pipes();
+    let config = Config {
+        max_udp_payload: BASE_PLPMTU,
+        path_max_udp_payload: Some(ETHERNET_MAX_UDP_PAYLOAD),
+        ..small_config()
+    };
+    assert_eq!(ETHERNET_MAX_UDP_PAYLOAD, 1_472);
+    let o = run(&config, &up, &down, &[req(100, 200_000)], LIMIT);
+    let confirmed = o.server.handshake_confirmed_at().unwrap();
+    let server: Vec<_> = o
+        .crossings
+        .iter()
+        .filter(|c| c.from == Side::Server)
+        .collect();
+    let before: Vec<_> = server.iter().filter(|c| c.sent < confirmed).collect();
+    let after: Vec<_> = server.iter().filter(|c| c.sent >= confirmed).collect();
+    assert!(!before.is_empty() && !after.is_empty());
+    assert!(before.iter().all(|c| c.udp_payload <= 1_200));
+    assert_eq!(after.iter().map(|c| c.udp_payload).max(), Some(1_472));
+    // 200,000 body bytes: at most 1,472 − 1-RTT header (1 + 8 + 4) − AEAD tag 16 − STREAM
+    // frame header (type 1, id 1, offset ≤ 4, length 2) ≈ 1,435 bytes of data per datagram,
+    // so 140 full datagrams; the rest of the datagrams are ACK-only or the tail.
+    let full = after.iter().filter(|c| c.udp_payload == 1_472).count();
+    assert!((135..=140).contains(&full), "{full} full-size datagrams");
+    assert_eq!(o.server.config().max_udp_payload, 1_472);
+    // The client confirms later (on HANDSHAKE_DONE) and grows too.
+    assert_eq!(o.client.config().max_udp_payload, 1_472);
+    // Without a path size the endpoint stays at its configured maximum.
+    let plain = run(&small_config(), &up, &down, &[req(100, 200_000)], LIMIT);
+    assert!(plain.crossings.iter().all(|c| c.udp_payload <= 1_252));
+}
