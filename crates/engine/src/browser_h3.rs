@@ -578,6 +578,7 @@ impl LaneH3<'_> {
             assets,
             events,
             metrics: m,
+            header_blocks: Vec::new(),
         }
     }
 }
