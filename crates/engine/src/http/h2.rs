@@ -16,7 +16,9 @@
 //!   credits; the browser returns credit with WINDOW_UPDATE frames as it consumes data,
 //!   Chromium's way ([`window_update_due`]).
 //! - Push (RFC 9113 §8.4): PUSH_PROMISE frames carry the promised request's header block
-//!   from the server's HPACK context ([`HeaderCodec::push_promise`]).
+//!   from the server's HPACK context ([`HeaderCodec::push_promise`]); a pushed response has
+//!   its asset's priority but depends on the stream it was promised on
+//!   ([`Scheduler::depend`], RFC 7540 §5.3.5), so it fills time the HTML leaves idle.
 //! - Early Hints (RFC 8297): a `103` HEADERS frame naming the preloads
 //!   ([`HeaderCodec::early_hints`]).
 
@@ -435,6 +437,10 @@ pub struct OutStream {
     pub sent: u64,
     /// Stream send window (RFC 9113 §6.9.1); may go negative after a SETTINGS change.
     pub window: i64,
+    /// A pushed stream depends on the stream it was promised on: it sends only while that
+    /// one has nothing to send (RFC 7540 §5.3.5, "pushed streams initially depend on their
+    /// associated stream", which nginx, h2o and Apache keep).
+    pub after: Option<StreamId>,
 }
 
 impl OutStream {
@@ -503,6 +509,7 @@ impl Scheduler {
             released: 0,
             sent: 0,
             window: self.initial_window,
+            after: None,
         });
         self.next_order += 1;
     }
@@ -533,9 +540,25 @@ impl Scheduler {
         self.streams.len() < before
     }
 
-    fn sendable(&self, s: &OutStream) -> bool {
+    /// `stream` (a push) sends only while `parent` has nothing to send.
+    pub fn depend(&mut self, stream: StreamId, parent: StreamId) {
+        if let Some(s) = self.streams.iter_mut().find(|s| s.stream == stream) {
+            s.after = Some(parent);
+        }
+    }
+
+    fn own_sendable(&self, s: &OutStream) -> bool {
         (s.headers_pending && s.head_ready)
             || (s.has_data() && s.window > 0 && self.conn_window > 0)
+    }
+
+    fn sendable(&self, s: &OutStream) -> bool {
+        self.own_sendable(s)
+            && !s.after.is_some_and(|p| {
+                self.streams
+                    .iter()
+                    .any(|o| o.stream == p && self.own_sendable(o))
+            })
     }
 
     /// Streams that have released body bytes they may not send for want of credit.
