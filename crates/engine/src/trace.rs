@@ -39,6 +39,57 @@ pub struct Lane {
     pub header_blocks: Vec<HeaderBlock>,
 }
 
+impl Lane {
+    /// The header list of every block of [`Lane::header_blocks`], in the same order:
+    /// indexed fields resolved through the static table (RFC 7541 Appendix A) and each
+    /// connection and direction's dynamic table as the blocks build it (§2.3, §4.4; the
+    /// engine's encoders keep the default 4,096-octet table of §4.2).
+    pub fn header_lists(&self) -> Vec<Vec<HeaderField>> {
+        use crate::wire::hpack::{DEFAULT_TABLE_SIZE, STATIC_TABLE};
+        let mut tables: Vec<((ConnId, Direction), Vec<HeaderField>)> = Vec::new();
+        self.header_blocks
+            .iter()
+            .map(|b| {
+                let key = (b.conn, b.dir);
+                let i = tables.iter().position(|t| t.0 == key).unwrap_or_else(|| {
+                    tables.push((key, Vec::new()));
+                    tables.len() - 1
+                });
+                let table = &mut tables[i].1;
+                let mut list = Vec::with_capacity(b.fields.len());
+                for f in &b.fields {
+                    let field = match (f.rep, f.index) {
+                        (RepKind::SizeUpdate, _) => continue,
+                        (RepKind::Indexed, Some(ix)) if (1..=STATIC_TABLE.len()).contains(&ix) => {
+                            let (n, v) = STATIC_TABLE[ix - 1];
+                            HeaderField::new(n, v)
+                        }
+                        (RepKind::Indexed, Some(ix)) => table
+                            .get(ix.saturating_sub(STATIC_TABLE.len() + 1))
+                            .cloned()
+                            .unwrap_or_else(|| HeaderField::new("", "")),
+                        _ => HeaderField::new(&f.name, &f.value),
+                    };
+                    if f.rep == RepKind::Incremental {
+                        table.insert(0, field.clone());
+                        // RFC 7541 §4.4: evict from the end until the table fits.
+                        let mut size: usize = table.iter().map(HeaderField::size).sum();
+                        while size > DEFAULT_TABLE_SIZE {
+                            let Some(old) = table.pop() else { break };
+                            size -= old.size();
+                        }
+                    }
+                    list.push(field);
+                }
+                if let Some(t) = &b.table {
+                    table.clone_from(t);
+                }
+                list
+            })
+            .collect()
+    }
+}
+
 /// One HPACK header block (RFC 7541 §3) as written in a HEADERS or PUSH_PROMISE frame.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderBlock {
@@ -97,7 +148,11 @@ impl From<Representation> for RepKind {
 /// One representation of a header block (RFC 7541 §6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderRep {
+    /// The field's name and value; empty for an `indexed` field, which is the table entry
+    /// its `index` names ([`Lane::header_lists`] resolves them), to keep the trace small.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub value: String,
     pub rep: RepKind,
     /// The index used: the whole field's for `indexed`, the name's for a literal with an

@@ -36,7 +36,7 @@ use crate::wire::frame::{
     Frame, FrameType, Headers, PushPromise, RstStream, Setting, SettingId, Settings, WindowUpdate,
     FRAME_HEADER_LEN, PREFACE,
 };
-use crate::wire::hpack::{EncodedBlock, Encoder, EncoderConfig};
+use crate::wire::hpack::{EncodedBlock, Encoder, EncoderConfig, Representation};
 
 /// RFC 9113 §6.9.2: the initial flow-control window of every stream and of the connection.
 pub const DEFAULT_WINDOW: u64 = 65_535;
@@ -306,7 +306,10 @@ impl HeaderCodec {
             .steps
             .iter()
             .map(|st| {
-                let f = st.header.and_then(|i| fields.get(i));
+                let f = st
+                    .header
+                    .and_then(|i| fields.get(i))
+                    .filter(|_| st.representation != Representation::Indexed);
                 HeaderRep {
                     name: f.map(|f| f.name.clone()).unwrap_or_default(),
                     value: f.map(|f| f.value.clone()).unwrap_or_default(),
@@ -699,9 +702,26 @@ mod tests {
                 incremental: false
             }
         );
-        // The reps name every field of the block, in order.
+        // One representation per field, in order; `:method: GET` is static index 2 (RFC 7541
+        // Appendix A), an indexed field whose name and value the trace leaves to the table.
         assert_eq!(first.reps.len(), css.len());
-        assert_eq!(first.reps[0].name, ":method");
+        assert_eq!(
+            (
+                first.reps[0].rep,
+                first.reps[0].index,
+                first.reps[0].name.as_str()
+            ),
+            (crate::trace::RepKind::Indexed, Some(2), "")
+        );
+        // `:path` is a literal with the static name index 4, added to the table.
+        assert_eq!(
+            (
+                first.reps[3].rep,
+                first.reps[3].index,
+                first.reps[3].value.as_str()
+            ),
+            (crate::trace::RepKind::Incremental, Some(4), "/css/main.css")
+        );
     }
 
     #[test]
