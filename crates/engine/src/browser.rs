@@ -8,6 +8,13 @@
 //! wait in one queue. HTTP/1.1 binds each request late to whichever of up to six keep-alive
 //! connections is free first; HTTP/2 sends every request at once on its one connection.
 //!
+//! The HTTP/2 server (`pump`) sends what its RFC 9218 scheduler picks, within the
+//! flow-control credit the browser returns with WINDOW_UPDATE frames, and only what the
+//! server has produced (`Asset::release`). On the h2-push lane it promises the pushed
+//! assets (PUSH_PROMISE) before the HTML's data; a browser with the asset cached refuses the
+//! push with RST_STREAM. With `server.early_hints`, a `103` goes out first on h1 and h2.
+//! Every HTTP/2 frame is an [`EventKind::Frame`] and every HPACK block a [`HeaderBlock`].
+//!
 //! Every write carries a [`Msg`] tag through TLS and TCP, so the receiving side knows what
 //! each delivered byte is, and the server remembers at which TCP offsets each response went:
 //! when TCP reports a head-of-line stall (bytes held back behind a hole), the assets whose

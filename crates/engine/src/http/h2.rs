@@ -817,6 +817,43 @@ mod tests {
         );
     }
 
+    /// RFC 7540 §5.3.5: a pushed stream (here urgency 0) waits while the stream it was
+    /// promised on (the HTML, urgency 0 incremental) has data, then takes its turn.
+    #[test]
+    fn a_push_waits_for_its_parent() {
+        let mut s = Scheduler::new(SchedulerKind::Sequential);
+        s.conn_window = i64::MAX / 2;
+        s.initial_window = i64::MAX / 2;
+        let html = Priority {
+            urgency: 0,
+            incremental: true,
+        };
+        let css = Priority {
+            urgency: 0,
+            incremental: false,
+        };
+        s.push(
+            AssetId(0),
+            StreamId(1),
+            html,
+            MAX_DATA_PAYLOAD * 2,
+            SimTime::ZERO,
+        );
+        s.push(AssetId(1), StreamId(2), css, 10, SimTime::ZERO);
+        s.depend(StreamId(2), StreamId(1));
+        for st in s.streams_mut() {
+            st.head_ready = true;
+            st.released = st.size;
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| s.next_frame())
+            .map(|f| match f {
+                OutFrame::Headers { asset, .. } | OutFrame::Data { asset, .. } => asset.0,
+            })
+            .collect();
+        // Without the dependency the non-incremental CSS would go first (RFC 9218 §10).
+        assert_eq!(order, [0, 0, 0, 1, 1]);
+    }
+
     #[test]
     fn data_stays_within_both_windows() {
         let mut s = Scheduler::new(SchedulerKind::Sequential);
