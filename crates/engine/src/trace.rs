@@ -9,6 +9,7 @@ use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::transport::quic::LossReason;
 use crate::transport::tcp::LossDetection;
+use crate::wire::hpack::{HeaderField, Representation};
 
 /// Bumped whenever the JSON shape of [`Trace`] changes incompatibly.
 pub const TRACE_VERSION: u32 = 3;
@@ -32,6 +33,135 @@ pub struct Lane {
     /// Everything that happened, in time order (ties in the order they were processed).
     pub events: Vec<Event>,
     pub metrics: Metrics,
+    /// HPACK: every header block the lane's HTTP/2 endpoints encoded, in the order written
+    /// (empty on HTTP/1.1 and, for now, HTTP/3).
+    #[serde(default)]
+    pub header_blocks: Vec<HeaderBlock>,
+}
+
+impl Lane {
+    /// The header list of every block of [`Lane::header_blocks`], in the same order:
+    /// indexed fields resolved through the static table (RFC 7541 Appendix A) and each
+    /// connection and direction's dynamic table as the blocks build it (§2.3, §4.4; the
+    /// engine's encoders keep the default 4,096-octet table of §4.2).
+    pub fn header_lists(&self) -> Vec<Vec<HeaderField>> {
+        use crate::wire::hpack::{DEFAULT_TABLE_SIZE, STATIC_TABLE};
+        let mut tables: Vec<((ConnId, Direction), Vec<HeaderField>)> = Vec::new();
+        self.header_blocks
+            .iter()
+            .map(|b| {
+                let key = (b.conn, b.dir);
+                let i = tables.iter().position(|t| t.0 == key).unwrap_or_else(|| {
+                    tables.push((key, Vec::new()));
+                    tables.len() - 1
+                });
+                let table = &mut tables[i].1;
+                let mut list = Vec::with_capacity(b.fields.len());
+                for f in &b.fields {
+                    let field = match (f.rep, f.index) {
+                        (RepKind::SizeUpdate, _) => continue,
+                        (RepKind::Indexed, Some(ix)) if (1..=STATIC_TABLE.len()).contains(&ix) => {
+                            let (n, v) = STATIC_TABLE[ix - 1];
+                            HeaderField::new(n, v)
+                        }
+                        (RepKind::Indexed, Some(ix)) => table
+                            .get(ix.saturating_sub(STATIC_TABLE.len() + 1))
+                            .cloned()
+                            .unwrap_or_else(|| HeaderField::new("", "")),
+                        _ => HeaderField::new(&f.name, &f.value),
+                    };
+                    if f.rep == RepKind::Incremental {
+                        table.insert(0, field.clone());
+                        // RFC 7541 §4.4: evict from the end until the table fits.
+                        let mut size: usize = table.iter().map(HeaderField::size).sum();
+                        while size > DEFAULT_TABLE_SIZE {
+                            let Some(old) = table.pop() else { break };
+                            size -= old.size();
+                        }
+                    }
+                    list.push(field);
+                }
+                if let Some(t) = &b.table {
+                    table.clone_from(t);
+                }
+                list
+            })
+            .collect()
+    }
+}
+
+/// One HPACK header block (RFC 7541 §3) as written in a HEADERS or PUSH_PROMISE frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderBlock {
+    pub at: SimTime,
+    pub conn: ConnId,
+    /// `up`: the client's encoder; `down`: the server's.
+    pub dir: Direction,
+    /// The stream of the frame carrying the block.
+    pub stream: StreamId,
+    /// The frame type carrying it: `HEADERS` or `PUSH_PROMISE`.
+    pub frame: String,
+    pub asset: Option<AssetId>,
+    /// The block's octets, lower-case hex.
+    pub bytes: String,
+    /// Each representation in the block, in order.
+    pub fields: Vec<HeaderRep>,
+    /// RFC 7541 §4.1: the encoder's dynamic table size after the block, octets.
+    pub table_size: usize,
+    /// The dynamic table after the block, newest entry first (HPACK index 62). Recorded only
+    /// when it is not simply the same direction's previous table (on this connection) with
+    /// this block's `incremental` fields inserted at the front, newest first (RFC 7541 §4.4:
+    /// then nothing was evicted); `None` means exactly that, so the app rebuilds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Vec<HeaderField>>,
+}
+
+/// RFC 7541 §6: which representation a header block item uses (short names: the trace
+/// carries hundreds of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepKind {
+    /// §6.1: an index into the static or dynamic table.
+    Indexed,
+    /// §6.2.1: a literal added to the dynamic table.
+    Incremental,
+    /// §6.2.2: a literal not added.
+    NotIndexed,
+    /// §6.2.3: a literal never to be indexed.
+    NeverIndexed,
+    /// §6.3: a dynamic table size update.
+    SizeUpdate,
+}
+
+impl From<Representation> for RepKind {
+    fn from(r: Representation) -> RepKind {
+        match r {
+            Representation::Indexed => RepKind::Indexed,
+            Representation::LiteralWithIncrementalIndexing => RepKind::Incremental,
+            Representation::LiteralWithoutIndexing => RepKind::NotIndexed,
+            Representation::LiteralNeverIndexed => RepKind::NeverIndexed,
+            Representation::SizeUpdate => RepKind::SizeUpdate,
+        }
+    }
+}
+
+/// One representation of a header block (RFC 7541 §6).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderRep {
+    /// The field's name and value; empty for an `indexed` field, which is the table entry
+    /// its `index` names ([`Lane::header_lists`] resolves them), to keep the trace small.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    pub rep: RepKind,
+    /// The index used: the whole field's for `indexed`, the name's for a literal with an
+    /// indexed name (RFC 7541 §2.3.3: 1–61 static, 62 on dynamic); `None` for a literal name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+    /// A literal string of it (name or value) was Huffman coded (RFC 7541 §5.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub huffman: bool,
 }
 
 /// A transport connection and its set-up phases.
@@ -273,6 +403,19 @@ pub enum EventKind {
         dir: Direction,
         conn: ConnId,
         rto: SimDuration,
+    },
+    /// An HTTP/2 frame (RFC 9113 §4.1) handed to TLS by the sender of `dir`.
+    Frame {
+        dir: Direction,
+        conn: ConnId,
+        /// Stream identifier; 0 for connection frames (SETTINGS, connection WINDOW_UPDATE).
+        stream: StreamId,
+        /// The frame type as RFC 9113 §6 names it: `DATA`, `HEADERS`, `SETTINGS`, ...
+        frame: String,
+        /// Payload bytes (the 9-byte frame header not counted).
+        length: u64,
+        flags: u8,
+        asset: Option<AssetId>,
     },
     /// The receiver of `dir` held bytes back from `from` until now, waiting for
     /// [missing_from, missing_to); `held` bytes were then released.

@@ -35,6 +35,20 @@ pub fn response(page: &Page, id: AssetId, keep_alive: bool) -> String {
     h1::response_head_with(200, connection(keep_alive), &response_fields(page, id))
 }
 
+/// RFC 8297 on HTTP/1.1: the interim `103 Early Hints` head with one `Link` preload field
+/// per asset of `ids` (RFC 9112 §4: status line, fields, empty line; no `Connection` field,
+/// the final response carries that).
+pub fn early_hints(page: &Page, ids: &[AssetId]) -> String {
+    let mut s = String::from("HTTP/1.1 103 Early Hints\r\n");
+    for &id in ids {
+        s.push_str("Link: ");
+        s.push_str(&crate::http::h2::preload_link(page, id));
+        s.push_str("\r\n");
+    }
+    s.push_str("\r\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
