@@ -134,3 +134,45 @@ pub fn verdict(s: &AppState) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use protoviz_engine::{PresetId, Protocol, Scenario};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// With four lanes the verdict names the fastest and the slowest of all four.
+    #[test]
+    fn verdict_compares_fastest_and_slowest_of_four() {
+        let s = AppState::default();
+        assert_eq!(s.lanes.len(), 4);
+        let best = s.lanes.iter().min_by_key(|l| l.metrics.load).unwrap();
+        let worst = s.lanes.iter().max_by_key(|l| l.metrics.load).unwrap();
+        let v = verdict(&s);
+        assert!(
+            v.starts_with(&format!("{} loads the page ", best.protocol.label())),
+            "{v}"
+        );
+        assert!(
+            v.contains(&format!(" sooner than {} (", worst.protocol.label())),
+            "{v}"
+        );
+        // HTTP/2 and HTTP/2 + push tie when push pushes nothing: a tie of every lane says so.
+        let mut sc = Scenario::preset(PresetId::Blog);
+        sc.protocols = vec![Protocol::Http2, Protocol::Http2Push];
+        sc.http2.push = protoviz_engine::options::PushPolicy::None;
+        let s = AppState::new(sc);
+        assert_eq!(s.lanes[0].metrics.load, s.lanes[1].metrics.load);
+        assert_eq!(
+            verdict(&s),
+            format!(
+                "Every lane loads the page in {}.",
+                format::dur(s.lanes[0].metrics.load)
+            )
+        );
+        // One lane: nothing to compare.
+        let mut sc = Scenario::preset(PresetId::Blog);
+        sc.protocols = vec![Protocol::Http3];
+        assert_eq!(verdict(&AppState::new(sc)), "");
+    }
+}
