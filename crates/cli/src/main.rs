@@ -29,7 +29,8 @@ enum Command {
     /// Simulate a page load and print a per-lane summary or the whole trace.
     Simulate(simulate::Args),
     /// Median and 90th-percentile load time per protocol over a grid of round trips and
-    /// loss rates (many seeds per cell), as CSV with the winner of each cell.
+    /// loss rates, as CSV with the winner of each cell. Percentiles are nearest-rank over
+    /// seeds 1 to N (the ⌈p·N/100⌉-th smallest load time).
     Sweep(sweep::Args),
     /// HTTP/2 frames: decode a hex dump to JSON lines, or encode JSON lines to hex.
     #[command(subcommand)]
