@@ -146,3 +146,36 @@ fn bad_sweep_arguments_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("0 is not in 1..=10000"));
 }
+
+/// A tie goes to the earlier protocol in the `--protocol` order. With `--push none` the
+/// h2-push lane is plain HTTP/2 (options.rs, `PushPolicy::None`), so the two tie exactly.
+#[test]
+fn a_tie_goes_to_the_earlier_protocol() {
+    let run = |first: &str, second: &str| {
+        csv(&[
+            "sweep",
+            "--preset",
+            "blog",
+            "--rtt-ms",
+            "50",
+            "--loss-pct",
+            "1",
+            "--seeds",
+            "2",
+            "--push",
+            "none",
+            "--protocol",
+            first,
+            "--protocol",
+            second,
+        ])
+    };
+    let rows = run("h2", "h2-push");
+    assert_eq!(rows[1][3], rows[2][3], "the two lanes tie: {rows:?}");
+    assert_eq!((rows[1][5].as_str(), rows[2][5].as_str()), ("h2", "h2"));
+    let rows = run("h2-push", "h2");
+    assert_eq!(
+        (rows[1][5].as_str(), rows[2][5].as_str()),
+        ("h2-push", "h2-push")
+    );
+}

@@ -40,7 +40,7 @@ use base64::Engine as _;
 
 use crate::ids::AssetId;
 use crate::link::{LossModel, PPM};
-use crate::options::{Cache, FlowWindows, PushPolicy, SchedulerKind};
+use crate::options::{Cache, FlowWindows, Http1Options, PushPolicy, SchedulerKind};
 use crate::page::{Page, PresetId};
 use crate::scenario::{MinRto, Network, Protocol, Scenario, ScenarioError, TlsVersion};
 use crate::time::SimDuration;
@@ -271,7 +271,7 @@ pub fn encode(s: &Scenario) -> String {
     if t.tls != TlsVersion::Tls13 {
         parts.push(("tls", "1.2".into()));
     }
-    let h1d = crate::options::Http1Options::default();
+    let h1d = Http1Options::default();
     if s.http1.connections != h1d.connections {
         parts.push(("h1conn", s.http1.connections.to_string()));
     }
@@ -597,10 +597,11 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
         TlsVersion::Tls13,
     )?;
     let h1 = &mut s.http1;
+    let conns = Http1Options::CONNECTIONS;
     if let Some(c) = int(
         &p,
         "h1conn",
-        1..=32,
+        u64::from(*conns.start())..=u64::from(*conns.end()),
         "1 to 32 HTTP/1.1 connections per host",
     )? {
         h1.connections = u32::try_from(c).unwrap_or(6);
@@ -671,7 +672,7 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::{Http1Options, Http2Options};
+    use crate::options::Http2Options;
     use proptest::prelude::*;
 
     fn err(text: &str) -> String {
