@@ -8,11 +8,22 @@ use crate::components::lane::LaneView;
 use crate::components::legend::Legend;
 use crate::format;
 use crate::hooks::use_animation_frames;
+use crate::location;
 use crate::state::{Action, AppState};
 
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::from_hash(&location::read_hash()));
+    // The scenario goes into the location hash whenever a control changes it (not on the
+    // first render: a link's own text stays as it was, a bad one included).
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.hash(), move |hash| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                location::write_hash(hash);
+            }
+        });
+    }
     let dispatch = |f: fn(u64) -> Action| {
         let s = state.clone();
         Callback::from(move |v: u64| s.dispatch(f(v)))
@@ -33,6 +44,10 @@ pub fn App() -> Html {
     let on_preset = {
         let s = state.clone();
         Callback::from(move |id| s.dispatch(Action::SetPreset(id)))
+    };
+    let on_option = {
+        let s = state.clone();
+        Callback::from(move |a: Action| s.dispatch(a))
     };
     let on_new_luck = {
         let s = state.clone();
@@ -62,7 +77,13 @@ pub fn App() -> Html {
             </header>
             <Controls page={state.scenario.page.name.clone()} {on_preset} rtt_ms={state.rtt_ms} bandwidth_step={state.bandwidth_step} loss_step={state.loss_step}
                 seed={state.scenario.network.seed} playing={state.playing}
-                {on_rtt} {on_bandwidth} {on_loss} {on_new_luck} {on_play_pause} {on_restart} />
+                cache={state.scenario.browser.cache} scheduler={state.scenario.server.scheduler}
+                early_hints={state.scenario.server.early_hints} zero_rtt={state.scenario.http3.zero_rtt}
+                h1_connections={state.scenario.http1.connections}
+                {on_rtt} {on_bandwidth} {on_loss} {on_new_luck} {on_play_pause} {on_restart} {on_option} />
+            if let Some(err) = &state.hash_error {
+                <p class="error hash-error" id="hash-error" role="alert">{ err }</p>
+            }
             if let Some(err) = &state.error {
                 <p class="error" role="alert">{ format!("Cannot simulate this: {err}. Showing the last result.") }</p>
             }
@@ -71,7 +92,8 @@ pub fn App() -> Html {
             <div class="lanes">
                 { for state.lanes.iter().map(|lane| html! {
                     <div class="lane-wrap">
-                        <Axis timeline_us={timeline} />
+                        <Axis timeline_us={timeline} first_paint_us={Some(lane.metrics.first_paint.as_micros())}
+                            dcl_us={Some(lane.metrics.dom_content_loaded.as_micros())} playhead_us={state.playhead_us} />
                         <LaneView lane={lane.clone()} timeline_us={timeline} playhead_us={state.playhead_us} />
                     </div>
                 }) }
@@ -86,13 +108,17 @@ pub fn App() -> Html {
     }
 }
 
-/// One sentence comparing the fastest lane with the others.
-fn verdict(s: &AppState) -> String {
+/// One sentence comparing the fastest lane with the slowest (any number of lanes; on a
+/// tie the earlier lane is named).
+pub fn verdict(s: &AppState) -> String {
     let mut lanes: Vec<_> = s.lanes.iter().collect();
     lanes.sort_by_key(|l| l.metrics.load);
     match lanes.as_slice() {
-        [best, rest @ ..] if !rest.is_empty() => {
-            let worst = rest[rest.len() - 1];
+        [best, .., worst] if best.metrics.load == worst.metrics.load => format!(
+            "Every lane loads the page in {}.",
+            format::dur(best.metrics.load)
+        ),
+        [best, .., worst] => {
             let gain = worst.metrics.load.as_micros() - best.metrics.load.as_micros();
             format!(
                 "{} loads the page {} sooner than {} ({:.0} % faster), with {} connection{} instead of {}.",
@@ -106,5 +132,47 @@ fn verdict(s: &AppState) -> String {
             )
         }
         _ => String::new(),
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use protoviz_engine::{PresetId, Protocol, Scenario};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// With four lanes the verdict names the fastest and the slowest of all four.
+    #[test]
+    fn verdict_compares_fastest_and_slowest_of_four() {
+        let s = AppState::default();
+        assert_eq!(s.lanes.len(), 4);
+        let best = s.lanes.iter().min_by_key(|l| l.metrics.load).unwrap();
+        let worst = s.lanes.iter().max_by_key(|l| l.metrics.load).unwrap();
+        let v = verdict(&s);
+        assert!(
+            v.starts_with(&format!("{} loads the page ", best.protocol.label())),
+            "{v}"
+        );
+        assert!(
+            v.contains(&format!(" sooner than {} (", worst.protocol.label())),
+            "{v}"
+        );
+        // HTTP/2 and HTTP/2 + push tie when push pushes nothing: a tie of every lane says so.
+        let mut sc = Scenario::preset(PresetId::Blog);
+        sc.protocols = vec![Protocol::Http2, Protocol::Http2Push];
+        sc.http2.push = protoviz_engine::options::PushPolicy::None;
+        let s = AppState::new(sc);
+        assert_eq!(s.lanes[0].metrics.load, s.lanes[1].metrics.load);
+        assert_eq!(
+            verdict(&s),
+            format!(
+                "Every lane loads the page in {}.",
+                format::dur(s.lanes[0].metrics.load)
+            )
+        );
+        // One lane: nothing to compare.
+        let mut sc = Scenario::preset(PresetId::Blog);
+        sc.protocols = vec![Protocol::Http3];
+        assert_eq!(verdict(&AppState::new(sc)), "");
     }
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod components;
 pub mod format;
 pub mod hooks;
+pub mod location;
 pub mod state;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -3,7 +3,8 @@
 use std::rc::Rc;
 
 use protoviz_engine::link::LossModel;
-use protoviz_engine::{simulate, Lane, Page, PresetId, Scenario, SimDuration, Trace};
+use protoviz_engine::options::{Cache, SchedulerKind};
+use protoviz_engine::{simulate, url, Lane, Page, PresetId, Scenario, SimDuration, Trace};
 use yew::Reducible;
 
 /// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
@@ -27,6 +28,9 @@ pub const LOSS_STEPS_PPM: [u32; 7] = [0, 2_500, 5_000, 10_000, 20_000, 30_000, 5
 /// RTT slider range, milliseconds.
 pub const RTT_MIN_MS: u64 = 5;
 pub const RTT_MAX_MS: u64 = 600;
+/// HTTP/1.1 connections-per-host control range (the model accepts up to 32; browsers use 6).
+pub const H1_CONNECTIONS_MIN: u32 = 1;
+pub const H1_CONNECTIONS_MAX: u32 = 8;
 /// Real milliseconds the playhead takes to sweep the whole timeline.
 pub const SWEEP_MS: f64 = 6_000.0;
 
@@ -63,6 +67,9 @@ pub struct AppState {
     pub lanes: Vec<Shared<Lane>>,
     /// Why the last change could not be simulated; the previous trace stays on screen.
     pub error: Option<String>,
+    /// Why the location hash the page was opened with could not be read (it quotes the
+    /// hash, so nothing is lost); the app runs the defaults instead.
+    pub hash_error: Option<String>,
     /// Microseconds of simulated time shown.
     pub playhead_us: u64,
     pub playing: bool,
@@ -74,6 +81,12 @@ pub enum Action {
     SetBandwidthStep(usize),
     SetLossStep(usize),
     SetPreset(PresetId),
+    SetCache(Cache),
+    SetScheduler(SchedulerKind),
+    SetEarlyHints(bool),
+    SetZeroRtt(bool),
+    /// HTTP/1.1 connections per host, clamped to the control's range.
+    SetH1Connections(u32),
     /// Draw the losses anew: the next seed.
     NewLuck,
     /// Real milliseconds elapsed since the previous animation frame.
@@ -109,11 +122,37 @@ impl AppState {
             trace: None,
             lanes: Vec::new(),
             error: None,
+            hash_error: None,
             playhead_us: 0,
             playing: true,
         };
         s.resimulate();
         s
+    }
+
+    /// The state a page opened with `hash` (`location.hash`, with or without its `#`)
+    /// starts in: the scenario it names, or the defaults and a message saying what is wrong
+    /// with it (quoting it whole). An empty hash is the defaults.
+    pub fn from_hash(hash: &str) -> AppState {
+        let text = hash.strip_prefix('#').unwrap_or(hash);
+        if text.is_empty() {
+            return AppState::default();
+        }
+        match url::decode(text) {
+            Ok(scenario) => AppState::new(scenario),
+            Err(e) => AppState {
+                hash_error: Some(format!(
+                    "The link's scenario could not be read: {e}. Showing the defaults instead; \
+                     the link was #{text}"
+                )),
+                ..AppState::default()
+            },
+        }
+    }
+
+    /// The location hash for the current scenario (with its `#`).
+    pub fn hash(&self) -> String {
+        format!("#{}", url::encode(&self.scenario))
     }
 
     /// The one place the engine runs. On error the previous trace stays and the message
@@ -189,6 +228,26 @@ impl Reducible for AppState {
                 s.playhead_us = 0;
                 s.playing = true;
             }
+            Action::SetCache(c) => {
+                s.scenario.browser.cache = c;
+                s.restart_run();
+            }
+            Action::SetScheduler(k) => {
+                s.scenario.server.scheduler = k;
+                s.restart_run();
+            }
+            Action::SetEarlyHints(on) => {
+                s.scenario.server.early_hints = on;
+                s.restart_run();
+            }
+            Action::SetZeroRtt(on) => {
+                s.scenario.http3.zero_rtt = on;
+                s.restart_run();
+            }
+            Action::SetH1Connections(n) => {
+                s.scenario.http1.connections = n.clamp(H1_CONNECTIONS_MIN, H1_CONNECTIONS_MAX);
+                s.restart_run();
+            }
             Action::NewLuck => {
                 let at_end = s.finished();
                 s.scenario.network.seed = s.scenario.network.seed.wrapping_add(1);
@@ -232,6 +291,14 @@ impl Reducible for AppState {
 }
 
 impl AppState {
+    /// A protocol or browser option changed: run again, keeping the replay's place as the
+    /// sliders do.
+    fn restart_run(&mut self) {
+        let at_end = self.finished();
+        self.resimulate();
+        self.settle_playhead(at_end);
+    }
+
     /// After a re-simulation: a finished replay stays finished (showing the new result
     /// whole); a replay in progress keeps its place within the new timeline.
     fn settle_playhead(&mut self, was_at_end: bool) {
@@ -313,6 +380,75 @@ mod tests {
         assert_eq!(s.scenario.page.name, "tiles");
         assert!(s.lanes.iter().all(|l| l.assets.len() == 101));
         assert_eq!((s.playhead_us, s.playing), (0, true));
+    }
+
+    #[test]
+    fn option_actions_set_the_scenario_and_resimulate() {
+        let s = reduce(AppState::default(), Action::SetCache(Cache::Warm));
+        assert_eq!(s.scenario.browser.cache, Cache::Warm);
+        assert_eq!(
+            s.trace.as_ref().unwrap().scenario.browser.cache,
+            Cache::Warm
+        );
+        let s = reduce(s, Action::SetScheduler(SchedulerKind::RoundRobin));
+        assert_eq!(s.scenario.server.scheduler, SchedulerKind::RoundRobin);
+        let s = reduce(s, Action::SetEarlyHints(true));
+        assert!(s.scenario.server.early_hints);
+        let s = reduce(s, Action::SetZeroRtt(true));
+        assert!(s.scenario.http3.zero_rtt);
+        assert!(s.trace.as_ref().unwrap().scenario.http3.zero_rtt);
+        // The control offers 1 to 8 connections; beyond is clamped, not an error.
+        let s = reduce(s, Action::SetH1Connections(0));
+        assert_eq!(s.scenario.http1.connections, 1);
+        let s = reduce(s, Action::SetH1Connections(99));
+        assert_eq!(s.scenario.http1.connections, H1_CONNECTIONS_MAX);
+        assert!(s.error.is_none());
+        // With 8 connections the HTTP/1.1 lane opens more than the default 6 (the blog
+        // page has 15 subresources to fetch in parallel).
+        assert!(
+            s.lanes[0].metrics.connections > 6,
+            "{}",
+            s.lanes[0].metrics.connections
+        );
+        assert_eq!(
+            s.hash(),
+            "#page=blog&h1conn=8&zerortt=on&sched=round-robin&hints=on&cache=warm"
+        );
+    }
+
+    #[test]
+    fn the_hash_sets_the_scenario_and_the_sliders() {
+        let s = AppState::from_hash("#page=tiles&rtt=50&loss=2&cache=warm&h1conn=2");
+        assert!(s.hash_error.is_none());
+        assert_eq!(s.scenario.page.name, "tiles");
+        assert_eq!(s.rtt_ms, 50);
+        assert_eq!(s.loss_step, 4, "2 % is the fifth loss stop");
+        assert_eq!(s.scenario.browser.cache, Cache::Warm);
+        assert_eq!(s.scenario.http1.connections, 2);
+        // What the state writes back is what it read.
+        assert_eq!(s.hash(), "#page=tiles&rtt=50&loss=2&h1conn=2&cache=warm");
+        // No hash, or an empty one: the defaults, no message.
+        assert_eq!(
+            AppState::from_hash("").scenario,
+            AppState::default().scenario
+        );
+        assert!(AppState::from_hash("#").hash_error.is_none());
+    }
+
+    #[test]
+    fn a_bad_hash_falls_back_to_defaults_and_quotes_itself() {
+        let s = AppState::from_hash("#page=blog&rtt=fast");
+        assert_eq!(s.scenario, AppState::default().scenario);
+        assert_eq!(
+            s.hash_error.as_deref(),
+            Some(
+                "The link's scenario could not be read: rtt is \"fast\"; allowed: a round trip \
+                 in milliseconds from 1 to 10000, up to 3 decimals. Showing the defaults \
+                 instead; the link was #page=blog&rtt=fast"
+            )
+        );
+        assert!(s.error.is_none());
+        assert_eq!(s.lanes.len(), 4, "the defaults still run");
     }
 
     #[test]

@@ -53,22 +53,22 @@ async fn set_slider(c: &Client, id: &str, value: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
+async fn the_page_shows_four_lanes_and_reacts_to_the_rtt_slider() {
     let server = StaticServer::start(dist_dir());
     let driver = Chromedriver::start();
     let c = driver.client().await;
     c.goto(&server.url(SUB_PATH)).await.expect("page loads");
 
-    // The wasm app starts and draws the three lanes.
+    // The wasm app starts and draws the four lanes.
     wait_for(
         &c,
-        "three lanes",
+        "four lanes",
         60,
         "return document.querySelectorAll('.lane').length",
-        |v| v == 3,
+        |v| v == 4,
     )
     .await;
-    for protocol in ["h1", "h2", "h3"] {
+    for protocol in ["h1", "h2", "h2-push", "h3"] {
         let rows = c
             .find_all(Locator::Css(&format!(
                 ".lane[data-protocol={protocol}] .asset-row"
@@ -89,6 +89,17 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         .await
         .unwrap();
     assert_eq!(heading, "HTTP/2");
+    let headings = c
+        .execute(
+            "return [...document.querySelectorAll('.lane h2')].map(h => h.textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        headings,
+        serde_json::json!(["HTTP/1.1", "HTTP/2", "HTTP/2 + push", "HTTP/3"])
+    );
     let verdict = c
         .find(Locator::Id("verdict"))
         .await
@@ -189,7 +200,7 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         "the replay to finish",
         30,
         "return document.querySelectorAll('.load.done').length",
-        |v| v == 3,
+        |v| v == 4,
     )
     .await;
     let receive_bars = c
@@ -198,13 +209,25 @@ async fn the_page_shows_both_lanes_and_reacts_to_the_rtt_slider() {
         .unwrap()
         .len();
     assert_eq!(
-        receive_bars, 48,
-        "every asset of the three lanes has arrived"
+        receive_bars, 64,
+        "every asset of the four lanes has arrived"
     );
+    // At the end each lane's axis shows its first paint and DOMContentLoaded.
+    for class in ["first-paint", "dcl"] {
+        let markers = c
+            .find_all(Locator::Css(&format!(".axis .marker.{class}")))
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(markers, 4, "one {class} marker per lane");
+    }
     assert!(
         c.find_all(Locator::Css(".error")).await.unwrap().is_empty(),
         "no error shown"
     );
+    // Tall enough for the two rows of lanes (the picture in the README).
+    c.set_window_size(1480, 1640).await.expect("window resizes");
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.expect("screenshot");
     assert!(png.len() > 10_000, "a real picture, not a blank page");
     std::fs::write(artifacts_dir().join("protoviz.png"), png).unwrap();
@@ -222,10 +245,10 @@ async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
     c.enter_frame(0).await.expect("the iframe");
     wait_for(
         &c,
-        "three lanes in the iframe",
+        "four lanes in the iframe",
         60,
         "return document.querySelectorAll('.lane').length",
-        |v| v == 3,
+        |v| v == 4,
     )
     .await;
     set_slider(&c, "bandwidth", "1").await;
@@ -259,5 +282,172 @@ async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
     )
     .await;
     assert!(load_us(&c, "h2").await < load_us(&c, "h1").await);
+    c.close().await.unwrap();
+}
+
+async fn value(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect("script runs")
+}
+
+async fn pick(c: &Client, id: &str, value: &str) {
+    let script = format!(
+        "const s = document.getElementById('{id}'); s.value = '{value}';\
+         s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value;"
+    );
+    assert_eq!(
+        c.execute(&script, vec![]).await.unwrap(),
+        Value::String(value.into())
+    );
+}
+
+/// A link carries the whole scenario in its hash: opening it sets every control; changing
+/// a control rewrites the hash (replaceState) for the next link; a bad hash says what is
+/// wrong, keeps its text, and the app runs the defaults.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_location_hash_sets_the_controls_and_follows_them() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let hash =
+        "#page=tiles&rtt=50&loss=2&h1conn=2&zerortt=on&sched=round-robin&hints=on&cache=warm";
+    c.goto(&server.url(&format!("{SUB_PATH}{hash}")))
+        .await
+        .expect("page loads");
+    wait_for(
+        &c,
+        "101 rows in each of four lanes",
+        60,
+        "return document.querySelectorAll('.asset-row').length",
+        |v| v == 404,
+    )
+    .await;
+    let controls = value(
+        &c,
+        "const v = id => document.getElementById(id); return [v('page').value, v('rtt').value, \
+         v('loss').value, v('h1-connections').value, v('zero-rtt').checked, \
+         v('scheduler').value, v('early-hints').checked, v('cache').value]",
+    )
+    .await;
+    assert_eq!(
+        controls,
+        serde_json::json!(["tiles", "50", "4", "2", true, "round-robin", true, "warm"])
+    );
+    assert!(c.find_all(Locator::Css(".error")).await.unwrap().is_empty());
+    // The hash is left as it was opened ...
+    assert_eq!(value(&c, "return location.hash").await, hash);
+    // ... until a control changes: then it names the new scenario.
+    pick(&c, "cache", "cold").await;
+    wait_for(&c, "the hash to follow", 10, "return location.hash", |v| {
+        v == "#page=tiles&rtt=50&loss=2&h1conn=2&zerortt=on&sched=round-robin&hints=on"
+    })
+    .await;
+    set_slider(&c, "h1-connections", "8").await;
+    wait_for(&c, "the hash to follow", 10, "return location.hash", |v| {
+        v.as_str().is_some_and(|h| h.contains("&h1conn=8&"))
+    })
+    .await;
+    assert!(value(&c, "return location.pathname")
+        .await
+        .as_str()
+        .is_some_and(|p| p == SUB_PATH));
+
+    // A bad link: the message quotes the decoder and the link, the defaults run.
+    c.goto("about:blank").await.unwrap();
+    let bad = "#page=blog&rtt=fast";
+    c.goto(&server.url(&format!("{SUB_PATH}{bad}")))
+        .await
+        .expect("page loads");
+    let msg = wait_for(
+        &c,
+        "the bad-link message",
+        60,
+        "const e = document.getElementById('hash-error'); return e && e.textContent",
+        |v| v.is_string(),
+    )
+    .await;
+    let msg = msg.as_str().unwrap();
+    assert!(
+        msg.contains("rtt is \"fast\"; allowed: a round trip in milliseconds"),
+        "{msg}"
+    );
+    assert!(msg.contains("the link was #page=blog&rtt=fast"), "{msg}");
+    wait_for(
+        &c,
+        "the default page in four lanes",
+        30,
+        "return document.querySelectorAll('.asset-row').length",
+        |v| v == 64,
+    )
+    .await;
+    assert_eq!(
+        value(&c, "return document.getElementById('rtt').value").await,
+        "100"
+    );
+    assert_eq!(value(&c, "return location.hash").await, bad);
+    c.close().await.unwrap();
+}
+
+/// Cache: warm writes itself into the hash and re-runs the lanes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn toggling_the_cache_reruns_and_names_it_in_the_hash() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    c.goto(&server.url(SUB_PATH)).await.expect("page loads");
+    wait_for(
+        &c,
+        "four lanes",
+        60,
+        "return document.querySelectorAll('.lane').length",
+        |v| v == 4,
+    )
+    .await;
+    assert_eq!(
+        value(
+            &c,
+            "return document.querySelectorAll('.asset-row.source-cache').length"
+        )
+        .await,
+        0,
+        "a cold cache serves nothing from the cache"
+    );
+    pick(&c, "cache", "warm").await;
+    wait_for(&c, "the hash", 10, "return location.hash", |v| {
+        v == "#page=blog&cache=warm"
+    })
+    .await;
+    c.close().await.unwrap();
+}
+
+/// A warm visit: every static asset of the blog page (15 of 16: all but the HTML) comes
+/// from the cache, in every lane, and its row says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the lanes' warm-cache model (engine browser.rs / browser_h3.rs), which is \
+            another engineer's branch; run with --ignored once it is merged"]
+async fn a_warm_cache_shows_cached_rows() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    c.goto(&server.url(&format!("{SUB_PATH}#page=blog&cache=warm")))
+        .await
+        .expect("page loads");
+    wait_for(
+        &c,
+        "four lanes",
+        60,
+        "return document.querySelectorAll('.lane').length",
+        |v| v == 4,
+    )
+    .await;
+    for protocol in ["h1", "h2", "h2-push", "h3"] {
+        let n = value(
+            &c,
+            &format!(
+                "return document.querySelectorAll('.lane[data-protocol={protocol}] .asset-row.source-cache').length"
+            ),
+        )
+        .await;
+        assert_eq!(n, 15, "{protocol}: every static asset is cached");
+    }
     c.close().await.unwrap();
 }

@@ -1,7 +1,7 @@
 //! One protocol's lane: its figures and one row per asset, drawn up to the playhead.
 
 use protoviz_engine::link::DropReason;
-use protoviz_engine::trace::{AssetTiming, Blocked, BlockedCause, EventKind};
+use protoviz_engine::trace::{AssetTiming, Blocked, BlockedCause, EventKind, Source};
 use protoviz_engine::{Lane, SimTime};
 use yew::prelude::*;
 
@@ -69,21 +69,47 @@ pub fn blocked_text(b: &Blocked) -> String {
             format!("waited {span}: every HTTP/1.1 connection to the host was busy")
         }
         BlockedCause::PipelineHeadOfLine { conn, behind } => format!(
-            "waited {span}: pipelined on connection #{} behind the response to asset {},              which HTTP/1.1 must return first (head-of-line blocking)",
+            "waited {span}: pipelined on connection #{} behind the response to asset {}, \
+             which HTTP/1.1 must return first (head-of-line blocking)",
             conn.0, behind.0
         ),
         BlockedCause::FlowControl { stream, .. } => match stream {
             Some(s) => format!(
-                "waited {span}: the server had bytes ready but stream {}'s flow-control                  window was used up until the browser's WINDOW_UPDATE arrived",
+                "waited {span}: the server had bytes ready but stream {}'s flow-control \
+                 window was used up until the browser's WINDOW_UPDATE arrived",
                 s.0
             ),
             None => format!(
-                "waited {span}: the server had bytes ready but the connection's                  flow-control window was used up until the browser's WINDOW_UPDATE arrived"
+                "waited {span}: the server had bytes ready but the connection's \
+                 flow-control window was used up until the browser's WINDOW_UPDATE arrived"
             ),
         },
-        BlockedCause::CongestionWindow { .. } => format!(
-            "waited {span}: the server had bytes ready but its congestion window was full"
-        ),
+        BlockedCause::CongestionWindow { .. } => {
+            format!("waited {span}: the server had bytes ready but its congestion window was full")
+        }
+    }
+}
+
+/// Where a response came from, for its row: (css class, badge, sentence); `None` for a
+/// plain request.
+pub fn source_style(source: Source) -> Option<(&'static str, &'static str, &'static str)> {
+    match source {
+        Source::Request => None,
+        Source::Push => Some((
+            "source-push",
+            "pushed",
+            "pushed by the server with the HTML (HTTP/2 server push), before the browser asked",
+        )),
+        Source::EarlyHint => Some((
+            "source-early-hint",
+            "hinted",
+            "requested early: the server's 103 Early Hints named it before the HTML arrived",
+        )),
+        Source::Cache => Some((
+            "source-cache",
+            "cached",
+            "from the browser cache: nothing went over the network",
+        )),
     }
 }
 
@@ -121,6 +147,10 @@ pub fn LaneView(p: &LaneProps) -> Html {
                     style={format!("left:{:.3}%;width:{:.3}%", pct(s), pct(e - s))}></span>
             }
         });
+        let source = source_style(a.source);
+        let cached = (a.source == Source::Cache && shown).then(|| html! {
+            <span class="seg cached" style={format!("left:{:.3}%", pct(a.discovered.as_micros()))}></span>
+        });
         let title = format!(
             "{} ({}, {})\nfound at {}\nrequest sent at {}\nfirst byte at {}\nlast byte at {}\nconnection #{}{}",
             a.path,
@@ -151,19 +181,33 @@ pub fn LaneView(p: &LaneProps) -> Html {
                 }
             });
         let mut title = title;
+        if let Some((_, _, sentence)) = source {
+            title.push('\n');
+            title.push_str(sentence);
+        }
+        if a.wasted_bytes > 0 {
+            title.push_str(&format!(
+                "\n{} crossed the network for nothing: the browser did not use the push",
+                format::bytes(a.wasted_bytes)
+            ));
+        }
         for b in &a.blocked {
             title.push('\n');
             title.push_str(&blocked_text(b));
         }
         html! {
-            <li class={classes!("asset-row", (!shown).then_some("unseen"))} title={title}
+            <li class={classes!("asset-row", (!shown).then_some("unseen"), source.map(|s| s.0),
+                    (a.wasted_bytes > 0).then_some("wasted"))} title={title}
                 data-asset={a.asset.0.to_string()}>
                 <span class="asset-name">
                     <span class={classes!("kind", a.kind.to_string())}>{ a.kind.to_string() }</span>
+                    if let Some((_, badge, _)) = source {
+                        <span class="source-badge">{ badge }</span>
+                    }
                     { &a.path }
                 </span>
-                <span class="asset-conn">{ format!("#{}", a.connection.0) }</span>
-                <span class="track">{ for segments }{ for stalls }</span>
+                <span class="asset-conn">{ if a.source == Source::Cache { "—".to_string() } else { format!("#{}", a.connection.0) } }</span>
+                <span class="track">{ for segments }{ for stalls }{ for cached }</span>
             </li>
         }
     });
@@ -173,15 +217,21 @@ pub fn LaneView(p: &LaneProps) -> Html {
                 <h2>{ lane.protocol.label() }</h2>
                 <dl class="metrics">
                     <div><dt>{ "First byte" }</dt><dd class="ttfb" data-us={m.ttfb.as_micros().to_string()}>{ format::dur(m.ttfb) }</dd></div>
+                    <div title="First paint: the HTML has started arriving and every render-blocking stylesheet and script has been parsed or run">
+                        <dt>{ "First paint" }</dt><dd class="first-paint" data-us={m.first_paint.as_micros().to_string()}>{ format::dur(m.first_paint) }</dd></div>
                     <div><dt>{ "Loaded" }</dt>
                         <dd class={classes!("load", done.then_some("done"))} data-us={m.load.as_micros().to_string()}>
                             { format::dur(m.load) }
                         </dd></div>
+                    <div title="Round trips on the longest chain of dependent requests, handshakes included">
+                        <dt>{ "Round trips" }</dt><dd class="round-trips">{ m.round_trips }</dd></div>
                     <div><dt>{ "Connections" }</dt><dd class="connections">{ m.connections }</dd></div>
                     <div><dt>{ "On the wire" }</dt><dd class="bytes">{ format::bytes(m.bytes_total) }</dd></div>
                     <div><dt>{ "Headers" }</dt><dd class="headers">{ format::bytes(m.bytes_headers) }</dd></div>
                     <div title={format!("{lost} packets lost on the link, {queue} dropped by the full bottleneck queue; {} bytes sent again", m.bytes_retransmitted)}>
                         <dt>{ "Resent" }</dt><dd class="retx" data-count={m.retransmissions.to_string()}>{ m.retransmissions }</dd></div>
+                    <div title="Bytes that crossed the network for nothing: pushes the browser did not use">
+                        <dt>{ "Wasted" }</dt><dd class="wasted" data-bytes={m.bytes_wasted.to_string()}>{ format::bytes(m.bytes_wasted) }</dd></div>
                 </dl>
             </header>
             <ol class="assets">
@@ -190,6 +240,9 @@ pub fn LaneView(p: &LaneProps) -> Html {
                     <span class="track">
                         <span class="playhead" style={format!("left:{:.3}%", pct(p.playhead_us))}></span>
                         <span class="loadline" style={format!("left:{:.3}%", pct(m.load.as_micros()))}></span>
+                        if p.playhead_us >= m.first_paint.as_micros() {
+                            <span class="paintline" style={format!("left:{:.3}%", pct(m.first_paint.as_micros()))}></span>
+                        }
                     </span>
                 </li>
             </ol>
@@ -302,6 +355,72 @@ mod browser_tests {
             .text_content()
             .unwrap();
         assert_eq!(load_text.trim(), crate::format::ms(load));
+        root.remove();
+    }
+
+    /// Rows say where their response came from: a class for the bar style, a badge, and a
+    /// sentence in the tooltip; the metrics line shows paint, round trips and waste.
+    #[wasm_bindgen_test]
+    async fn rows_show_their_source_and_the_metrics_line_its_figures() {
+        let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
+        let mut lane = trace.lanes[2].clone();
+        lane.assets[1].source = Source::Push;
+        lane.assets[1].wasted_bytes = 1_234;
+        lane.assets[2].source = Source::EarlyHint;
+        lane.assets[3].source = Source::Cache;
+        lane.metrics.bytes_wasted = 1_234;
+        let m = lane.metrics.clone();
+        let load = m.load.as_micros();
+        let root = mount(LaneProps {
+            lane: Shared(Rc::new(lane)),
+            timeline_us: load,
+            playhead_us: load,
+        });
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        let row = |i: u32| {
+            root.query_selector(&format!(".asset-row[data-asset='{i}']"))
+                .unwrap()
+                .unwrap()
+        };
+        for (i, class, badge, sentence) in [
+            (
+                1,
+                "source-push",
+                "pushed",
+                "pushed by the server with the HTML",
+            ),
+            (2, "source-early-hint", "hinted", "103 Early Hints named it"),
+            (3, "source-cache", "cached", "from the browser cache"),
+        ] {
+            let r = row(i);
+            assert!(r.class_list().contains(class), "row {i} has {class}");
+            let b = r.query_selector(".source-badge").unwrap().unwrap();
+            assert_eq!(b.text_content().unwrap(), badge);
+            assert!(
+                r.get_attribute("title").unwrap().contains(sentence),
+                "row {i}"
+            );
+        }
+        assert!(row(1).class_list().contains("wasted"));
+        assert!(row(1)
+            .get_attribute("title")
+            .unwrap()
+            .contains("1.2 kB crossed the network for nothing"));
+        // Only the cached row has the cache mark; plain requests have no badge.
+        assert_eq!(root.query_selector_all(".seg.cached").unwrap().length(), 1);
+        assert!(row(3).query_selector(".seg.cached").unwrap().is_some());
+        assert!(row(4).query_selector(".source-badge").unwrap().is_none());
+        let text = |sel: &str| {
+            root.query_selector(sel)
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        };
+        assert_eq!(text(".first-paint"), crate::format::dur(m.first_paint));
+        assert_eq!(text(".round-trips"), m.round_trips.to_string());
+        assert_eq!(text(".wasted"), "1.2 kB");
+        assert_eq!(text("h2"), "HTTP/2 + push");
         root.remove();
     }
 

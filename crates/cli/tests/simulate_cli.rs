@@ -97,15 +97,15 @@ fn json_is_the_whole_trace_and_reads_back_as_a_scenario() {
     let out = protoviz(&["simulate", "--preset", "blog", "--format", "json"], "");
     assert!(out.status.success());
     let trace: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(trace["version"], 2);
-    // By default every protocol runs, in order: h1, h2, h3.
+    assert_eq!(trace["version"], protoviz_engine::TRACE_VERSION);
+    // By default every protocol runs, in order: h1, h2, h2-push, h3.
     let protocols: Vec<&str> = trace["lanes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l["protocol"].as_str().unwrap())
         .collect();
-    assert_eq!(protocols, ["h1", "h2", "h3"]);
+    assert_eq!(protocols, ["h1", "h2", "h2-push", "h3"]);
     assert_eq!(trace["lanes"][0]["assets"].as_array().unwrap().len(), 16);
     // The embedded scenario is accepted back, from stdin.
     let scenario = trace["scenario"].to_string();
@@ -206,5 +206,213 @@ fn loss_causes_retransmissions_and_the_seed_makes_it_repeatable() {
     assert!(
         err.contains("network.loss.ppm is 1000000 ppm; allowed: 0 to 500000 ppm"),
         "{err}"
+    );
+}
+
+/// The summary fields the README promises, for every lane, in the default lane order.
+#[test]
+fn default_is_four_lanes_with_every_summary_field() {
+    let out = protoviz(&["simulate", "--preset", "blog"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lanes = lines(&out);
+    let ids: Vec<&str> = lanes
+        .iter()
+        .map(|l| l["protocol"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["h1", "h2", "h2-push", "h3"]);
+    for l in &lanes {
+        for key in [
+            "ttfb_ms",
+            "first_paint_ms",
+            "dcl_ms",
+            "load_ms",
+            "bytes_total",
+            "bytes_headers",
+            "bytes_payload",
+            "bytes_framing",
+            "bytes_handshake",
+            "bytes_retransmitted",
+            "bytes_wasted",
+            "retransmissions",
+            "connections",
+            "round_trips",
+        ] {
+            assert!(l[key].is_number(), "{key} missing in {l}");
+        }
+        // The page paints after its first byte and is loaded no sooner than it paints.
+        let f = |k: &str| l[k].as_f64().unwrap();
+        assert!(f("ttfb_ms") < f("first_paint_ms"), "{l}");
+        assert!(f("first_paint_ms") <= f("dcl_ms"), "{l}");
+        assert!(f("dcl_ms") <= f("load_ms"), "{l}");
+        // Every blog body crosses the wire once: 995,000 bytes (page.rs preset sizes).
+        assert_eq!(l["bytes_payload"], 995_000, "{l}");
+    }
+    // `--protocol` repeats, in the order given, and accepts h2-push.
+    let out = protoviz(
+        &[
+            "simulate",
+            "--preset",
+            "tiles",
+            "--protocol",
+            "h2-push",
+            "--protocol",
+            "h1",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    let ids: Vec<String> = lines(&out)
+        .iter()
+        .map(|l| l["protocol"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["h2-push", "h1"]);
+}
+
+fn scenario_of(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["simulate", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = protoviz(&all, "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let trace: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    trace["scenario"].clone()
+}
+
+/// Each option flag lands in its scenario field (the trace echoes the scenario it ran).
+#[test]
+fn option_flags_set_the_scenario() {
+    let s = scenario_of(&[
+        "--preset",
+        "blog",
+        "--protocol",
+        "h1",
+        "--cache",
+        "warm",
+        "--scheduler",
+        "round-robin",
+        "--early-hints",
+        "--zero-rtt",
+        "--h1-connections",
+        "2",
+        "--no-keep-alive",
+        "--pipelining",
+        "--push",
+        "1,2",
+        "--windows",
+        "rfc",
+    ]);
+    assert_eq!(s["browser"]["cache"], "warm");
+    assert_eq!(s["server"]["scheduler"], "round_robin");
+    assert_eq!(s["server"]["early_hints"], true);
+    assert_eq!(s["http3"]["zero_rtt"], true);
+    assert_eq!(s["http1"]["connections"], 2);
+    assert_eq!(s["http1"]["keep_alive"], false);
+    assert_eq!(s["http1"]["pipelining"], true);
+    assert_eq!(s["http2"]["push"], serde_json::json!({"list": [1, 2]}));
+    assert_eq!(s["http2"]["windows"], "rfc");
+    // Without the flags, the defaults.
+    let d = scenario_of(&["--preset", "blog", "--protocol", "h1"]);
+    assert_eq!(d["browser"]["cache"], "cold");
+    assert_eq!(d["http1"]["connections"], 6);
+    assert_eq!(d["http2"]["push"], "critical");
+    let none = scenario_of(&["--preset", "blog", "--protocol", "h1", "--push", "none"]);
+    assert_eq!(none["http2"]["push"], "none");
+}
+
+/// `--url` reads the app's location-hash string; flags given with it win.
+#[test]
+fn url_state_is_the_apps_hash_and_flags_override_it() {
+    let from_url = scenario_of(&["--url", "page=tiles&rtt=50&cache=warm&proto=h1,h3&seed=4"]);
+    let from_flags = scenario_of(&[
+        "--preset",
+        "tiles",
+        "--rtt-ms",
+        "50",
+        "--cache",
+        "warm",
+        "--protocol",
+        "h1",
+        "--protocol",
+        "h3",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(from_url, from_flags);
+    assert_eq!(from_url["network"]["rtt"], 50_000);
+    let over = scenario_of(&["--url", "#page=tiles&rtt=50", "--rtt-ms", "80"]);
+    assert_eq!(over["network"]["rtt"], 80_000);
+}
+
+fn fails_with_2(args: &[&str], expected: &[&str]) {
+    let out = protoviz(args, "");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    for e in expected {
+        assert!(err.contains(e), "{args:?}: {err:?} lacks {e:?}");
+    }
+}
+
+/// Bad arguments exit 2 with a message naming the flag, the value and what is allowed.
+#[test]
+fn bad_arguments_exit_2_naming_flag_value_and_allowed() {
+    let sim = |extra: &[&'static str]| {
+        let mut v = vec!["simulate", "--preset", "blog"];
+        v.extend_from_slice(extra);
+        v
+    };
+    fails_with_2(
+        &sim(&["--h1-connections", "0"]),
+        &["--h1-connections", "'0'", "1..=32"],
+    );
+    fails_with_2(
+        &sim(&["--push", "1,x"]),
+        &["--push", "\"1,x\"", "none, critical, or asset ids"],
+    );
+    fails_with_2(
+        &sim(&["--push", "99"]),
+        &["http2.push.list is 99; allowed: ids of the page's assets"],
+    );
+    fails_with_2(
+        &sim(&["--cache", "hot"]),
+        &["--cache", "'hot'", "cold, warm"],
+    );
+    fails_with_2(
+        &sim(&["--scheduler", "fifo"]),
+        &["--scheduler", "'fifo'", "sequential, round-robin"],
+    );
+    fails_with_2(
+        &sim(&["--windows", "big"]),
+        &["--windows", "'big'", "rfc, browser"],
+    );
+    fails_with_2(
+        &sim(&["--protocol", "h4"]),
+        &[
+            "--protocol",
+            "unknown protocol \"h4\"",
+            "h1, h2, h2-push, h3",
+        ],
+    );
+    fails_with_2(
+        &sim(&["--rtt-ms", "0"]),
+        &["--rtt-ms is 0", "positive number of milliseconds"],
+    );
+    fails_with_2(
+        &["simulate", "--url", "page=blog&colour=red"],
+        &["--url: unknown key \"colour\"; known keys: page,"],
+    );
+    fails_with_2(
+        &["simulate", "--url", "page=blog&cache=hot"],
+        &["--url: cache is \"hot\"; allowed: cold or warm"],
+    );
+    fails_with_2(
+        &["simulate", "--url", "page=blog", "--preset", "blog"],
+        &["--preset", "cannot be used with"],
     );
 }

@@ -1,0 +1,1020 @@
+//! A [`Scenario`] as a compact, URL-safe string for the app's location hash and the CLI's
+//! `--url`: `page=blog&rtt=50&loss=2&cache=warm`.
+//!
+//! The page is named by its preset id when it equals a preset (`page=tiles`), otherwise it
+//! travels as base64url (no padding) of its JSON (`pagejson=eyJuYW1lIjoi…`). Every other
+//! value is written only when it differs from the default, with a short key:
+//!
+//! | key | value | default |
+//! | --- | --- | --- |
+//! | `rtt` | round trip, milliseconds (up to 3 decimals) | 100 |
+//! | `down`, `up` | bandwidth each way, Mbit/s (up to 6 decimals) | 10, 5 |
+//! | `loss` | loss rate each way, per cent (up to 4 decimals) | none |
+//! | `model` | `none`, `random`, `bursty`, `scripted` | `random` if `loss` is given, else `none` |
+//! | `burst` | mean burst length with `model=bursty`, packets | 3 |
+//! | `lossup`, `lossdown` | packet ordinals lost with `model=scripted`, comma-separated | empty |
+//! | `queue` | bottleneck queue, bytes | one bandwidth-delay product |
+//! | `seed` | seed of the loss draws | 0 |
+//! | `proto` | lanes in order, comma-separated: `h1`, `h2`, `h2-push`, `h3` | all four |
+//! | `cc` | `newreno`, `cubic` | `newreno` |
+//! | `sack` | `on`, `off` | `on` |
+//! | `minrto` | `linux` (200 ms), `rfc` (1 s) | `linux` |
+//! | `tls` | `1.3`, `1.2` | `1.3` |
+//! | `h1conn` | HTTP/1.1 connections per host, 1 to 32 | 6 |
+//! | `keepalive`, `pipelining` | `on`, `off` | `on`, `off` |
+//! | `windows` | HTTP/2 flow-control windows: `rfc`, `browser` | `browser` |
+//! | `push` | `none`, `critical`, or asset ids like `1,2,3` | `critical` |
+//! | `zerortt` | HTTP/3 0-RTT: `on`, `off` | `off` |
+//! | `sched` | `sequential`, `round-robin` | `sequential` |
+//! | `hints` | 103 Early Hints: `on`, `off` | `off` |
+//! | `cache` | `cold`, `warm` | `cold` |
+//! | `htmlcost`, `csscost`, `jscost` | parse cost, µs per KiB | 10, 10, 50 |
+//!
+//! Decoding never panics; every error names the key, the value and what is allowed, and
+//! the decoded scenario is validated like any other.
+
+use core::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+use crate::ids::AssetId;
+use crate::link::{LossModel, PPM};
+use crate::options::{Cache, FlowWindows, Http1Options, PushPolicy, SchedulerKind};
+use crate::page::{Page, PresetId};
+use crate::scenario::{MinRto, Network, Protocol, Scenario, ScenarioError, TlsVersion};
+use crate::time::SimDuration;
+use crate::transport::cc::Algorithm;
+
+/// Every key a scenario string may have, in the order [`encode`] writes them.
+pub const KEYS: [&str; 29] = [
+    "page",
+    "pagejson",
+    "rtt",
+    "down",
+    "up",
+    "loss",
+    "model",
+    "burst",
+    "lossup",
+    "lossdown",
+    "queue",
+    "seed",
+    "proto",
+    "cc",
+    "sack",
+    "minrto",
+    "tls",
+    "h1conn",
+    "keepalive",
+    "pipelining",
+    "windows",
+    "push",
+    "zerortt",
+    "sched",
+    "hints",
+    "cache",
+    "htmlcost",
+    "csscost",
+    "jscost",
+];
+
+/// Mean burst written when `burst` is absent with `model=bursty` (the CLI's default too).
+pub const DEFAULT_MEAN_BURST: u32 = 3;
+
+/// Longest scenario string accepted: 1 MiB (a page of a few thousand assets as JSON).
+pub const MAX_LEN: usize = 1 << 20;
+
+/// Why a scenario string cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlError {
+    /// `key=value` with a value that is not allowed.
+    BadValue {
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    /// Keys this format does not have.
+    UnknownKeys(Vec<String>),
+    /// A key given twice.
+    Repeated(String),
+    /// A part without `=`.
+    NotKeyValue(String),
+    /// Neither `page` nor `pagejson`, or both.
+    NoPage,
+    BothPages,
+    /// The string is longer than [`MAX_LEN`].
+    TooLong(usize),
+    /// The values read, but the scenario they make is not valid.
+    Invalid(ScenarioError),
+}
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::BadValue {
+                key,
+                value,
+                allowed,
+            } => write!(f, "{key} is {value:?}; allowed: {allowed}"),
+            UrlError::UnknownKeys(keys) => {
+                let keys: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+                write!(
+                    f,
+                    "unknown key{} {}; known keys: {}",
+                    if keys.len() == 1 { "" } else { "s" },
+                    keys.join(", "),
+                    KEYS.join(", ")
+                )
+            }
+            UrlError::Repeated(key) => write!(f, "{key} is given twice; give it at most once"),
+            UrlError::NotKeyValue(part) => {
+                write!(f, "{part:?} is not key=value; parts are separated by &")
+            }
+            UrlError::NoPage => write!(
+                f,
+                "no page: give page=ID ({}) or pagejson=BASE64URL",
+                preset_ids()
+            ),
+            UrlError::BothPages => f.write_str("both page and pagejson are given; give one"),
+            UrlError::TooLong(n) => {
+                write!(
+                    f,
+                    "the scenario string is {n} bytes; at most {MAX_LEN} are allowed"
+                )
+            }
+            UrlError::Invalid(e) => write!(f, "the scenario is not valid: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for UrlError {}
+
+fn preset_ids() -> String {
+    PresetId::ALL.map(PresetId::id).join(", ")
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+/// `v / 10^decimals` as a decimal without trailing zeros: `fixed(2500, 4)` is "0.25".
+fn fixed(v: u64, decimals: u32) -> String {
+    let unit = 10u64.pow(decimals);
+    let (whole, frac) = (v / unit, v % unit);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{frac:0width$}", width = decimals as usize);
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+/// Reads a non-negative decimal with at most `decimals` fraction digits as an integer
+/// count of `10^-decimals`; `None` on anything else or on overflow. No floats.
+fn parse_fixed(s: &str, decimals: u32) -> Option<u64> {
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (s, ""),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > decimals as usize {
+        return None;
+    }
+    if s.ends_with('.') {
+        return None;
+    }
+    let unit = 10u64.pow(decimals);
+    let w: u64 = whole.parse().ok()?;
+    let mut f: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    for _ in frac.len()..decimals as usize {
+        f *= 10;
+    }
+    w.checked_mul(unit)?.checked_add(f)
+}
+
+fn list(v: &[u64]) -> String {
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The scenario as a compact string. [`decode`] gives back an equal scenario.
+pub fn encode(s: &Scenario) -> String {
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    match PresetId::ALL
+        .into_iter()
+        .find(|&id| Page::preset(id) == s.page)
+    {
+        Some(id) => parts.push(("page", id.id().to_string())),
+        None => {
+            let json = serde_json::to_vec(&s.page).unwrap_or_default();
+            parts.push(("pagejson", URL_SAFE_NO_PAD.encode(json)));
+        }
+    }
+    let n = &s.network;
+    let d = Network::default();
+    if n.rtt != d.rtt {
+        parts.push(("rtt", fixed(n.rtt.as_micros(), 3)));
+    }
+    if n.downlink_bps != d.downlink_bps {
+        parts.push(("down", fixed(n.downlink_bps, 6)));
+    }
+    if n.uplink_bps != d.uplink_bps {
+        parts.push(("up", fixed(n.uplink_bps, 6)));
+    }
+    match &n.loss {
+        LossModel::None => {}
+        LossModel::Random { ppm } => parts.push(("loss", fixed(u64::from(*ppm), 4))),
+        LossModel::Bursty { ppm, mean_burst } => {
+            parts.push(("loss", fixed(u64::from(*ppm), 4)));
+            parts.push(("model", "bursty".into()));
+            if *mean_burst != DEFAULT_MEAN_BURST {
+                parts.push(("burst", mean_burst.to_string()));
+            }
+        }
+        LossModel::Scripted { up, down } => {
+            parts.push(("model", "scripted".into()));
+            if !up.is_empty() {
+                parts.push(("lossup", list(up)));
+            }
+            if !down.is_empty() {
+                parts.push(("lossdown", list(down)));
+            }
+        }
+    }
+    if let Some(q) = n.queue_bytes {
+        parts.push(("queue", q.to_string()));
+    }
+    if n.seed != d.seed {
+        parts.push(("seed", n.seed.to_string()));
+    }
+    if s.protocols != Protocol::ALL {
+        let ids: Vec<&str> = s.protocols.iter().map(|p| p.id()).collect();
+        parts.push(("proto", ids.join(",")));
+    }
+    let t = &s.transport;
+    if t.congestion != Algorithm::NewReno {
+        parts.push(("cc", "cubic".into()));
+    }
+    if !t.sack {
+        parts.push(("sack", "off".into()));
+    }
+    if t.min_rto != MinRto::Linux200ms {
+        parts.push(("minrto", "rfc".into()));
+    }
+    if t.tls != TlsVersion::Tls13 {
+        parts.push(("tls", "1.2".into()));
+    }
+    let h1d = Http1Options::default();
+    if s.http1.connections != h1d.connections {
+        parts.push(("h1conn", s.http1.connections.to_string()));
+    }
+    if s.http1.keep_alive != h1d.keep_alive {
+        parts.push(("keepalive", on_off(s.http1.keep_alive).into()));
+    }
+    if s.http1.pipelining != h1d.pipelining {
+        parts.push(("pipelining", on_off(s.http1.pipelining).into()));
+    }
+    if s.http2.windows != FlowWindows::Browser {
+        parts.push(("windows", "rfc".into()));
+    }
+    match &s.http2.push {
+        PushPolicy::Critical => {}
+        PushPolicy::None => parts.push(("push", "none".into())),
+        PushPolicy::List(ids) => {
+            let ids: Vec<u64> = ids.iter().map(|id| u64::from(id.0)).collect();
+            parts.push(("push", list(&ids)));
+        }
+    }
+    if s.http3.zero_rtt {
+        parts.push(("zerortt", "on".into()));
+    }
+    if s.server.scheduler != SchedulerKind::Sequential {
+        parts.push(("sched", "round-robin".into()));
+    }
+    if s.server.early_hints {
+        parts.push(("hints", "on".into()));
+    }
+    if s.browser.cache != Cache::Cold {
+        parts.push(("cache", "warm".into()));
+    }
+    let bd = crate::options::BrowserOptions::default();
+    for (key, v, dv) in [
+        ("htmlcost", s.browser.html_us_per_kib, bd.html_us_per_kib),
+        ("csscost", s.browser.css_us_per_kib, bd.css_us_per_kib),
+        ("jscost", s.browser.js_us_per_kib, bd.js_us_per_kib),
+    ] {
+        if v != dv {
+            parts.push((key, v.to_string()));
+        }
+    }
+    parts
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The key=value pairs of a string, checked for unknown and repeated keys.
+struct Pairs<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Pairs<'a> {
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.0.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
+    }
+}
+
+fn bad(key: &str, value: &str, allowed: impl Into<String>) -> UrlError {
+    UrlError::BadValue {
+        key: key.to_string(),
+        value: value.to_string(),
+        allowed: allowed.into(),
+    }
+}
+
+/// Reads `key` as one of `choices` (value, result).
+fn choice<T: Copy>(
+    p: &Pairs<'_>,
+    key: &str,
+    choices: &[(&str, T)],
+    default: T,
+) -> Result<T, UrlError> {
+    match p.get(key) {
+        None => Ok(default),
+        Some(v) => choices
+            .iter()
+            .find(|(name, _)| *name == v)
+            .map(|&(_, t)| t)
+            .ok_or_else(|| {
+                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+                bad(key, v, names.join(" or "))
+            }),
+    }
+}
+
+fn flag(p: &Pairs<'_>, key: &str, default: bool) -> Result<bool, UrlError> {
+    choice(p, key, &[("on", true), ("off", false)], default)
+}
+
+/// Reads `key` as an integer in `range`; `allowed` says so in words.
+fn int(
+    p: &Pairs<'_>,
+    key: &str,
+    range: core::ops::RangeInclusive<u64>,
+    allowed: &str,
+) -> Result<Option<u64>, UrlError> {
+    match p.get(key) {
+        None => Ok(None),
+        Some(v) => match parse_fixed(v, 0) {
+            Some(n) if range.contains(&n) => Ok(Some(n)),
+            _ => Err(bad(key, v, allowed)),
+        },
+    }
+}
+
+/// Reads `key` as a decimal with `decimals` fraction digits, scaled, in `range`.
+fn decimal(
+    p: &Pairs<'_>,
+    key: &str,
+    decimals: u32,
+    range: core::ops::RangeInclusive<u64>,
+    allowed: &str,
+) -> Result<Option<u64>, UrlError> {
+    match p.get(key) {
+        None => Ok(None),
+        Some(v) => match parse_fixed(v, decimals) {
+            Some(n) if range.contains(&n) => Ok(Some(n)),
+            _ => Err(bad(key, v, allowed)),
+        },
+    }
+}
+
+fn ordinals(p: &Pairs<'_>, key: &str) -> Result<Vec<u64>, UrlError> {
+    match p.get(key) {
+        None => Ok(Vec::new()),
+        Some(v) => {
+            let allowed = "packet ordinals (0, 1, 2, …) separated by commas, at most 10000";
+            let items: Vec<&str> = v.split(',').collect();
+            if items.len() > Network::MAX_SCRIPTED {
+                return Err(bad(key, v, allowed));
+            }
+            items
+                .into_iter()
+                .map(|x| parse_fixed(x, 0).ok_or_else(|| bad(key, v, allowed)))
+                .collect()
+        }
+    }
+}
+
+/// Reads a scenario string (a leading `#` is ignored). The error names the key, the value
+/// and what is allowed.
+pub fn decode(text: &str) -> Result<Scenario, UrlError> {
+    if text.len() > MAX_LEN {
+        return Err(UrlError::TooLong(text.len()));
+    }
+    let text = text.strip_prefix('#').unwrap_or(text);
+    let mut pairs = Vec::new();
+    let mut unknown = Vec::new();
+    for part in text.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| UrlError::NotKeyValue(part.to_string()))?;
+        if !KEYS.contains(&k) {
+            if !unknown.iter().any(|u: &String| u == k) {
+                unknown.push(k.to_string());
+            }
+            continue;
+        }
+        if pairs.iter().any(|&(seen, _)| seen == k) {
+            return Err(UrlError::Repeated(k.to_string()));
+        }
+        pairs.push((k, v));
+    }
+    if !unknown.is_empty() {
+        return Err(UrlError::UnknownKeys(unknown));
+    }
+    let p = Pairs(pairs);
+
+    let page = match (p.get("page"), p.get("pagejson")) {
+        (None, None) => return Err(UrlError::NoPage),
+        (Some(_), Some(_)) => return Err(UrlError::BothPages),
+        (Some(id), None) => {
+            Page::preset(PresetId::from_id(id).ok_or_else(|| bad("page", id, preset_ids()))?)
+        }
+        (None, Some(b64)) => {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(b64)
+                .map_err(|e| bad("pagejson", b64, format!("base64url without padding ({e})")))?;
+            serde_json::from_slice::<Page>(&bytes).map_err(|e| {
+                bad(
+                    "pagejson",
+                    b64,
+                    format!("base64url of a page's JSON (the JSON: {e})"),
+                )
+            })?
+        }
+    };
+
+    let mut s = Scenario::preset(PresetId::Blog);
+    s.page = page;
+    let n = &mut s.network;
+    if let Some(us) = decimal(
+        &p,
+        "rtt",
+        3,
+        Network::MIN_RTT.as_micros()..=Network::MAX_RTT.as_micros(),
+        "a round trip in milliseconds from 1 to 10000, up to 3 decimals",
+    )? {
+        n.rtt = SimDuration::from_micros(us);
+    }
+    let bw = "a bandwidth in Mbit/s from 0.056 to 10000, up to 6 decimals";
+    if let Some(bps) = decimal(&p, "down", 6, Network::MIN_BPS..=Network::MAX_BPS, bw)? {
+        n.downlink_bps = bps;
+    }
+    if let Some(bps) = decimal(&p, "up", 6, Network::MIN_BPS..=Network::MAX_BPS, bw)? {
+        n.uplink_bps = bps;
+    }
+    let ppm = decimal(
+        &p,
+        "loss",
+        4,
+        0..=u64::from(Network::MAX_LOSS_PPM),
+        "a loss rate in per cent from 0 to 50, up to 4 decimals",
+    )?
+    .map(|v| u32::try_from(v).unwrap_or(PPM));
+    #[derive(Clone, Copy, PartialEq)]
+    enum Model {
+        None,
+        Random,
+        Bursty,
+        Scripted,
+    }
+    let default_model = if ppm.is_some() {
+        Model::Random
+    } else {
+        Model::None
+    };
+    let model = choice(
+        &p,
+        "model",
+        &[
+            ("none", Model::None),
+            ("random", Model::Random),
+            ("bursty", Model::Bursty),
+            ("scripted", Model::Scripted),
+        ],
+        default_model,
+    )?;
+    let burst = int(
+        &p,
+        "burst",
+        1..=u64::from(Network::MAX_MEAN_BURST),
+        "a mean burst from 1 to 1000 packets, with model=bursty",
+    )?;
+    if let (Some(v), true) = (p.get("burst"), model != Model::Bursty) {
+        return Err(bad("burst", v, "a mean burst only with model=bursty"));
+    }
+    for key in ["lossup", "lossdown"] {
+        if let (Some(v), true) = (p.get(key), model != Model::Scripted) {
+            return Err(bad(key, v, "lost packet ordinals only with model=scripted"));
+        }
+    }
+    if let (Some(v), Some(m)) = (p.get("loss"), p.get("model")) {
+        if model == Model::None || model == Model::Scripted {
+            return Err(bad(
+                "loss",
+                v,
+                format!("a loss rate only with model=random or model=bursty, not model={m}"),
+            ));
+        }
+    }
+    n.loss = match model {
+        Model::None => LossModel::None,
+        Model::Random => LossModel::Random {
+            ppm: ppm.unwrap_or(0),
+        },
+        Model::Bursty => LossModel::Bursty {
+            ppm: ppm.unwrap_or(0),
+            mean_burst: burst
+                .and_then(|b| u32::try_from(b).ok())
+                .unwrap_or(DEFAULT_MEAN_BURST),
+        },
+        Model::Scripted => LossModel::Scripted {
+            up: ordinals(&p, "lossup")?,
+            down: ordinals(&p, "lossdown")?,
+        },
+    };
+    n.queue_bytes = int(
+        &p,
+        "queue",
+        Network::MIN_QUEUE..=Network::MAX_QUEUE,
+        "a queue from 1500 to 1000000000 bytes",
+    )?;
+    if let Some(seed) = int(
+        &p,
+        "seed",
+        0..=u64::MAX,
+        "a whole number from 0 to 2^64 − 1",
+    )? {
+        n.seed = seed;
+    }
+    if let Some(v) = p.get("proto") {
+        let allowed = "protocols separated by commas, each once: h1, h2, h2-push, h3";
+        let mut protocols = Vec::new();
+        for id in v.split(',') {
+            let proto = Protocol::from_id(id).ok_or_else(|| bad("proto", v, allowed))?;
+            if protocols.contains(&proto) {
+                return Err(bad("proto", v, allowed));
+            }
+            protocols.push(proto);
+        }
+        s.protocols = protocols;
+    }
+    let t = &mut s.transport;
+    t.congestion = choice(
+        &p,
+        "cc",
+        &[("newreno", Algorithm::NewReno), ("cubic", Algorithm::Cubic)],
+        Algorithm::NewReno,
+    )?;
+    t.sack = flag(&p, "sack", true)?;
+    t.min_rto = choice(
+        &p,
+        "minrto",
+        &[("linux", MinRto::Linux200ms), ("rfc", MinRto::Rfc1s)],
+        MinRto::Linux200ms,
+    )?;
+    t.tls = choice(
+        &p,
+        "tls",
+        &[("1.3", TlsVersion::Tls13), ("1.2", TlsVersion::Tls12)],
+        TlsVersion::Tls13,
+    )?;
+    let h1 = &mut s.http1;
+    let conns = Http1Options::CONNECTIONS;
+    if let Some(c) = int(
+        &p,
+        "h1conn",
+        u64::from(*conns.start())..=u64::from(*conns.end()),
+        "1 to 32 HTTP/1.1 connections per host",
+    )? {
+        h1.connections = u32::try_from(c).unwrap_or(6);
+    }
+    h1.keep_alive = flag(&p, "keepalive", true)?;
+    h1.pipelining = flag(&p, "pipelining", false)?;
+    s.http2.windows = choice(
+        &p,
+        "windows",
+        &[("rfc", FlowWindows::Rfc), ("browser", FlowWindows::Browser)],
+        FlowWindows::Browser,
+    )?;
+    s.http2.push = match p.get("push") {
+        None | Some("critical") => PushPolicy::Critical,
+        Some("none") => PushPolicy::None,
+        Some("") => PushPolicy::List(Vec::new()),
+        Some(v) => {
+            let ids = v
+                .split(',')
+                .map(|x| {
+                    parse_fixed(x, 0)
+                        .and_then(|n| u32::try_from(n).ok())
+                        .map(AssetId)
+                })
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    bad(
+                        "push",
+                        v,
+                        "none, critical, or asset ids separated by commas (like 1,2,3)",
+                    )
+                })?;
+            PushPolicy::List(ids)
+        }
+    };
+    s.http3.zero_rtt = flag(&p, "zerortt", false)?;
+    s.server.scheduler = choice(
+        &p,
+        "sched",
+        &[
+            ("sequential", SchedulerKind::Sequential),
+            ("round-robin", SchedulerKind::RoundRobin),
+        ],
+        SchedulerKind::Sequential,
+    )?;
+    s.server.early_hints = flag(&p, "hints", false)?;
+    s.browser.cache = choice(
+        &p,
+        "cache",
+        &[("cold", Cache::Cold), ("warm", Cache::Warm)],
+        Cache::Cold,
+    )?;
+    let cost = "microseconds per KiB from 0 to 100000";
+    let max = crate::options::BrowserOptions::MAX_US_PER_KIB;
+    if let Some(v) = int(&p, "htmlcost", 0..=max, cost)? {
+        s.browser.html_us_per_kib = v;
+    }
+    if let Some(v) = int(&p, "csscost", 0..=max, cost)? {
+        s.browser.css_us_per_kib = v;
+    }
+    if let Some(v) = int(&p, "jscost", 0..=max, cost)? {
+        s.browser.js_us_per_kib = v;
+    }
+    s.validate().map_err(UrlError::Invalid)?;
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::Http2Options;
+    use proptest::prelude::*;
+
+    fn err(text: &str) -> String {
+        decode(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_preset_with_defaults_is_just_its_id() {
+        // Every value is the default, so only the page is written.
+        assert_eq!(encode(&Scenario::preset(PresetId::Blog)), "page=blog");
+        assert_eq!(encode(&Scenario::preset(PresetId::Tiles)), "page=tiles");
+        assert_eq!(
+            decode("#page=tiles").unwrap(),
+            Scenario::preset(PresetId::Tiles)
+        );
+    }
+
+    #[test]
+    fn changed_values_get_short_keys_in_a_fixed_order() {
+        let mut s = Scenario::preset(PresetId::Blog);
+        s.network.rtt = SimDuration::from_micros(50_500);
+        s.network.downlink_bps = 2_500_000;
+        s.network.loss = LossModel::Bursty {
+            ppm: 2_500,
+            mean_burst: 4,
+        };
+        s.network.seed = 7;
+        s.protocols = vec![Protocol::Http3, Protocol::Http1];
+        s.http1 = Http1Options {
+            connections: 2,
+            keep_alive: false,
+            pipelining: true,
+        };
+        s.http2 = Http2Options {
+            windows: FlowWindows::Rfc,
+            push: PushPolicy::List(vec![AssetId(1), AssetId(3)]),
+        };
+        s.http3.zero_rtt = true;
+        s.server.scheduler = SchedulerKind::RoundRobin;
+        s.server.early_hints = true;
+        s.browser.cache = Cache::Warm;
+        let text = encode(&s);
+        assert_eq!(
+            text,
+            "page=blog&rtt=50.5&down=2.5&loss=0.25&model=bursty&burst=4&seed=7&proto=h3,h1\
+             &h1conn=2&keepalive=off&pipelining=on&windows=rfc&push=1,3&zerortt=on\
+             &sched=round-robin&hints=on&cache=warm"
+        );
+        assert_eq!(decode(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn a_page_that_is_no_preset_travels_as_base64url_json() {
+        let mut s = Scenario::preset(PresetId::Blog);
+        s.page.assets[3].size += 1;
+        let text = encode(&s);
+        assert!(text.starts_with("pagejson="), "{text}");
+        assert!(text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=&.,".contains(&b)));
+        assert_eq!(decode(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn bad_values_name_key_value_and_what_is_allowed() {
+        assert_eq!(
+            err("page=blog&rtt=fast"),
+            "rtt is \"fast\"; allowed: a round trip in milliseconds from 1 to 10000, up to 3 decimals"
+        );
+        // 0.0001 ms has too many decimals; 20000 ms is out of range.
+        assert!(err("page=blog&rtt=0.0001").starts_with("rtt is \"0.0001\""));
+        assert!(err("page=blog&rtt=20000").starts_with("rtt is \"20000\""));
+        assert_eq!(
+            err("page=news2"),
+            format!("page is \"news2\"; allowed: {}", preset_ids())
+        );
+        assert_eq!(
+            err("page=blog&loss=60"),
+            "loss is \"60\"; allowed: a loss rate in per cent from 0 to 50, up to 4 decimals"
+        );
+        assert_eq!(
+            err("page=blog&cache=hot"),
+            "cache is \"hot\"; allowed: cold or warm"
+        );
+        assert_eq!(
+            err("page=blog&sched=fifo"),
+            "sched is \"fifo\"; allowed: sequential or round-robin"
+        );
+        assert_eq!(
+            err("page=blog&zerortt=yes"),
+            "zerortt is \"yes\"; allowed: on or off"
+        );
+        assert_eq!(
+            err("page=blog&h1conn=0"),
+            "h1conn is \"0\"; allowed: 1 to 32 HTTP/1.1 connections per host"
+        );
+        assert_eq!(
+            err("page=blog&proto=h1,h1"),
+            "proto is \"h1,h1\"; allowed: protocols separated by commas, each once: h1, h2, h2-push, h3"
+        );
+        assert!(err("page=blog&proto=h4").starts_with("proto is \"h4\""));
+        assert!(err("page=blog&push=1,x")
+            .starts_with("push is \"1,x\"; allowed: none, critical, or asset ids"));
+        assert_eq!(
+            err("page=blog&windows=big"),
+            "windows is \"big\"; allowed: rfc or browser"
+        );
+        assert!(err("page=blog&down=0.01").starts_with("down is \"0.01\"; allowed: a bandwidth"));
+        assert!(err("page=blog&queue=10").starts_with("queue is \"10\""));
+        assert!(err("page=blog&seed=-1").starts_with("seed is \"-1\""));
+        assert!(err("page=blog&jscost=100001").starts_with("jscost is \"100001\""));
+        assert!(err("pagejson=%%%").starts_with("pagejson is \"%%%\"; allowed: base64url"));
+        // Valid base64url ("bm90IGpzb24" is "not json") of something that is no page.
+        assert!(err("pagejson=bm90IGpzb24")
+            .starts_with("pagejson is \"bm90IGpzb24\"; allowed: base64url of a page's JSON"));
+    }
+
+    #[test]
+    fn loss_keys_must_agree_with_the_model() {
+        assert_eq!(
+            err("page=blog&burst=5"),
+            "burst is \"5\"; allowed: a mean burst only with model=bursty"
+        );
+        assert_eq!(
+            err("page=blog&lossup=1,2"),
+            "lossup is \"1,2\"; allowed: lost packet ordinals only with model=scripted"
+        );
+        assert_eq!(
+            err("page=blog&loss=1&model=none"),
+            "loss is \"1\"; allowed: a loss rate only with model=random or model=bursty, not model=none"
+        );
+        assert_eq!(
+            decode("page=blog&model=scripted&lossdown=3,17")
+                .unwrap()
+                .network
+                .loss,
+            LossModel::Scripted {
+                up: vec![],
+                down: vec![3, 17]
+            }
+        );
+        // Bursty without a burst length gets the default of 3.
+        assert_eq!(
+            decode("page=blog&loss=2&model=bursty")
+                .unwrap()
+                .network
+                .loss,
+            LossModel::Bursty {
+                ppm: 20_000,
+                mean_burst: DEFAULT_MEAN_BURST
+            }
+        );
+    }
+
+    #[test]
+    fn structural_errors() {
+        assert_eq!(
+            err("page=blog&colour=red&rtt=50&speed=1"),
+            format!(
+                "unknown keys \"colour\", \"speed\"; known keys: {}",
+                KEYS.join(", ")
+            )
+        );
+        assert!(err("page=blog&x=1").starts_with("unknown key \"x\"; known keys: page,"));
+        assert_eq!(
+            err("page=blog&rtt=50&rtt=60"),
+            "rtt is given twice; give it at most once"
+        );
+        assert_eq!(
+            err("page=blog&rtt"),
+            "\"rtt\" is not key=value; parts are separated by &"
+        );
+        assert_eq!(
+            err("rtt=50"),
+            format!(
+                "no page: give page=ID ({}) or pagejson=BASE64URL",
+                preset_ids()
+            )
+        );
+        assert_eq!(err(""), err("#"));
+        assert_eq!(
+            err("page=blog&pagejson=e30"),
+            "both page and pagejson are given; give one"
+        );
+        assert_eq!(
+            err(&"a".repeat(MAX_LEN + 1)),
+            format!(
+                "the scenario string is {} bytes; at most {MAX_LEN} are allowed",
+                MAX_LEN + 1
+            )
+        );
+        // Values that parse but make an invalid scenario: the validator's message.
+        assert_eq!(
+            err("page=blog&push=99"),
+            "the scenario is not valid: http2.push.list is 99; allowed: ids of the page's \
+             assets other than the HTML (1 to assets − 1)"
+        );
+        assert_eq!(
+            err("page=blog&proto="),
+            "proto is \"\"; allowed: protocols separated by commas, each once: h1, h2, h2-push, h3"
+        );
+    }
+
+    #[test]
+    fn decimals_are_exact_integers() {
+        assert_eq!(parse_fixed("0.25", 4), Some(2_500));
+        assert_eq!(parse_fixed("12", 3), Some(12_000));
+        assert_eq!(parse_fixed("1.", 3), None);
+        assert_eq!(parse_fixed(".5", 3), None);
+        assert_eq!(parse_fixed("1.2345", 3), None);
+        assert_eq!(parse_fixed("99999999999999999999", 0), None);
+        assert_eq!(fixed(2_500, 4), "0.25");
+        assert_eq!(fixed(56_000, 6), "0.056");
+        assert_eq!(fixed(10_000_000_000, 6), "10000");
+    }
+
+    fn loss() -> impl Strategy<Value = LossModel> {
+        prop_oneof![
+            Just(LossModel::None),
+            (0..=Network::MAX_LOSS_PPM).prop_map(|ppm| LossModel::Random { ppm }),
+            (0..=Network::MAX_LOSS_PPM, 1..=Network::MAX_MEAN_BURST)
+                .prop_map(|(ppm, mean_burst)| LossModel::Bursty { ppm, mean_burst }),
+            (
+                proptest::collection::vec(any::<u64>(), 0..5),
+                proptest::collection::vec(any::<u64>(), 0..5)
+            )
+                .prop_map(|(up, down)| LossModel::Scripted { up, down }),
+        ]
+    }
+
+    fn scenario() -> impl Strategy<Value = Scenario> {
+        let network = (
+            Network::MIN_RTT.as_micros()..=Network::MAX_RTT.as_micros(),
+            Network::MIN_BPS..=Network::MAX_BPS,
+            Network::MIN_BPS..=Network::MAX_BPS,
+            loss(),
+            proptest::option::of(Network::MIN_QUEUE..=Network::MAX_QUEUE),
+            any::<u64>(),
+        );
+        let protocols = proptest::sample::subsequence(Protocol::ALL.to_vec(), 1..=4).prop_shuffle();
+        let transport = (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>());
+        let http = (
+            1..=32u32,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![
+                Just(PushPolicy::None),
+                Just(PushPolicy::Critical),
+                proptest::collection::vec(1..16u32, 0..4)
+                    .prop_map(|v| PushPolicy::List(v.into_iter().map(AssetId).collect())),
+            ],
+            any::<bool>(),
+        );
+        let browser = (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            0..=100_000u64,
+            0..=100_000u64,
+            0..=100_000u64,
+        );
+        (
+            prop_oneof![Just(0u64), Just(1u64), any::<u64>()],
+            network,
+            protocols,
+            transport,
+            http,
+            browser,
+        )
+            .prop_map(|(page, n, protocols, t, h, b)| {
+                let mut s = Scenario::preset(PresetId::Blog);
+                match page {
+                    0 => {}
+                    1 => s.page = Page::preset(PresetId::Tiles),
+                    // A page that is no preset (still 16 assets, so push ids stay valid).
+                    size => s.page.assets[5].size = size % 1_000_000,
+                }
+                s.network = Network {
+                    rtt: SimDuration::from_micros(n.0),
+                    downlink_bps: n.1,
+                    uplink_bps: n.2,
+                    loss: n.3,
+                    queue_bytes: n.4,
+                    seed: n.5,
+                };
+                s.protocols = protocols;
+                s.transport.congestion = if t.0 {
+                    Algorithm::Cubic
+                } else {
+                    Algorithm::NewReno
+                };
+                s.transport.sack = t.1;
+                s.transport.min_rto = if t.2 {
+                    MinRto::Rfc1s
+                } else {
+                    MinRto::Linux200ms
+                };
+                s.transport.tls = if t.3 {
+                    TlsVersion::Tls12
+                } else {
+                    TlsVersion::Tls13
+                };
+                s.http1 = Http1Options {
+                    connections: h.0,
+                    keep_alive: h.1,
+                    pipelining: h.2,
+                };
+                s.http2 = Http2Options {
+                    windows: if h.3 {
+                        FlowWindows::Rfc
+                    } else {
+                        FlowWindows::Browser
+                    },
+                    push: h.4,
+                };
+                s.http3.zero_rtt = h.5;
+                s.server.scheduler = if b.0 {
+                    SchedulerKind::RoundRobin
+                } else {
+                    SchedulerKind::Sequential
+                };
+                s.server.early_hints = b.1;
+                s.browser.cache = if b.2 { Cache::Warm } else { Cache::Cold };
+                s.browser.html_us_per_kib = b.3;
+                s.browser.css_us_per_kib = b.4;
+                s.browser.js_us_per_kib = b.5;
+                s
+            })
+    }
+
+    proptest! {
+        /// Any valid scenario comes back equal, and its string uses URL-safe characters
+        /// only (base64url's alphabet plus the separators), so it can sit in a location hash
+        /// unescaped.
+        #[test]
+        fn every_valid_scenario_round_trips(s in scenario()) {
+            prop_assert!(s.validate().is_ok());
+            let text = encode(&s);
+            prop_assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=&.,".contains(&b)), "{}", text);
+            prop_assert_eq!(decode(&text).unwrap(), s.clone());
+            prop_assert_eq!(decode(&format!("#{text}")).unwrap(), s);
+        }
+    }
+}
