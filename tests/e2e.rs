@@ -422,8 +422,6 @@ async fn toggling_the_cache_reruns_and_names_it_in_the_hash() {
 /// A warm visit: every static asset of the blog page (15 of 16: all but the HTML) comes
 /// from the cache, in every lane, and its row says so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the lanes' warm-cache model (engine browser.rs / browser_h3.rs), which is \
-            another engineer's branch; run with --ignored once it is merged"]
 async fn a_warm_cache_shows_cached_rows() {
     let server = StaticServer::start(dist_dir());
     let driver = Chromedriver::start();
