@@ -403,12 +403,15 @@ mod tests {
         let s = reduce(s, Action::SetH1Connections(99));
         assert_eq!(s.scenario.http1.connections, H1_CONNECTIONS_MAX);
         assert!(s.error.is_none());
-        // With 8 connections the HTTP/1.1 lane opens more than the default 6 (the blog
-        // page has 15 subresources to fetch in parallel).
+        // A warm visit fetches only the HTML: one connection.
+        assert_eq!(s.lanes[0].metrics.connections, 1);
+        // Cold, with 8 connections the HTTP/1.1 lane opens more than the default 6 (the
+        // blog page has 15 subresources to fetch in parallel).
+        let cold = reduce(AppState::default(), Action::SetH1Connections(8));
         assert!(
-            s.lanes[0].metrics.connections > 6,
+            cold.lanes[0].metrics.connections > 6,
             "{}",
-            s.lanes[0].metrics.connections
+            cold.lanes[0].metrics.connections
         );
         assert_eq!(
             s.hash(),

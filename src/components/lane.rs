@@ -42,7 +42,11 @@ pub fn phases(a: &AssetTiming, quic: bool) -> Vec<(&'static str, u64, u64)> {
     let first = t(a.first_byte).max(sent);
     v.push(("wait", sent, first));
     v.push(("receive", first, t(a.last_byte).max(first)));
-    v.retain(|&(_, s, e)| e > s);
+    // A response that arrived in one delivery (a small one, or bytes TCP released at once
+    // after a loss) still shows it arrived: a receive bar of no length is kept (drawn at
+    // the minimum width). A cached asset shows its own mark instead.
+    let arrived_at_once = a.source != Source::Cache;
+    v.retain(|&(name, s, e)| e > s || (name == "receive" && arrived_at_once));
     v
 }
 
@@ -140,7 +144,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
     let (lost, queue) = drops(lane);
     let rows = lane.assets.iter().map(|a| {
         let shown = p.playhead_us >= a.discovered.as_micros();
-        let segments = phases(a, quic).into_iter().filter(|&(_, s, _)| s < p.playhead_us).map(|(class, s, e)| {
+        let segments = phases(a, quic).into_iter().filter(|&(_, s, _)| s <= p.playhead_us).map(|(class, s, e)| {
             let e = e.min(p.playhead_us);
             html! {
                 <span class={classes!("seg", class)}
@@ -363,7 +367,9 @@ mod browser_tests {
     #[wasm_bindgen_test]
     async fn rows_show_their_source_and_the_metrics_line_its_figures() {
         let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
-        let mut lane = trace.lanes[2].clone();
+        // Plain HTTP/2: every asset is a request until the test says otherwise.
+        let mut lane = trace.lanes[1].clone();
+        assert!(lane.assets.iter().all(|a| a.source == Source::Request));
         lane.assets[1].source = Source::Push;
         lane.assets[1].wasted_bytes = 1_234;
         lane.assets[2].source = Source::EarlyHint;
@@ -420,7 +426,7 @@ mod browser_tests {
         assert_eq!(text(".first-paint"), crate::format::dur(m.first_paint));
         assert_eq!(text(".round-trips"), m.round_trips.to_string());
         assert_eq!(text(".wasted"), "1.2 kB");
-        assert_eq!(text("h2"), "HTTP/2 + push");
+        assert_eq!(text("h2"), "HTTP/2");
         root.remove();
     }
 
