@@ -859,6 +859,7 @@ impl LaneSim<'_> {
         priority: crate::http::h3::Priority,
     ) {
         let a = self.page.asset(id);
+        self.assets[id.0 as usize].arrived = Some(now);
         self.conns[conn]
             .sched
             .push(id, stream, priority, a.size, now);
@@ -1351,6 +1352,51 @@ impl LaneSim<'_> {
         }
     }
 
+    /// HTTP/2: a response the server had ready (its request had arrived, or the push was
+    /// promised, and its head was produced) that could not start because the connection's
+    /// congestion window was full of other streams' frames — the server hands TCP only what
+    /// the window lets out, and its scheduler chose those streams first. It is charged a
+    /// [`BlockedCause::CongestionWindow`] interval from ready to the first transmission of
+    /// its HEADERS frame, unless flow control held it over that time instead.
+    fn charge_server_queue(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
+        for (i, c) in self.conns.iter().enumerate() {
+            let sent: Vec<(u64, u64, SimTime)> = packets
+                .iter()
+                .filter(|p| p.conn == i && p.from == Side::Server && !p.retransmission)
+                .filter(|p| !p.syn && p.len > 0)
+                .map(|p| (p.seq, p.seq + p.len, p.sent_at))
+                .collect();
+            let mut seen = vec![false; self.assets.len()];
+            for &(start, _, a) in &c.responses {
+                let k = a.0 as usize;
+                if std::mem::replace(&mut seen[k], true) {
+                    continue;
+                }
+                let Some(arrived) = self.assets[k].arrived else {
+                    continue;
+                };
+                let ready = arrived + self.page.asset(a).head_after();
+                let at = sent.partition_point(|&(_, end, _)| end <= start);
+                let Some(&(_, _, began)) = sent.get(at).filter(|&&(s, _, _)| s <= start) else {
+                    continue;
+                };
+                let st = &mut self.assets[k];
+                let flow = st.blocked.iter().any(|b| {
+                    matches!(b.cause, BlockedCause::FlowControl { .. })
+                        && b.from < began
+                        && b.to > ready
+                });
+                if began > ready && !flow {
+                    st.blocked.push(Blocked {
+                        from: ready,
+                        to: began,
+                        cause: BlockedCause::CongestionWindow { conn: cid(i) },
+                    });
+                }
+            }
+        }
+    }
+
     fn finish(mut self, h: &mut Harness<Tag>) -> Lane {
         // Whatever the endpoints did since their last wake-up.
         for (i, pair) in h.pairs.iter_mut().enumerate() {
@@ -1366,6 +1412,9 @@ impl LaneSim<'_> {
             && self.scenario.http1.keep_alive
         {
             self.charge_pipeline(&h.packets);
+        }
+        if self.protocol == Tcp::Http2 {
+            self.charge_server_queue(&h.packets);
         }
         let mut m = self.m;
         for p in &h.packets {
@@ -1815,7 +1864,7 @@ mod tests {
     /// same scenario against `tests/golden_digest.txt`, so native and wasm agree bit for bit.
     #[test]
     fn golden_digest() {
-        const GOLDEN: u64 = 4_840_659_836_993_087_419;
+        const GOLDEN: u64 = 4_196_186_696_254_801_435;
         let mut s = blog();
         s.network.loss = LossModel::Random { ppm: 10_000 };
         s.network.seed = 7;
@@ -2722,5 +2771,40 @@ mod h1_tests {
             assert!(css.request_sent < html.request_sent + SimDuration::from_millis(400));
             assert!(css.first_byte < html.last_byte, "{css:?} {html:?}");
         }
+    }
+
+    /// HTTP/2 at 0 % loss with the RFC 9218 sequential scheduler: the images' responses are
+    /// ready at the server long before their turn (the stylesheets, scripts and fonts go
+    /// first, as fast as the congestion window lets them), so each image that waited is
+    /// charged a `CongestionWindow` interval that starts once its request reached the server
+    /// and ends when its HEADERS frame went out — inside its wait for the first byte.
+    #[test]
+    fn http2_responses_waiting_for_the_window_say_so() {
+        let s = blog();
+        let l = run(&s, Protocol::Http2);
+        let cw = |a: &AssetTiming| -> Vec<Blocked> {
+            blocked_by(a, |c| matches!(c, BlockedCause::CongestionWindow { .. }))
+                .copied()
+                .collect()
+        };
+        let hero = l.assets.iter().find(|a| a.path == "/img/hero.jpg").unwrap();
+        let waits = cw(hero);
+        assert_eq!(waits.len(), 1, "{:?}", hero.blocked);
+        let w = waits[0];
+        // From the request's arrival (half a round trip after it was sent) to the HEADERS
+        // frame's departure, which is at least half a round trip before the first byte.
+        let half = s.network.rtt.half();
+        assert!(w.from >= hero.request_sent + half, "{w:?} {hero:?}");
+        assert!(w.to + half <= hero.first_byte, "{w:?} {hero:?}");
+        // It waited behind the critical assets: hundreds of milliseconds.
+        assert!(
+            w.to.saturating_since(w.from) > SimDuration::from_millis(100),
+            "{w:?}"
+        );
+        // The HTML's own response was ready at once and went out at once.
+        assert!(cw(&l.assets[0]).is_empty(), "{:?}", l.assets[0].blocked);
+        // HTTP/1.1 writes each response the moment its request arrives: no such waits.
+        let h1 = run(&s, Protocol::Http1);
+        assert!(h1.assets.iter().all(|a| cw(a).is_empty()));
     }
 }
