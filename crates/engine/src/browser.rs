@@ -347,6 +347,28 @@ impl App<Tag> for LaneSim<'_> {
     }
 }
 
+/// The server's first transmissions on connection `conn`, as (start, end, sent at) stream
+/// ranges in sequence order (first transmissions go out in order).
+fn first_sends(
+    packets: &[crate::transport::tcp::harness::PacketRecord],
+    conn: usize,
+) -> Vec<(u64, u64, SimTime)> {
+    packets
+        .iter()
+        .filter(|p| p.conn == conn && p.from == Side::Server && !p.retransmission)
+        .filter(|p| !p.syn && p.len > 0)
+        .map(|p| (p.seq, p.seq + p.len, p.sent_at))
+        .collect()
+}
+
+/// When the byte at stream offset `off` was first sent, from [`first_sends`].
+fn first_sent(sent: &[(u64, u64, SimTime)], off: u64) -> Option<SimTime> {
+    let k = sent.partition_point(|&(_, end, _)| end <= off);
+    sent.get(k)
+        .filter(|&&(s, _, _)| s <= off)
+        .map(|&(_, _, t)| t)
+}
+
 fn cid(conn: usize) -> ConnId {
     ConnId(u32::try_from(conn).unwrap_or(u32::MAX))
 }
@@ -1307,19 +1329,8 @@ impl LaneSim<'_> {
     /// still unsent at that arrival.
     fn charge_pipeline(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
         for (i, c) in self.conns.iter().enumerate() {
-            // First transmissions of the server's bytes go out in sequence order.
-            let sent: Vec<(u64, u64, SimTime)> = packets
-                .iter()
-                .filter(|p| p.conn == i && p.from == Side::Server && !p.retransmission)
-                .filter(|p| !p.syn && p.len > 0)
-                .map(|p| (p.seq, p.seq + p.len, p.sent_at))
-                .collect();
-            let first_sent = |off: u64| {
-                let k = sent.partition_point(|&(_, end, _)| end <= off);
-                sent.get(k)
-                    .filter(|&&(s, _, _)| s <= off)
-                    .map(|&(_, _, t)| t)
-            };
+            let sent = first_sends(packets, i);
+            let first_sent = |off: u64| first_sent(&sent, off);
             // The responses in the order the server wrote them (never interleaved).
             let mut order: Vec<(AssetId, u64, u64)> = Vec::new();
             for &(start, end, a) in &c.responses {
@@ -1360,12 +1371,7 @@ impl LaneSim<'_> {
     /// its HEADERS frame, unless flow control held it over that time instead.
     fn charge_server_queue(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
         for (i, c) in self.conns.iter().enumerate() {
-            let sent: Vec<(u64, u64, SimTime)> = packets
-                .iter()
-                .filter(|p| p.conn == i && p.from == Side::Server && !p.retransmission)
-                .filter(|p| !p.syn && p.len > 0)
-                .map(|p| (p.seq, p.seq + p.len, p.sent_at))
-                .collect();
+            let sent = first_sends(packets, i);
             let mut seen = vec![false; self.assets.len()];
             for &(start, _, a) in &c.responses {
                 let k = a.0 as usize;
@@ -1376,8 +1382,7 @@ impl LaneSim<'_> {
                     continue;
                 };
                 let ready = arrived + self.page.asset(a).head_after();
-                let at = sent.partition_point(|&(_, end, _)| end <= start);
-                let Some(&(_, _, began)) = sent.get(at).filter(|&&(s, _, _)| s <= start) else {
+                let Some(began) = first_sent(&sent, start) else {
                     continue;
                 };
                 let st = &mut self.assets[k];

@@ -129,21 +129,9 @@ impl FrameInfo {
     }
 }
 
-/// RFC 9113 §6: the frame type's name as the RFC spells it.
+/// RFC 9113 §6: the frame type's name as the RFC spells it ("UNKNOWN" for an extension).
 pub fn frame_name(kind: FrameType) -> &'static str {
-    match kind {
-        FrameType::Data => "DATA",
-        FrameType::Headers => "HEADERS",
-        FrameType::Priority => "PRIORITY",
-        FrameType::RstStream => "RST_STREAM",
-        FrameType::Settings => "SETTINGS",
-        FrameType::PushPromise => "PUSH_PROMISE",
-        FrameType::Ping => "PING",
-        FrameType::GoAway => "GOAWAY",
-        FrameType::WindowUpdate => "WINDOW_UPDATE",
-        FrameType::Continuation => "CONTINUATION",
-        FrameType::Unknown(_) => "UNKNOWN",
-    }
+    kind.name().unwrap_or("UNKNOWN")
 }
 
 fn settings(ack: bool, list: &[(SettingId, u32)]) -> Frame {
@@ -241,6 +229,20 @@ pub struct HeadersFrame {
     pub reps: Vec<HeaderRep>,
 }
 
+impl HeadersFrame {
+    /// `frame` (a HEADERS or PUSH_PROMISE frame carrying `encoded` as its whole block).
+    fn new(frame: &Frame, encoded: EncodedBlock, reps: Vec<HeaderRep>) -> HeadersFrame {
+        let info = FrameInfo::of(frame);
+        HeadersFrame {
+            block: encoded.bytes.len() as u64,
+            frame: info.wire(),
+            info,
+            encoded,
+            reps,
+        }
+    }
+}
+
 impl Default for HeaderCodec {
     fn default() -> Self {
         HeaderCodec {
@@ -332,14 +334,7 @@ impl HeaderCodec {
             header_block_fragment: encoded.bytes.clone(),
             padding: None,
         });
-        let info = FrameInfo::of(&frame);
-        HeadersFrame {
-            block: encoded.bytes.len() as u64,
-            frame: info.wire(),
-            info,
-            encoded,
-            reps,
-        }
+        HeadersFrame::new(&frame, encoded, reps)
     }
 
     /// The browser's request for `id` on `stream` ([`request_list`]), with END_STREAM: a GET
@@ -391,14 +386,7 @@ impl HeaderCodec {
             header_block_fragment: encoded.bytes.clone(),
             padding: None,
         });
-        let info = FrameInfo::of(&frame);
-        HeadersFrame {
-            block: encoded.bytes.len() as u64,
-            frame: info.wire(),
-            info,
-            encoded,
-            reps,
-        }
+        HeadersFrame::new(&frame, encoded, reps)
     }
 }
 
