@@ -60,14 +60,7 @@ async fn the_page_shows_four_lanes_and_reacts_to_the_rtt_slider() {
     c.goto(&server.url(SUB_PATH)).await.expect("page loads");
 
     // The wasm app starts and draws the four lanes.
-    wait_for(
-        &c,
-        "four lanes",
-        60,
-        "return document.querySelectorAll('.lane').length",
-        |v| v == 4,
-    )
-    .await;
+    four_lanes(&c).await;
     for protocol in ["h1", "h2", "h2-push", "h3"] {
         let rows = c
             .find_all(Locator::Css(&format!(
@@ -285,6 +278,18 @@ async fn the_app_works_embedded_in_an_iframe_under_a_sub_path() {
     c.close().await.unwrap();
 }
 
+/// Waits for the wasm app to start and draw its four lanes.
+async fn four_lanes(c: &Client) {
+    wait_for(
+        c,
+        "four lanes",
+        60,
+        "return document.querySelectorAll('.lane').length",
+        |v| v == 4,
+    )
+    .await;
+}
+
 async fn value(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.expect("script runs")
 }
@@ -394,14 +399,7 @@ async fn toggling_the_cache_reruns_and_names_it_in_the_hash() {
     let driver = Chromedriver::start();
     let c = driver.client().await;
     c.goto(&server.url(SUB_PATH)).await.expect("page loads");
-    wait_for(
-        &c,
-        "four lanes",
-        60,
-        "return document.querySelectorAll('.lane').length",
-        |v| v == 4,
-    )
-    .await;
+    four_lanes(&c).await;
     assert_eq!(
         value(
             &c,
@@ -429,14 +427,7 @@ async fn a_warm_cache_shows_cached_rows() {
     c.goto(&server.url(&format!("{SUB_PATH}#page=blog&cache=warm")))
         .await
         .expect("page loads");
-    wait_for(
-        &c,
-        "four lanes",
-        60,
-        "return document.querySelectorAll('.lane').length",
-        |v| v == 4,
-    )
-    .await;
+    four_lanes(&c).await;
     for protocol in ["h1", "h2", "h2-push", "h3"] {
         let n = value(
             &c,
