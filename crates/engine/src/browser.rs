@@ -1864,7 +1864,7 @@ mod tests {
     /// same scenario against `tests/golden_digest.txt`, so native and wasm agree bit for bit.
     #[test]
     fn golden_digest() {
-        const GOLDEN: u64 = 4_196_186_696_254_801_435;
+        const GOLDEN: u64 = 1_845_884_395_887_341_916;
         let mut s = blog();
         s.network.loss = LossModel::Random { ppm: 10_000 };
         s.network.seed = 7;
