@@ -1,6 +1,7 @@
 //! CUBIC (RFC 9438) in integer arithmetic: windows in bytes, time in microseconds, the
 //! constants as integer ratios and the cube root computed exactly on integers, so every target
-//! computes the same window.
+//! computes the same window. Slow start optionally ends on a delay rise ([`super::hystart`]),
+//! as Linux's `tcp_cubic` does by default.
 //!
 //! W_cubic(t) = C·(t − K)³ + W_max (RFC 9438 §4.2 equation 1), with t in seconds and windows in
 //! segments, becomes in bytes and microseconds

@@ -1,6 +1,7 @@
 //! NewReno with byte counting: RFC 5681 §3.1 slow start and congestion avoidance, the
 //! recovery period of RFC 6582 expressed, as RFC 9002 §7.3.2 does, by the send time of the
-//! lost data, and the window floor of RFC 9002 §7.2 / RFC 5681 §3.1.
+//! lost data, and the window floor of RFC 9002 §7.2 / RFC 5681 §3.1; optionally HyStart's
+//! delay-based slow-start exit ([`super::hystart`]).
 
 use super::hystart::{Growth, HyStart};
 use super::{Controller, RttInfo};
