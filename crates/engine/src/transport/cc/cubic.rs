@@ -101,13 +101,23 @@ impl Cubic {
     }
 
     /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
-    /// counting), unless HyStart ends it or slows it down.
-    fn slow_start(&mut self, now: SimTime, sent: SimTime, bytes: u64, rtt: RttInfo) {
+    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
+    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
+    /// and Chromium's `OnCongestionEvent` do.
+    fn slow_start(
+        &mut self,
+        now: SimTime,
+        sent: SimTime,
+        bytes: u64,
+        app_limited: bool,
+        rtt: RttInfo,
+    ) {
         let growth = match &mut self.hystart {
             Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
             None => Growth::SlowStart,
         };
         match growth {
+            _ if app_limited && growth != Growth::Exit => {}
             Growth::SlowStart => self.window += bytes,
             Growth::Conservative => {
                 self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
@@ -154,13 +164,16 @@ impl Controller for Cubic {
     }
 
     fn on_ack(&mut self, now: SimTime, sent: SimTime, bytes: u64, app_limited: bool, rtt: RttInfo) {
-        if self.in_recovery(sent) || app_limited {
+        if self.in_recovery(sent) {
             return;
         }
         if self.window < self.ssthresh {
             // RFC 9438 §4.10: slow start as in RFC 5681 (byte counting, RFC 3465), with
             // HyStart as Linux's CUBIC runs it.
-            self.slow_start(now, sent, bytes, rtt);
+            self.slow_start(now, sent, bytes, app_limited, rtt);
+            return;
+        }
+        if app_limited {
             return;
         }
         let start = match self.epoch {

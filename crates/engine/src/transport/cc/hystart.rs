@@ -20,7 +20,7 @@
 //!
 //! Measured on the blog preset at 0 % loss (RTT 100 ms, 10 Mbit/s, one-BDP queue),
 //! retransmissions h1 / h2 / h2-push / h3: classic slow start 27 / 168 / 168 / 171; direct
-//! exit 2 / 152 / 168 / 104; RFC 9406 CSS 27 / 150 / 168 / 120. The direct exit removes more
+//! exit 0 / 131 / 168 / 104; RFC 9406 CSS 25 / 140 / 168 / 120. The direct exit removes more
 //! of the overflow, as expected: CSS keeps growing (by a quarter) for five more rounds, and
 //! comparing with the last round's minimum rather than the path's notices a standing queue
 //! later. Neither removes all of it: the first ACKs of a round acknowledge the first packets
@@ -394,6 +394,20 @@ mod tests {
             }
             assert_eq!(cc.window(), (16 << 8) * MSS, "{}", cc.name());
             assert_eq!(cc.ssthresh(), u64::MAX);
+        }
+    }
+
+    /// ACKs while the sender does not fill the window (RFC 9002 §7.8) do not grow it, but
+    /// still count as samples (Linux `bictcp_acked`, Chromium `OnCongestionEvent`), and can
+    /// end slow start.
+    #[test]
+    fn app_limited_acks_are_samples() {
+        for mut cc in controllers(20) {
+            for i in 0..8 {
+                cc.on_ack(at(0, i), SimTime::ZERO, MSS, true, rtt(150_000));
+                assert_eq!(cc.window(), 20 * MSS, "{}", cc.name());
+            }
+            assert_eq!(cc.ssthresh(), 20 * MSS, "{}", cc.name());
         }
     }
 

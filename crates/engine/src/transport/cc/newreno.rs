@@ -62,13 +62,23 @@ impl NewReno {
     }
 
     /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
-    /// counting), unless HyStart ends it or slows it down.
-    fn slow_start(&mut self, now: SimTime, sent: SimTime, bytes: u64, rtt: RttInfo) {
+    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
+    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
+    /// and Chromium's `OnCongestionEvent` do.
+    fn slow_start(
+        &mut self,
+        now: SimTime,
+        sent: SimTime,
+        bytes: u64,
+        app_limited: bool,
+        rtt: RttInfo,
+    ) {
         let growth = match &mut self.hystart {
             Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
             None => Growth::SlowStart,
         };
         match growth {
+            _ if app_limited && growth != Growth::Exit => {}
             Growth::SlowStart => self.window += bytes,
             Growth::Conservative => {
                 self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
@@ -92,13 +102,13 @@ impl Controller for NewReno {
 
     fn on_ack(&mut self, now: SimTime, sent: SimTime, bytes: u64, app_limited: bool, rtt: RttInfo) {
         // RFC 9002 §7.3.2: no increase while in recovery for packets sent before it began.
-        if self.in_recovery(sent) || app_limited {
+        if self.in_recovery(sent) {
             return;
         }
         if self.window < self.ssthresh {
             // RFC 9002 §7.3.1 / RFC 3465: slow start grows by the bytes acknowledged.
-            self.slow_start(now, sent, bytes, rtt);
-        } else {
+            self.slow_start(now, sent, bytes, app_limited, rtt);
+        } else if !app_limited {
             // RFC 5681 §3.1, with byte counting (RFC 3465 §2.1): one MSS per window acked.
             self.bytes_acked += bytes;
             if self.bytes_acked >= self.window {
