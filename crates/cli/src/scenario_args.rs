@@ -62,6 +62,9 @@ pub struct ScenarioArgs {
     /// HTTP/2 flow-control windows: `rfc` (65,535 bytes) or `browser` (Chrome's).
     #[arg(long, value_enum)]
     pub windows: Option<WindowsArg>,
+    /// Classic slow start up to the first loss: no delay-based exit (HyStart) on TCP or QUIC.
+    #[arg(long)]
+    pub no_hystart: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -235,6 +238,9 @@ impl ScenarioArgs {
                 WindowsArg::Rfc => FlowWindows::Rfc,
                 WindowsArg::Browser => FlowWindows::Browser,
             };
+        }
+        if self.no_hystart {
+            scenario.transport.hystart = false;
         }
         Ok(scenario)
     }

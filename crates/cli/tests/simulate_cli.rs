@@ -307,8 +307,10 @@ fn option_flags_set_the_scenario() {
         "1,2",
         "--windows",
         "rfc",
+        "--no-hystart",
     ]);
     assert_eq!(s["browser"]["cache"], "warm");
+    assert_eq!(s["transport"]["hystart"], false);
     assert_eq!(s["server"]["scheduler"], "round_robin");
     assert_eq!(s["server"]["early_hints"], true);
     assert_eq!(s["http3"]["zero_rtt"], true);
@@ -322,6 +324,7 @@ fn option_flags_set_the_scenario() {
     assert_eq!(d["browser"]["cache"], "cold");
     assert_eq!(d["http1"]["connections"], 6);
     assert_eq!(d["http2"]["push"], "critical");
+    assert_eq!(d["transport"]["hystart"], true);
     let none = scenario_of(&["--preset", "blog", "--protocol", "h1", "--push", "none"]);
     assert_eq!(none["http2"]["push"], "none");
 }

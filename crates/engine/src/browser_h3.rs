@@ -100,6 +100,7 @@ pub fn lane_config(scenario: &Scenario) -> H3Config {
     c.quic.max_udp_payload = BASE_PLPMTU;
     c.quic.path_max_udp_payload = Some(ETHERNET_MAX_UDP_PAYLOAD);
     c.quic.zero_rtt = scenario.http3.zero_rtt;
+    c.quic.hystart = scenario.transport.hystart;
     c
 }
 

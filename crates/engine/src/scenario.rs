@@ -234,6 +234,9 @@ pub struct TransportOptions {
     pub sack: bool,
     pub min_rto: MinRto,
     pub tls: TlsVersion,
+    /// Delay-based slow-start exit (HyStart, Linux CUBIC and Chromium QUIC) for TCP and
+    /// QUIC; off: classic slow start up to the first loss.
+    pub hystart: bool,
 }
 
 impl Default for TransportOptions {
@@ -243,6 +246,7 @@ impl Default for TransportOptions {
             sack: true,
             min_rto: MinRto::Linux200ms,
             tls: TlsVersion::Tls13,
+            hystart: true,
         }
     }
 }
@@ -252,6 +256,7 @@ impl TransportOptions {
         TcpConfig {
             congestion: self.congestion,
             sack: self.sack,
+            hystart: self.hystart,
             min_rto: match self.min_rto {
                 MinRto::Linux200ms => LINUX_MIN_RTO,
                 MinRto::Rfc1s => RFC6298_MIN_RTO,

@@ -17,6 +17,7 @@
 //! | `seed` | seed of the loss draws | 0 |
 //! | `proto` | lanes in order, comma-separated: `h1`, `h2`, `h2-push`, `h3` | all four |
 //! | `cc` | `newreno`, `cubic` | `newreno` |
+//! | `hystart` | delay-based slow-start exit (HyStart): `on`, `off` | `on` |
 //! | `sack` | `on`, `off` | `on` |
 //! | `minrto` | `linux` (200 ms), `rfc` (1 s) | `linux` |
 //! | `tls` | `1.3`, `1.2` | `1.3` |
@@ -47,7 +48,7 @@ use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
 
 /// Every key a scenario string may have, in the order [`encode`] writes them.
-pub const KEYS: [&str; 29] = [
+pub const KEYS: [&str; 30] = [
     "page",
     "pagejson",
     "rtt",
@@ -62,6 +63,7 @@ pub const KEYS: [&str; 29] = [
     "seed",
     "proto",
     "cc",
+    "hystart",
     "sack",
     "minrto",
     "tls",
@@ -261,6 +263,9 @@ pub fn encode(s: &Scenario) -> String {
     let t = &s.transport;
     if t.congestion != Algorithm::NewReno {
         parts.push(("cc", "cubic".into()));
+    }
+    if !t.hystart {
+        parts.push(("hystart", "off".into()));
     }
     if !t.sack {
         parts.push(("sack", "off".into()));
@@ -583,6 +588,7 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
         &[("newreno", Algorithm::NewReno), ("cubic", Algorithm::Cubic)],
         Algorithm::NewReno,
     )?;
+    t.hystart = flag(&p, "hystart", true)?;
     t.sack = flag(&p, "sack", true)?;
     t.min_rto = choice(
         &p,
@@ -913,7 +919,13 @@ mod tests {
             any::<u64>(),
         );
         let protocols = proptest::sample::subsequence(Protocol::ALL.to_vec(), 1..=4).prop_shuffle();
-        let transport = (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>());
+        let transport = (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        );
         let http = (
             1..=32u32,
             any::<bool>(),
@@ -976,6 +988,7 @@ mod tests {
                 } else {
                     TlsVersion::Tls13
                 };
+                s.transport.hystart = t.4;
                 s.http1 = Http1Options {
                     connections: h.0,
                     keep_alive: h.1,

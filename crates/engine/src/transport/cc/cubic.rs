@@ -1,11 +1,13 @@
 //! CUBIC (RFC 9438) in integer arithmetic: windows in bytes, time in microseconds, the
 //! constants as integer ratios and the cube root computed exactly on integers, so every target
-//! computes the same window.
+//! computes the same window. Slow start optionally ends on a delay rise ([`super::hystart`]),
+//! as Linux's `tcp_cubic` does by default.
 //!
 //! W_cubic(t) = C·(t − K)³ + W_max (RFC 9438 §4.2 equation 1), with t in seconds and windows in
 //! segments, becomes in bytes and microseconds
 //! W_cubic(t_us) = W_max + C_NUM·mss·(t_us − K_us)³ / (C_DEN·10¹⁸).
 
+use super::hystart::{Growth, HyStart};
 use super::{Controller, RttInfo};
 use crate::time::SimTime;
 
@@ -61,6 +63,8 @@ pub struct Cubic {
     est_rem: u128,
     inc_rem: u128,
     recovery_start: Option<SimTime>,
+    /// Delay-based slow-start exit ([`HyStart`]); `None`: classic slow start to the first loss.
+    hystart: Option<HyStart>,
 }
 
 impl Cubic {
@@ -79,6 +83,7 @@ impl Cubic {
             est_rem: 0,
             inc_rem: 0,
             recovery_start: None,
+            hystart: None,
         }
     }
 
@@ -86,6 +91,40 @@ impl Cubic {
     pub fn with_timeout_window(mut self, timeout_window: u64) -> Cubic {
         self.timeout_window = timeout_window;
         self
+    }
+
+    /// Leaves slow start when the RTT rises ([`HyStart`], with its default exit
+    /// [`super::hystart::DEFAULT_EXIT`]) if `enabled`.
+    pub fn with_hystart(mut self, enabled: bool) -> Cubic {
+        self.hystart = enabled.then(|| HyStart::new(super::hystart::DEFAULT_EXIT));
+        self
+    }
+
+    /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
+    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
+    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
+    /// and Chromium's `OnCongestionEvent` do.
+    fn slow_start(
+        &mut self,
+        now: SimTime,
+        sent: SimTime,
+        bytes: u64,
+        app_limited: bool,
+        rtt: RttInfo,
+    ) {
+        let growth = match &mut self.hystart {
+            Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
+            None => Growth::SlowStart,
+        };
+        match growth {
+            _ if app_limited && growth != Growth::Exit => {}
+            Growth::SlowStart => self.window += bytes,
+            Growth::Conservative => {
+                self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
+            }
+            // Linux hystart_update: tp->snd_ssthresh = tcp_snd_cwnd(tp).
+            Growth::Exit => self.ssthresh = self.window,
+        }
     }
 
     /// W_cubic at `t_us` after the epoch start, bytes (RFC 9438 §4.2 equation 1).
@@ -118,13 +157,23 @@ impl Controller for Cubic {
         "cubic"
     }
 
+    fn on_sent(&mut self, now: SimTime, _bytes: u64) {
+        if let Some(h) = &mut self.hystart {
+            h.on_sent(now);
+        }
+    }
+
     fn on_ack(&mut self, now: SimTime, sent: SimTime, bytes: u64, app_limited: bool, rtt: RttInfo) {
-        if self.in_recovery(sent) || app_limited {
+        if self.in_recovery(sent) {
             return;
         }
         if self.window < self.ssthresh {
-            // RFC 9438 §4.10: slow start as in RFC 5681 (byte counting, RFC 3465).
-            self.window += bytes;
+            // RFC 9438 §4.10: slow start as in RFC 5681 (byte counting, RFC 3465), with
+            // HyStart as Linux's CUBIC runs it.
+            self.slow_start(now, sent, bytes, app_limited, rtt);
+            return;
+        }
+        if app_limited {
             return;
         }
         let start = match self.epoch {
@@ -176,6 +225,9 @@ impl Controller for Cubic {
             return;
         }
         self.recovery_start = Some(now);
+        if let Some(h) = &mut self.hystart {
+            h.on_congestion();
+        }
         self.ssthresh = self.reduce();
         self.window = self.ssthresh;
     }
@@ -185,6 +237,9 @@ impl Controller for Cubic {
         self.ssthresh = self.reduce();
         self.window = self.timeout_window;
         self.recovery_start = Some(now);
+        if let Some(h) = &mut self.hystart {
+            h.reset();
+        }
     }
 
     fn on_mtu_update(&mut self, max_datagram_size: u64, min_window: u64) {

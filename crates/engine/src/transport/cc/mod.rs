@@ -7,6 +7,7 @@ use core::fmt;
 use crate::time::{SimDuration, SimTime};
 
 mod cubic;
+pub mod hystart;
 mod newreno;
 pub use cubic::Cubic;
 pub use newreno::NewReno;

@@ -1,7 +1,9 @@
 //! NewReno with byte counting: RFC 5681 §3.1 slow start and congestion avoidance, the
 //! recovery period of RFC 6582 expressed, as RFC 9002 §7.3.2 does, by the send time of the
-//! lost data, and the window floor of RFC 9002 §7.2 / RFC 5681 §3.1.
+//! lost data, and the window floor of RFC 9002 §7.2 / RFC 5681 §3.1; optionally HyStart's
+//! delay-based slow-start exit ([`super::hystart`]).
 
+use super::hystart::{Growth, HyStart};
 use super::{Controller, RttInfo};
 use crate::time::SimTime;
 
@@ -19,6 +21,8 @@ pub struct NewReno {
     bytes_acked: u64,
     /// Start of the current recovery period, if one was ever entered.
     recovery_start: Option<SimTime>,
+    /// Delay-based slow-start exit ([`HyStart`]); `None`: classic slow start to the first loss.
+    hystart: Option<HyStart>,
     min_window: u64,
     /// The window after a retransmission timeout (RFC 5681 §3.1 equation 4: the loss
     /// window, one segment for TCP); `min_window` unless set.
@@ -37,6 +41,7 @@ impl NewReno {
             ssthresh: u64::MAX,
             bytes_acked: 0,
             recovery_start: None,
+            hystart: None,
             min_window,
             timeout_window: min_window,
         }
@@ -48,6 +53,40 @@ impl NewReno {
         self.timeout_window = timeout_window;
         self
     }
+
+    /// Leaves slow start when the RTT rises ([`HyStart`], with its default exit
+    /// [`super::hystart::DEFAULT_EXIT`]) if `enabled`.
+    pub fn with_hystart(mut self, enabled: bool) -> NewReno {
+        self.hystart = enabled.then(|| HyStart::new(super::hystart::DEFAULT_EXIT));
+        self
+    }
+
+    /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
+    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
+    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
+    /// and Chromium's `OnCongestionEvent` do.
+    fn slow_start(
+        &mut self,
+        now: SimTime,
+        sent: SimTime,
+        bytes: u64,
+        app_limited: bool,
+        rtt: RttInfo,
+    ) {
+        let growth = match &mut self.hystart {
+            Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
+            None => Growth::SlowStart,
+        };
+        match growth {
+            _ if app_limited && growth != Growth::Exit => {}
+            Growth::SlowStart => self.window += bytes,
+            Growth::Conservative => {
+                self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
+            }
+            // Linux hystart_update: tp->snd_ssthresh = tcp_snd_cwnd(tp).
+            Growth::Exit => self.ssthresh = self.window,
+        }
+    }
 }
 
 impl Controller for NewReno {
@@ -55,15 +94,21 @@ impl Controller for NewReno {
         "newreno"
     }
 
-    fn on_ack(&mut self, _now: SimTime, sent: SimTime, bytes: u64, app_limited: bool, _: RttInfo) {
+    fn on_sent(&mut self, now: SimTime, _bytes: u64) {
+        if let Some(h) = &mut self.hystart {
+            h.on_sent(now);
+        }
+    }
+
+    fn on_ack(&mut self, now: SimTime, sent: SimTime, bytes: u64, app_limited: bool, rtt: RttInfo) {
         // RFC 9002 §7.3.2: no increase while in recovery for packets sent before it began.
-        if self.in_recovery(sent) || app_limited {
+        if self.in_recovery(sent) {
             return;
         }
         if self.window < self.ssthresh {
             // RFC 9002 §7.3.1 / RFC 3465: slow start grows by the bytes acknowledged.
-            self.window += bytes;
-        } else {
+            self.slow_start(now, sent, bytes, app_limited, rtt);
+        } else if !app_limited {
             // RFC 5681 §3.1, with byte counting (RFC 3465 §2.1): one MSS per window acked.
             self.bytes_acked += bytes;
             if self.bytes_acked >= self.window {
@@ -78,6 +123,9 @@ impl Controller for NewReno {
             return;
         }
         self.recovery_start = Some(now);
+        if let Some(h) = &mut self.hystart {
+            h.on_congestion();
+        }
         self.window = (self.window * LOSS_REDUCTION_NUM / LOSS_REDUCTION_DEN).max(self.min_window);
         self.ssthresh = self.window;
         self.bytes_acked = 0;
@@ -88,6 +136,9 @@ impl Controller for NewReno {
             (self.window * LOSS_REDUCTION_NUM / LOSS_REDUCTION_DEN).max(self.min_window);
         self.window = self.timeout_window;
         self.recovery_start = Some(now);
+        if let Some(h) = &mut self.hystart {
+            h.reset();
+        }
         self.bytes_acked = 0;
     }
 

@@ -204,7 +204,8 @@ impl Connection {
             config.max_udp_payload,
             config.initial_window(),
             config.minimum_window(),
-        );
+        )
+        .with_hystart(config.hystart);
         Connection::with_controller(side, config, Box::new(cc))
     }
 

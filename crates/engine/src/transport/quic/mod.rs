@@ -180,6 +180,10 @@ pub struct Config {
     pub zero_rtt: bool,
     /// The priority new streams start with.
     pub default_priority: Priority,
+    /// Delay-based slow-start exit (HyStart, as Chromium's QUIC runs `HybridSlowStart`): see
+    /// [`crate::transport::cc::hystart`].
+    #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
+    pub hystart: bool,
 }
 
 impl Default for Config {
@@ -194,6 +198,7 @@ impl Default for Config {
             handshake: HandshakeSizes::default(),
             zero_rtt: false,
             default_priority: Priority::default(),
+            hystart: true,
         }
     }
 }

@@ -70,6 +70,10 @@ pub struct TcpConfig {
     pub delayed_ack: SimDuration,
     /// Receive window advertised, bytes.
     pub recv_window: u64,
+    /// Delay-based slow-start exit (HyStart, as Linux's `tcp_cubic` runs it for every
+    /// connection by default): see [`crate::transport::cc::hystart`].
+    #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
+    pub hystart: bool,
 }
 
 impl Default for TcpConfig {
@@ -82,6 +86,7 @@ impl Default for TcpConfig {
             min_rto: LINUX_MIN_RTO,
             delayed_ack: LINUX_DELACK,
             recv_window: DEFAULT_RECV_WINDOW,
+            hystart: true,
         }
     }
 }
@@ -94,8 +99,16 @@ impl TcpConfig {
         let mss = self.mss.max(1);
         let iw = mss * self.initial_window.max(1);
         match self.congestion {
-            Algorithm::NewReno => Box::new(NewReno::new(mss, iw, 2 * mss).with_timeout_window(mss)),
-            Algorithm::Cubic => Box::new(Cubic::new(mss, iw, 2 * mss).with_timeout_window(mss)),
+            Algorithm::NewReno => Box::new(
+                NewReno::new(mss, iw, 2 * mss)
+                    .with_timeout_window(mss)
+                    .with_hystart(self.hystart),
+            ),
+            Algorithm::Cubic => Box::new(
+                Cubic::new(mss, iw, 2 * mss)
+                    .with_timeout_window(mss)
+                    .with_hystart(self.hystart),
+            ),
         }
     }
 }
