@@ -102,7 +102,7 @@ pub fn App() -> Html {
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", state.scenario.page.name, state.scenario.page.assets.len(),
                     format::bytes(state.scenario.page.assets.iter().map(|a| a.size).sum())) }
-                { "Engine: real TCP (NewReno, SACK, fast retransmit, RTO) and TLS 1.3, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, slow start can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only: no dynamic table yet)." }
+                { "Engine: real TCP (NewReno with HyStart, SACK, fast retransmit, RTO) and TLS 1.3, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets (HyStart ends slow start on rising delay, but not always in time). HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only: no dynamic table yet)." }
             </footer>
         </main>
     }
