@@ -75,6 +75,15 @@ impl RangeSet {
             .is_some_and(|(_, &e)| v < e)
     }
 
+    /// The range holding `v`, if any.
+    pub fn containing(&self, v: u64) -> Option<Range<u64>> {
+        self.map
+            .range(..=v)
+            .next_back()
+            .filter(|(_, &e)| v < e)
+            .map(|(&s, &e)| s..e)
+    }
+
     /// The lowest range, if any.
     pub fn first(&self) -> Option<Range<u64>> {
         self.map.iter().next().map(|(&s, &e)| s..e)
