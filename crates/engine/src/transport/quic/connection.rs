@@ -1387,9 +1387,9 @@ impl Connection {
             self.bytes_in_flight += s.size;
             self.cc.on_sent(now, s.size);
         }
+        let (size, probe) = (s.size, s.probe);
         self.spaces[sid.index()].sent.insert(p.pn.0, s);
         let frames = p.frames.iter().map(FrameSummary::of).collect();
-        let size = p.wire_len();
         self.emit(
             now,
             QuicEventKind::PacketSent {
@@ -1397,10 +1397,7 @@ impl Connection {
                 pn: p.pn,
                 size,
                 ack_eliciting: p.is_ack_eliciting(),
-                probe: self.spaces[sid.index()]
-                    .sent
-                    .get(&p.pn.0)
-                    .is_some_and(|s| s.probe),
+                probe,
                 frames,
             },
         );

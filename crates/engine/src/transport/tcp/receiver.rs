@@ -178,6 +178,9 @@ impl<T: Copy> Receiver<T> {
     /// RFC 2018 §4: the block holding the most recent segment first, then the others from
     /// the highest down, at most four.
     pub fn sack_blocks(&self) -> Vec<SackBlock> {
+        if self.ooo_blocks.is_empty() {
+            return Vec::new();
+        }
         let block = |r: std::ops::Range<u64>| SackBlock {
             start: r.start,
             end: r.end,
