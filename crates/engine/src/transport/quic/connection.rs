@@ -163,7 +163,7 @@ struct ScheduleKey {
 }
 
 /// A stream's entry in [`Connection::ready`] or [`Connection::ready_new`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Scheduled {
     key: ScheduleKey,
     /// Only new data to send, which needs connection-level flow-control credit.
@@ -441,6 +441,29 @@ impl Connection {
         let Some(s) = self.streams.get_mut(&id) else {
             return;
         };
+        let new = s.send.as_ref().and_then(|b| {
+            // SendBuffer::has_new(limit) with limit = min(send_max, next + connection
+            // credit): new bytes below both limits, or a FIN right after the last byte sent.
+            let retransmit = b.has_retransmit();
+            let lone_fin = b.fin && !b.fin_sent && b.next == b.written;
+            let new_data = b.next < b.written && b.next < s.send_max;
+            (retransmit || lone_fin || new_data).then(|| Scheduled {
+                key: ScheduleKey {
+                    fresh: !retransmit,
+                    urgency: s.priority.urgency,
+                    round_robin: if s.priority.incremental {
+                        s.last_served
+                    } else {
+                        0
+                    },
+                    id,
+                },
+                needs_credit: !retransmit && !lone_fin,
+            })
+        });
+        if new == s.scheduled {
+            return;
+        }
         if let Some(old) = s.scheduled.take() {
             if old.needs_credit {
                 self.ready_new.remove(&old.key);
@@ -448,34 +471,14 @@ impl Connection {
                 self.ready.remove(&old.key);
             }
         }
-        let Some(b) = s.send.as_ref() else {
-            return;
-        };
-        // SendBuffer::has_new(limit) with limit = min(send_max, next + connection credit):
-        // new bytes below both limits, or a FIN right after the last byte sent.
-        let retransmit = b.has_retransmit();
-        let lone_fin = b.fin && !b.fin_sent && b.next == b.written;
-        let new_data = b.next < b.written && b.next < s.send_max;
-        if !(retransmit || lone_fin || new_data) {
-            return;
-        }
-        let key = ScheduleKey {
-            fresh: !retransmit,
-            urgency: s.priority.urgency,
-            round_robin: if s.priority.incremental {
-                s.last_served
+        if let Some(n) = new {
+            if n.needs_credit {
+                self.ready_new.insert(n.key);
             } else {
-                0
-            },
-            id,
-        };
-        let needs_credit = !retransmit && !lone_fin;
-        if needs_credit {
-            self.ready_new.insert(key);
-        } else {
-            self.ready.insert(key);
+                self.ready.insert(n.key);
+            }
         }
-        s.scheduled = Some(Scheduled { key, needs_credit });
+        s.scheduled = new;
     }
 
     // ----- input ---------------------------------------------------------------------------
