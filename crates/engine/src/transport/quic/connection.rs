@@ -447,7 +447,7 @@ impl Connection {
             let retransmit = b.has_retransmit();
             let lone_fin = b.fin && !b.fin_sent && b.next == b.written;
             let new_data = b.next < b.written && b.next < s.send_max;
-            (retransmit || lone_fin || new_data).then(|| Scheduled {
+            (retransmit || lone_fin || new_data).then_some(Scheduled {
                 key: ScheduleKey {
                     fresh: !retransmit,
                     urgency: s.priority.urgency,
