@@ -35,6 +35,7 @@
 //! them and serves every response round-robin with `SchedulerKind::RoundRobin`.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 use crate::headers::{request_fields, Field};
 use crate::http::h3::harness::Site;
@@ -145,7 +146,8 @@ struct AssetState {
 }
 
 enum Ev {
-    Arrive(Side, Datagram),
+    /// The datagram is shared with its [`Crossing`], not copied.
+    Arrive(Side, Rc<Datagram>),
     Timer(Side),
     /// Server: time to look again at the response on this stream (head or body ready).
     Release(StreamId),
@@ -173,7 +175,7 @@ struct Crossing {
     from: Side,
     sent: SimTime,
     link: Sent,
-    datagram: Datagram,
+    datagram: Rc<Datagram>,
 }
 
 struct LaneH3<'a> {
@@ -669,13 +671,14 @@ impl LaneH3<'_> {
             let Some(d) = d else {
                 break;
             };
+            let d = Rc::new(d);
             let sent = self.link.send(now, dir_of(side), d.wire_len());
             if let Some(at) = sent.arrival() {
                 let to = match side {
                     Side::Client => Side::Server,
                     Side::Server => Side::Client,
                 };
-                self.queue.schedule(at, Ev::Arrive(to, d.clone()));
+                self.queue.schedule(at, Ev::Arrive(to, Rc::clone(&d)));
             }
             self.crossings.push(Crossing {
                 from: side,

@@ -6,33 +6,42 @@ use std::collections::BinaryHeap;
 
 use crate::time::SimTime;
 
-struct Entry<E> {
+/// A heap entry: when, the tie-breaking sequence number, and where the event waits in
+/// [`EventQueue::slots`]. Small and `Copy`, so the heap's sifting moves 24 bytes, however
+/// large the events are.
+#[derive(Clone, Copy)]
+struct Entry {
     at: SimTime,
     seq: u64,
-    event: E,
+    slot: usize,
 }
 
-impl<E> PartialEq for Entry<E> {
+impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
         self.at == o.at && self.seq == o.seq
     }
 }
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
+impl Eq for Entry {}
+impl PartialOrd for Entry {
     fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
         Some(self.cmp(o))
     }
 }
-impl<E> Ord for Entry<E> {
+impl Ord for Entry {
     fn cmp(&self, o: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse so the earliest (time, seq) pops first.
+        // BinaryHeap is a max-heap: reverse so the earliest (time, seq) pops first. The
+        // sequence numbers are unique, so the slot never decides.
         (o.at, o.seq).cmp(&(self.at, self.seq))
     }
 }
 
 /// A deterministic event queue.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: BinaryHeap<Entry>,
+    /// The events, by slot; `None` for a free slot.
+    slots: Vec<Option<E>>,
+    /// Free slots, reused last-freed first.
+    free: Vec<usize>,
     next_seq: u64,
 }
 
@@ -40,6 +49,8 @@ impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             next_seq: 0,
         }
     }
@@ -53,11 +64,24 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, at: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(event);
+                slot
+            }
+            None => {
+                self.slots.push(Some(event));
+                self.slots.len() - 1
+            }
+        };
+        self.heap.push(Entry { at, seq, slot });
     }
 
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        let e = self.heap.pop()?;
+        let event = self.slots[e.slot].take()?;
+        self.free.push(e.slot);
+        Some((e.at, event))
     }
 
     pub fn peek_time(&self) -> Option<SimTime> {

@@ -2,7 +2,7 @@
 //! congestion reaction Appendix B, through the shared [`Controller`] trait.
 
 use core::fmt;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
 use super::packet::{
@@ -147,7 +147,27 @@ struct Stream {
     send_max: u64,
     /// Our limit for the peer, last advertised.
     recv_max: u64,
-    max_stream_data_pending: bool,
+    /// Where the stream sits in the scheduler's index, if it has something to send.
+    scheduled: Option<Scheduled>,
+}
+
+/// The scheduler's order (see [`Connection::stream_frames`]): retransmissions first, then
+/// lower urgency, then the round-robin position (incremental streams; 0 for the others),
+/// then stream id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ScheduleKey {
+    fresh: bool,
+    urgency: u8,
+    round_robin: u64,
+    id: StreamId,
+}
+
+/// A stream's entry in [`Connection::ready`] or [`Connection::ready_new`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scheduled {
+    key: ScheduleKey,
+    /// Only new data to send, which needs connection-level flow-control credit.
+    needs_credit: bool,
 }
 
 #[derive(Debug, Default)]
@@ -173,6 +193,14 @@ pub struct Connection {
     timers: [Option<SimTime>; TIMER_COUNT],
     hs: Handshake,
     streams: BTreeMap<StreamId, Stream>,
+    /// Streams with data to retransmit or a lone FIN to send, in scheduling order: they may
+    /// send whatever the connection's flow-control credit.
+    ready: BTreeSet<ScheduleKey>,
+    /// Streams with only new data to send (below their own flow-control limit), in
+    /// scheduling order: they may send while the connection has credit.
+    ready_new: BTreeSet<ScheduleKey>,
+    /// Streams whose new receive limit a MAX_STREAM_DATA frame should advertise.
+    max_stream_data_pending: BTreeSet<StreamId>,
     next_bi: u64,
     next_uni: u64,
     serve_counter: u64,
@@ -240,6 +268,9 @@ impl Connection {
             timers: [None; TIMER_COUNT],
             hs,
             streams: BTreeMap::new(),
+            ready: BTreeSet::new(),
+            ready_new: BTreeSet::new(),
+            max_stream_data_pending: BTreeSet::new(),
             next_bi: 0,
             next_uni: 0,
             serve_counter: 0,
@@ -346,7 +377,7 @@ impl Connection {
             last_served: 0,
             send_max: self.config.initial_max_stream_data,
             recv_max: self.config.initial_max_stream_data,
-            max_stream_data_pending: false,
+            scheduled: None,
         }
     }
 
@@ -383,12 +414,14 @@ impl Connection {
     /// Queues `len` bytes on `stream`, all standing for application content `tag`.
     pub fn write(&mut self, stream: StreamId, len: u64, tag: u64) -> Result<(), StreamError> {
         self.send_buffer(stream)?.write(len, tag);
+        self.reschedule(stream);
         Ok(())
     }
 
     /// Ends the stream after the bytes written so far.
     pub fn finish(&mut self, stream: StreamId) -> Result<(), StreamError> {
         self.send_buffer(stream)?.fin = true;
+        self.reschedule(stream);
         Ok(())
     }
 
@@ -399,7 +432,54 @@ impl Connection {
             .get_mut(&stream)
             .ok_or(StreamError::UnknownStream(stream))?;
         s.priority = p;
+        self.reschedule(stream);
         Ok(())
+    }
+
+    /// Puts `id` where it belongs in the scheduler's index after its send buffer, its
+    /// flow-control limit, its priority or its round-robin position changed.
+    fn reschedule(&mut self, id: StreamId) {
+        let Some(s) = self.streams.get_mut(&id) else {
+            return;
+        };
+        let new = s.send.as_ref().and_then(|b| {
+            // SendBuffer::has_new(limit) with limit = min(send_max, next + connection
+            // credit): new bytes below both limits, or a FIN right after the last byte sent.
+            let retransmit = b.has_retransmit();
+            let lone_fin = b.fin && !b.fin_sent && b.next == b.written;
+            let new_data = b.next < b.written && b.next < s.send_max;
+            (retransmit || lone_fin || new_data).then_some(Scheduled {
+                key: ScheduleKey {
+                    fresh: !retransmit,
+                    urgency: s.priority.urgency,
+                    round_robin: if s.priority.incremental {
+                        s.last_served
+                    } else {
+                        0
+                    },
+                    id,
+                },
+                needs_credit: !retransmit && !lone_fin,
+            })
+        });
+        if new == s.scheduled {
+            return;
+        }
+        if let Some(old) = s.scheduled.take() {
+            if old.needs_credit {
+                self.ready_new.remove(&old.key);
+            } else {
+                self.ready.remove(&old.key);
+            }
+        }
+        if let Some(n) = new {
+            if n.needs_credit {
+                self.ready_new.insert(n.key);
+            } else {
+                self.ready.insert(n.key);
+            }
+        }
+        s.scheduled = new;
     }
 
     // ----- input ---------------------------------------------------------------------------
@@ -496,6 +576,7 @@ impl Connection {
                 Frame::MaxStreamData { id, max } => {
                     if let Some(s) = self.streams.get_mut(id) {
                         s.send_max = s.send_max.max(*max);
+                        self.reschedule(*id);
                     }
                 }
                 Frame::HandshakeDone => {
@@ -538,7 +619,7 @@ impl Connection {
         // reads whatever is delivered in order at once).
         if delivered > before && stream.recv_max.saturating_sub(delivered) < window / 2 {
             stream.recv_max = delivered + window;
-            stream.max_stream_data_pending = true;
+            self.max_stream_data_pending.insert(f.id);
         }
         self.delivered_data += delivered - before;
         if self.recv_max_data.saturating_sub(self.delivered_data) < self.config.initial_max_data / 2
@@ -806,6 +887,7 @@ impl Connection {
                 } => {
                     if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
                         b.on_ack(offset..offset + len, fin);
+                        self.reschedule(id);
                     }
                 }
                 SentFrame::HandshakeDone | SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
@@ -1152,13 +1234,14 @@ impl Connection {
             } => {
                 if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
                     b.on_lost(offset..offset + len, fin);
+                    self.reschedule(id);
                 }
             }
             SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
             SentFrame::MaxData if flow_control => self.max_data_pending = true,
             SentFrame::MaxStreamData(id) if flow_control => {
-                if let Some(s) = self.streams.get_mut(&id) {
-                    s.max_stream_data_pending = true;
+                if self.streams.contains_key(&id) {
+                    self.max_stream_data_pending.insert(id);
                 }
             }
             SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
@@ -1166,13 +1249,8 @@ impl Connection {
     }
 
     fn streams_have_data(&self) -> bool {
-        let conn_room = self.send_max_data.saturating_sub(self.sent_data);
-        self.streams.values().any(|s| {
-            s.send.as_ref().is_some_and(|b| {
-                b.has_retransmit()
-                    || b.has_new(b.next + conn_room.min(s.send_max.saturating_sub(b.next)))
-            })
-        })
+        !self.ready.is_empty()
+            || (self.sent_data < self.send_max_data && !self.ready_new.is_empty())
     }
 
     fn report_cc(&mut self, now: SimTime) {
@@ -1313,9 +1391,9 @@ impl Connection {
             self.bytes_in_flight += s.size;
             self.cc.on_sent(now, s.size);
         }
+        let (size, probe) = (s.size, s.probe);
         self.spaces[sid.index()].sent.insert(p.pn.0, s);
         let frames = p.frames.iter().map(FrameSummary::of).collect();
-        let size = p.wire_len();
         self.emit(
             now,
             QuicEventKind::PacketSent {
@@ -1323,10 +1401,7 @@ impl Connection {
                 pn: p.pn,
                 size,
                 ack_eliciting: p.is_ack_eliciting(),
-                probe: self.spaces[sid.index()]
-                    .sent
-                    .get(&p.pn.0)
-                    .is_some_and(|s| s.probe),
+                probe,
                 frames,
             },
         );
@@ -1504,10 +1579,11 @@ impl Connection {
                 self.max_data_pending = false;
             }
         }
-        for (&id, s) in self.streams.iter_mut() {
-            if !s.max_stream_data_pending {
+        while let Some(&id) = self.max_stream_data_pending.first() {
+            let Some(s) = self.streams.get(&id) else {
+                self.max_stream_data_pending.remove(&id);
                 continue;
-            }
+            };
             let f = Frame::MaxStreamData {
                 id,
                 max: s.recv_max,
@@ -1518,7 +1594,7 @@ impl Connection {
             *left -= f.wire_len();
             frames.push(f);
             sent.push(SentFrame::MaxStreamData(id));
-            s.max_stream_data_pending = false;
+            self.max_stream_data_pending.remove(&id);
         }
     }
 
@@ -1536,26 +1612,24 @@ impl Connection {
         let mut served: Vec<StreamId> = Vec::new();
         loop {
             let conn_room = self.send_max_data.saturating_sub(self.sent_data);
-            let best = self
-                .streams
-                .iter()
-                .filter(|(id, _)| !served.contains(id))
-                .filter_map(|(&id, s)| {
-                    let b = s.send.as_ref()?;
-                    let limit = s.send_max.min(b.next.saturating_add(conn_room));
-                    let rtx = b.has_retransmit();
-                    if !rtx && !b.has_new(limit) {
-                        return None;
-                    }
-                    let rr = if s.priority.incremental {
-                        s.last_served
-                    } else {
-                        0
-                    };
-                    Some(((!rtx, s.priority.urgency, rr, id), limit))
-                })
-                .min_by_key(|(k, _)| *k);
-            let Some(((_, _, _, id), limit)) = best else {
+            let unserved = |k: &&ScheduleKey| !served.contains(&k.id);
+            let first = self.ready.iter().find(unserved);
+            let first_new = if conn_room > 0 {
+                self.ready_new.iter().find(unserved)
+            } else {
+                None
+            };
+            let best = match (first, first_new) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            #[cfg(debug_assertions)]
+            debug_assert_eq!(
+                best.map(|k| k.id),
+                self.schedule_by_scan(conn_room, &served),
+                "the scheduler's index disagrees with its definition"
+            );
+            let Some(&ScheduleKey { id, .. }) = best else {
                 break;
             };
             // Worst-case overhead: offset and length as their largest varints for this room.
@@ -1565,6 +1639,7 @@ impl Connection {
             let Some(b) = s.send.as_mut() else {
                 break;
             };
+            let limit = s.send_max.min(b.next.saturating_add(conn_room));
             let off = b.retransmit.first().map_or(b.next, |r| r.start);
             let overhead = StreamFrame::overhead(id, off.max(1), *left);
             if *left <= overhead {
@@ -1573,6 +1648,7 @@ impl Connection {
             let next_before = b.next;
             let Some(c) = b.next_frame(*left - overhead, limit) else {
                 served.push(id);
+                self.reschedule(id);
                 continue;
             };
             let is_new = c.offset >= next_before && c.retransmit_of.is_none();
@@ -1609,6 +1685,32 @@ impl Connection {
             });
             self.serve_counter += 1;
             s.last_served = self.serve_counter;
+            self.reschedule(id);
         }
+    }
+
+    /// The scheduler's choice by its definition, scanning every stream: the index must
+    /// agree (checked in debug builds).
+    #[cfg(debug_assertions)]
+    fn schedule_by_scan(&self, conn_room: u64, served: &[StreamId]) -> Option<StreamId> {
+        self.streams
+            .iter()
+            .filter(|(id, _)| !served.contains(id))
+            .filter_map(|(&id, s)| {
+                let b = s.send.as_ref()?;
+                let limit = s.send_max.min(b.next.saturating_add(conn_room));
+                let rtx = b.has_retransmit();
+                if !rtx && !b.has_new(limit) {
+                    return None;
+                }
+                let rr = if s.priority.incremental {
+                    s.last_served
+                } else {
+                    0
+                };
+                Some((!rtx, s.priority.urgency, rr, id))
+            })
+            .min()
+            .map(|k| k.3)
     }
 }

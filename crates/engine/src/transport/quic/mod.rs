@@ -22,7 +22,7 @@ mod connection;
 mod event;
 pub mod harness;
 pub mod packet;
-mod ranges;
+pub(crate) mod ranges;
 mod rtt;
 mod streams;
 #[cfg(test)]

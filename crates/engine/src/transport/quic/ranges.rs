@@ -24,20 +24,19 @@ impl RangeSet {
         if r.start >= r.end {
             return 0;
         }
-        let (mut start, mut end) = (r.start, r.end);
+        let mut end = r.end;
         let mut covered = 0;
-        // A range starting at or before `start` that reaches it.
-        if let Some((&s, &e)) = self.map.range(..=start).next_back() {
-            if e >= start {
-                covered += e.min(end).saturating_sub(start);
-                start = s;
+        // A range starting at or before `r.start` that reaches it grows in place.
+        let start = match self.map.range(..=r.start).next_back() {
+            Some((&s, &e)) if e >= r.start => {
+                covered += e.min(end).saturating_sub(r.start);
                 end = end.max(e);
-                self.map.remove(&s);
+                s
             }
-        }
-        // Ranges starting inside (start, end].
-        let inside: Vec<(u64, u64)> = self.map.range(start..=end).map(|(&s, &e)| (s, e)).collect();
-        for (s, e) in inside {
+            _ => r.start,
+        };
+        // Ranges starting inside (start, end] merge into it.
+        while let Some((&s, &e)) = self.map.range(start + 1..=end).next() {
             covered += e.min(r.end).saturating_sub(s.max(r.start));
             end = end.max(e);
             self.map.remove(&s);
@@ -74,6 +73,15 @@ impl RangeSet {
             .range(..=v)
             .next_back()
             .is_some_and(|(_, &e)| v < e)
+    }
+
+    /// The range holding `v`, if any.
+    pub fn containing(&self, v: u64) -> Option<Range<u64>> {
+        self.map
+            .range(..=v)
+            .next_back()
+            .filter(|(_, &e)| v < e)
+            .map(|(&s, &e)| s..e)
     }
 
     /// The lowest range, if any.

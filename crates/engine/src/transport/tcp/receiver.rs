@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::event::{TcpEvent, TcpEventKind};
 use super::segment::{SackBlock, Span, MAX_SACK_BLOCKS};
 use crate::time::{SimDuration, SimTime};
+use crate::transport::quic::ranges::RangeSet;
 
 /// RFC 1122 §4.2.3.2 / RFC 5681 §4.2: an ACK at least for every second full-sized segment.
 const ACK_EVERY_SEGMENTS: u64 = 2;
@@ -35,6 +36,8 @@ pub(super) struct Receiver<T> {
     pub window: u64,
     pub rcv_nxt: u64,
     ooo: BTreeMap<u64, Held<T>>,
+    /// The union of `ooo`'s ranges, overlapping and adjacent ones merged: the SACK blocks.
+    ooo_blocks: RangeSet,
     ooo_bytes: u64,
     /// Start of the most recently received out-of-order segment (RFC 2018 §4: its block
     /// goes first).
@@ -55,6 +58,7 @@ impl<T: Copy> Receiver<T> {
             window,
             rcv_nxt: 0,
             ooo: BTreeMap::new(),
+            ooo_blocks: RangeSet::default(),
             ooo_bytes: 0,
             latest_ooo: None,
             unacked: 0,
@@ -103,6 +107,7 @@ impl<T: Copy> Receiver<T> {
             self.latest_ooo = Some(seq);
             if !self.ooo.contains_key(&seq) {
                 self.ooo_bytes += len;
+                self.ooo_blocks.insert(seq..end);
                 self.ooo.insert(
                     seq,
                     Held {
@@ -132,6 +137,14 @@ impl<T: Copy> Receiver<T> {
                 released += self.deliver(now, &held.spans, from, held.end);
                 self.rcv_nxt = held.end;
             }
+        }
+        // The entries released formed whole blocks: the next one starts beyond a gap.
+        while self
+            .ooo_blocks
+            .first()
+            .is_some_and(|b| b.start <= self.rcv_nxt)
+        {
+            self.ooo_blocks.pop_first();
         }
         if let (Some(since), Some(hole_end)) = (self.hol_since, hole_end) {
             if released > 0 || self.rcv_nxt >= hole_end {
@@ -165,6 +178,40 @@ impl<T: Copy> Receiver<T> {
     /// RFC 2018 §4: the block holding the most recent segment first, then the others from
     /// the highest down, at most four.
     pub fn sack_blocks(&self) -> Vec<SackBlock> {
+        if self.ooo_blocks.is_empty() {
+            return Vec::new();
+        }
+        let block = |r: std::ops::Range<u64>| SackBlock {
+            start: r.start,
+            end: r.end,
+        };
+        // The highest blocks, one more than fit, in case the latest one is among them.
+        let mut blocks: Vec<SackBlock> = self
+            .ooo_blocks
+            .iter()
+            .rev()
+            .take(MAX_SACK_BLOCKS + 1)
+            .map(block)
+            .collect();
+        if let Some(latest) = self.latest_ooo {
+            let holds = |b: &SackBlock| b.start <= latest && latest < b.end;
+            if let Some(i) = blocks.iter().position(holds) {
+                let b = blocks.remove(i);
+                blocks.insert(0, b);
+            } else if let Some(b) = self.ooo_blocks.containing(latest) {
+                blocks.insert(0, block(b));
+            }
+        }
+        blocks.truncate(MAX_SACK_BLOCKS);
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(blocks, self.sack_blocks_by_scan());
+        blocks
+    }
+
+    /// [`Receiver::sack_blocks`] by its definition, merging every held segment; checked
+    /// against the incremental blocks in debug builds.
+    #[cfg(debug_assertions)]
+    fn sack_blocks_by_scan(&self) -> Vec<SackBlock> {
         let mut blocks: Vec<SackBlock> = Vec::new();
         for (&start, held) in &self.ooo {
             match blocks.last_mut() {

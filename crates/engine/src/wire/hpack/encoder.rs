@@ -254,18 +254,11 @@ impl Encoder {
         if let Some((_, true)) = stat {
             return stat;
         }
-        let mut name_match = stat;
-        for (i, e) in self.table.iter().enumerate() {
-            if *e.name == *name {
-                if *e.value == *value {
-                    return Some((STATIC_LEN + 1 + i, true));
-                }
-                if name_match.is_none() {
-                    name_match = Some((STATIC_LEN + 1 + i, false));
-                }
-            }
+        let (exact, name_match) = self.table.find(name, value);
+        if let Some(i) = exact {
+            return Some((STATIC_LEN + 1 + i, true));
         }
-        name_match
+        stat.or(name_match.map(|i| (STATIC_LEN + 1 + i, false)))
     }
 
     fn field(

@@ -111,10 +111,22 @@ pub(crate) fn static_lookup(name: &str, value: &str) -> Option<(usize, bool)> {
     Some((first, false))
 }
 
+/// A 64-bit FNV-1a hash (draft-eastlake-fnv §2): equal strings have equal fingerprints, so
+/// different fingerprints rule a match out without comparing the strings.
+fn fingerprint(s: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    s.bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
 /// RFC 7541 §2.3.2 and §4: the dynamic table, newest entry first.
 #[derive(Clone, Debug)]
 pub(crate) struct DynamicTable {
     entries: VecDeque<HeaderField>,
+    /// The [`fingerprint`]s of each entry's name and value, in the order of `entries`: a
+    /// search compares these before touching the strings.
+    fingerprints: VecDeque<(u64, u64)>,
     size: usize,
     max_size: usize,
 }
@@ -123,6 +135,7 @@ impl DynamicTable {
     pub(crate) fn new(max_size: usize) -> DynamicTable {
         DynamicTable {
             entries: VecDeque::new(),
+            fingerprints: VecDeque::new(),
             size: 0,
             max_size,
         }
@@ -145,8 +158,27 @@ impl DynamicTable {
         self.entries.get(i)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &HeaderField> {
-        self.entries.iter()
+    /// Searches the table for `name`: the dynamic index (0 = newest) of the newest entry with
+    /// this name and value, and that of the newest entry with this name.
+    pub(crate) fn find(&self, name: &str, value: &str) -> (Option<usize>, Option<usize>) {
+        let (n, v) = (fingerprint(name), fingerprint(value));
+        let mut name_match = None;
+        for (i, &(fn_, fv)) in self.fingerprints.iter().enumerate() {
+            if fn_ != n {
+                continue;
+            }
+            let Some(e) = self.entries.get(i) else {
+                break;
+            };
+            if *e.name != *name {
+                continue;
+            }
+            if fv == v && *e.value == *value {
+                return (Some(i), name_match.or(Some(i)));
+            }
+            name_match = name_match.or(Some(i));
+        }
+        (None, name_match)
     }
 
     /// RFC 7541 §4.4: evicts from the oldest end until `field` fits, then inserts it; a field
@@ -156,6 +188,7 @@ impl DynamicTable {
         let need = field.size();
         if need > self.max_size {
             evicted.extend(self.entries.drain(..).rev());
+            self.fingerprints.clear();
             self.size = 0;
             return false;
         }
@@ -163,6 +196,8 @@ impl DynamicTable {
             self.evict_oldest(evicted);
         }
         self.size += need;
+        self.fingerprints
+            .push_front((fingerprint(&field.name), fingerprint(&field.value)));
         self.entries.push_front(field);
         true
     }
@@ -177,6 +212,7 @@ impl DynamicTable {
 
     fn evict_oldest(&mut self, evicted: &mut Vec<HeaderField>) {
         if let Some(old) = self.entries.pop_back() {
+            self.fingerprints.pop_back();
             self.size -= old.size();
             evicted.push(old);
         }
@@ -221,6 +257,28 @@ mod tests {
         for (i, &(n, v)) in STATIC_TABLE.iter().enumerate() {
             assert_eq!(static_lookup(n, v), Some((i + 1, true)));
         }
+    }
+
+    #[test]
+    fn find_prefers_the_newest_entry() {
+        let mut t = DynamicTable::new(200);
+        let mut ev = Vec::new();
+        t.insert(HeaderField::new("a", "1"), &mut ev);
+        t.insert(HeaderField::new("b", "1"), &mut ev);
+        t.insert(HeaderField::new("a", "2"), &mut ev);
+        t.insert(HeaderField::new("a", "1"), &mut ev);
+        // Newest first: a:1, a:2, b:1, a:1.
+        assert_eq!(t.find("a", "1"), (Some(0), Some(0)));
+        assert_eq!(t.find("a", "2"), (Some(1), Some(0)));
+        assert_eq!(t.find("a", "3"), (None, Some(0)));
+        assert_eq!(t.find("b", "1"), (Some(2), Some(2)));
+        assert_eq!(t.find("c", "1"), (None, None));
+        // Eviction drops the oldest entries' fingerprints with them.
+        t.set_max_size(68, &mut ev);
+        assert_eq!(t.find("b", "1"), (None, None));
+        assert_eq!(t.find("a", "2"), (Some(1), Some(0)));
+        t.insert(HeaderField::new("x", &"y".repeat(300)), &mut ev);
+        assert_eq!(t.find("a", "1"), (None, None));
     }
 
     #[test]

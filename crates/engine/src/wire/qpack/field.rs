@@ -114,10 +114,12 @@ impl Encoder {
         fields
             .iter()
             .map(|f| {
-                let exact = static_table::find(&f.name, &f.value);
+                let name_index = static_table::find_name(&f.name);
+                let exact =
+                    name_index.and_then(|first| static_table::find_value(first, &f.name, &f.value));
                 match (exact, f.never_indexed) {
                     (Some(index), false) => FieldLine::Indexed { index },
-                    _ => match static_table::find_name(&f.name) {
+                    _ => match name_index {
                         Some(index) => FieldLine::LiteralWithNameRef {
                             index,
                             never_indexed: f.never_indexed,

@@ -122,10 +122,18 @@ pub fn get(index: u64) -> Option<(&'static str, &'static str)> {
 
 /// The index of an entry with this name and value, if any.
 pub fn find(name: &[u8], value: &[u8]) -> Option<u64> {
+    find_value(find_name(name)?, name, value)
+}
+
+/// The index of an entry with this name and value, given `first`, the lowest index of an
+/// entry with this name (from [`find_name`]).
+pub fn find_value(first: u64, name: &[u8], value: &[u8]) -> Option<u64> {
+    let first = usize::try_from(first).ok()?;
     STATIC_TABLE
+        .get(first..)?
         .iter()
-        .position(|(n, v)| n.as_bytes() == name && v.as_bytes() == value)
-        .map(|i| i as u64)
+        .position(|(n, v)| v.as_bytes() == value && n.as_bytes() == name)
+        .map(|i| (first + i) as u64)
 }
 
 /// The lowest index of an entry with this name, if any.
