@@ -197,6 +197,8 @@ struct LaneSim<'a> {
     /// Pushed streams are even, server-initiated (RFC 9113 §5.1.1).
     next_push_stream: u64,
     header_blocks: Vec<HeaderBlock>,
+    /// Assets with an open flow-control interval (`AssetState::flow_blocked`).
+    flow_open: usize,
 }
 
 /// The protocols this module's TCP lanes run; HTTP/3 runs over QUIC in
@@ -265,6 +267,7 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp, push: bool) -> Lane {
         push,
         next_push_stream: 2,
         header_blocks: Vec::new(),
+        flow_open: 0,
     };
     let tcp = scenario.transport.tcp_config();
     let mut h: Harness<Tag> = Harness::new(scenario.network.link_config());
@@ -740,9 +743,10 @@ impl LaneSim<'_> {
                     self.next_stream += 2;
                     self.asset(id).stream = Some(stream);
                     let f = self.conns[conn].client_hpack.request(self.page, id, stream);
+                    let lens = (f.block, f.frame);
                     self.frame_event(now, conn, Side::Client, f.info, Some(id));
-                    self.header_block(now, conn, Side::Client, &f, Some(id));
-                    (f.block, f.frame)
+                    self.header_block(now, conn, Side::Client, f, Some(id));
+                    lens
                 }
             };
             self.m.bytes_headers += header_bytes;
@@ -810,7 +814,8 @@ impl LaneSim<'_> {
                 // were for nothing.
                 let st = self.asset(id);
                 st.wasted = st.push_written;
-                st.flow_blocked = None;
+                let was_blocked = st.flow_blocked.take().is_some();
+                self.flow_open -= usize::from(was_blocked);
             }
             _ => {}
         }
@@ -921,7 +926,7 @@ impl LaneSim<'_> {
                 },
             );
             self.frame_event(now, conn, Side::Server, f.info, Some(id));
-            self.header_block(now, conn, Side::Server, &f, Some(id));
+            self.header_block(now, conn, Side::Server, f, Some(id));
             let priority = http2::request_priority(self.page.asset(id).kind);
             self.serve(now, conn, id, promised, priority);
             self.conns[conn].sched.depend(promised, html_stream);
@@ -950,7 +955,7 @@ impl LaneSim<'_> {
                 self.m.bytes_framing += f.frame - f.block;
                 self.write(conn, Side::Server, pair, f.frame, Msg::EarlyHints);
                 self.frame_event(now, conn, Side::Server, f.info, Some(AssetId(0)));
-                self.header_block(now, conn, Side::Server, &f, Some(AssetId(0)));
+                self.header_block(now, conn, Side::Server, f, Some(AssetId(0)));
             }
         }
     }
@@ -980,9 +985,9 @@ impl LaneSim<'_> {
                     self.m.bytes_headers += f.block;
                     self.m.bytes_framing += f.frame - f.block;
                     self.write(conn, Side::Server, pair, f.frame, Msg::ResponseHead(asset));
-                    self.frame_event(now, conn, Side::Server, f.info, Some(asset));
-                    self.header_block(now, conn, Side::Server, &f, Some(asset));
                     self.asset(asset).push_written += f.frame;
+                    self.frame_event(now, conn, Side::Server, f.info, Some(asset));
+                    self.header_block(now, conn, Side::Server, f, Some(asset));
                 }
                 Some(OutFrame::Data {
                     asset,
@@ -1007,6 +1012,10 @@ impl LaneSim<'_> {
     /// ends when credit (a WINDOW_UPDATE) lets the stream send again.
     fn charge_flow_control(&mut self, now: SimTime, conn: usize) {
         let blocked = self.conns[conn].sched.flow_blocked();
+        if blocked.is_empty() && self.flow_open == 0 {
+            // Nothing stalled before or now: no interval opens or closes.
+            return;
+        }
         let id = cid(conn);
         for i in 0..self.assets.len() {
             let asset = AssetId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -1027,6 +1036,7 @@ impl LaneSim<'_> {
             }
             st.flow_blocked = want.map(|b| (now, b));
         }
+        self.flow_open = self.assets.iter().filter(|st| st.flow_blocked.is_some()).count();
     }
 
     fn at_client(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair<Tag>) {
@@ -1232,35 +1242,34 @@ impl LaneSim<'_> {
         at: SimTime,
         conn: usize,
         side: Side,
-        f: &http2::HeadersFrame,
+        f: http2::HeadersFrame,
         asset: Option<AssetId>,
     ) {
         let i = match side {
             Side::Client => 0,
             Side::Server => 1,
         };
-        let entries = &f.encoded.table.entries;
+        let table = f.encoded.table;
         let last = &mut self.conns[conn].last_table[i];
         // What the table is if the block only inserted its incremental literals at the front
         // (RFC 7541 §4.4 without evictions): the app rebuilds that from the fields; the
         // entries are recorded when anything else changed (an eviction, a size update).
-        let mut derived: Vec<HeaderField> = f
-            .reps
-            .iter()
-            .rev()
-            .filter(|r| r.rep == RepKind::Incremental)
-            .map(|r| HeaderField::new(&r.name, &r.value))
-            .collect();
-        derived.extend(last.iter().cloned());
-        let changed = &derived != entries;
-        last.clone_from(entries);
-        let bytes = f.encoded.bytes.iter().fold(
-            String::with_capacity(f.encoded.bytes.len() * 2),
-            |mut s, b| {
-                s.push_str(&format!("{b:02x}"));
-                s
-            },
-        );
+        let inserted = f.reps.iter().filter(|r| r.rep == RepKind::Incremental);
+        let derived_len = inserted.clone().count() + last.len();
+        let changed = table.entries.len() != derived_len
+            || !inserted
+                .rev()
+                .zip(&table.entries)
+                .all(|(r, e)| *e.name == *r.name && *e.value == *r.value)
+            || table.entries[derived_len - last.len()..] != last[..];
+        let snapshot = changed.then(|| table.entries.clone());
+        *last = table.entries;
+        let mut bytes = String::with_capacity(f.encoded.bytes.len() * 2);
+        for b in &f.encoded.bytes {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            bytes.push(char::from(HEX[usize::from(b >> 4)]));
+            bytes.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
         self.header_blocks.push(HeaderBlock {
             at,
             conn: cid(conn),
@@ -1269,9 +1278,9 @@ impl LaneSim<'_> {
             frame: http2::frame_name(f.info.kind).to_owned(),
             asset,
             bytes,
-            fields: f.reps.clone(),
-            table_size: f.encoded.table.size,
-            table: changed.then(|| entries.clone()),
+            fields: f.reps,
+            table_size: table.size,
+            table: snapshot,
         });
     }
 
@@ -1422,6 +1431,7 @@ impl LaneSim<'_> {
             self.charge_server_queue(&h.packets);
         }
         let mut m = self.m;
+        self.events.reserve(h.packets.len());
         for p in &h.packets {
             m.packets += 1;
             m.bytes_total += p.link.bytes;

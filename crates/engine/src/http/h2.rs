@@ -190,10 +190,21 @@ pub fn settings_ack_len() -> u64 {
 
 /// RFC 9113 §6.9: a WINDOW_UPDATE frame (13 bytes).
 pub fn window_update(stream: StreamId, increment: u32) -> FrameInfo {
-    FrameInfo::of(&Frame::WindowUpdate(WindowUpdate {
-        stream_id: stream,
-        window_size_increment: increment,
-    }))
+    // RFC 9113 §6.9: a 4-byte increment, no flags.
+    let info = FrameInfo {
+        kind: FrameType::WindowUpdate,
+        stream,
+        payload: 4,
+        flags: 0,
+    };
+    debug_assert_eq!(
+        info,
+        FrameInfo::of(&Frame::WindowUpdate(WindowUpdate {
+            stream_id: stream,
+            window_size_increment: increment,
+        }))
+    );
+    info
 }
 
 /// RFC 9113 §6.4, §8.4.2: RST_STREAM with CANCEL, as a browser refuses a push (13 bytes).
@@ -230,9 +241,8 @@ pub struct HeadersFrame {
 }
 
 impl HeadersFrame {
-    /// `frame` (a HEADERS or PUSH_PROMISE frame carrying `encoded` as its whole block).
-    fn new(frame: &Frame, encoded: EncodedBlock, reps: Vec<HeaderRep>) -> HeadersFrame {
-        let info = FrameInfo::of(frame);
+    /// `info` (a HEADERS or PUSH_PROMISE frame carrying `encoded` as its whole block).
+    fn new(info: FrameInfo, encoded: EncodedBlock, reps: Vec<HeaderRep>) -> HeadersFrame {
         HeadersFrame {
             block: encoded.bytes.len() as u64,
             frame: info.wire(),
@@ -326,15 +336,25 @@ impl HeaderCodec {
 
     fn frame(&mut self, stream: StreamId, fields: &[Field], end_stream: bool) -> HeadersFrame {
         let (encoded, reps) = self.block(fields);
-        let frame = Frame::Headers(Headers {
-            stream_id: stream,
-            end_stream,
-            end_headers: true,
-            priority: None,
-            header_block_fragment: encoded.bytes.clone(),
-            padding: None,
-        });
-        HeadersFrame::new(&frame, encoded, reps)
+        // RFC 9113 §6.2: no padding or priority, so the payload is the block itself.
+        let info = FrameInfo {
+            kind: FrameType::Headers,
+            stream,
+            payload: encoded.bytes.len() as u64,
+            flags: FLAG_END_HEADERS | if end_stream { FLAG_END_STREAM } else { 0 },
+        };
+        debug_assert_eq!(
+            info,
+            FrameInfo::of(&Frame::Headers(Headers {
+                stream_id: stream,
+                end_stream,
+                end_headers: true,
+                priority: None,
+                header_block_fragment: encoded.bytes.clone(),
+                padding: None,
+            }))
+        );
+        HeadersFrame::new(info, encoded, reps)
     }
 
     /// The browser's request for `id` on `stream` ([`request_list`]), with END_STREAM: a GET
@@ -379,14 +399,25 @@ impl HeaderCodec {
             )
         }));
         let (encoded, reps) = self.block(&fields);
-        let frame = Frame::PushPromise(PushPromise {
-            stream_id: stream,
-            end_headers: true,
-            promised_stream_id: promised,
-            header_block_fragment: encoded.bytes.clone(),
-            padding: None,
-        });
-        HeadersFrame::new(&frame, encoded, reps)
+        // RFC 9113 §6.6: no padding, so the payload is the promised stream id (4 bytes)
+        // and the block.
+        let info = FrameInfo {
+            kind: FrameType::PushPromise,
+            stream,
+            payload: 4 + encoded.bytes.len() as u64,
+            flags: FLAG_END_HEADERS,
+        };
+        debug_assert_eq!(
+            info,
+            FrameInfo::of(&Frame::PushPromise(PushPromise {
+                stream_id: stream,
+                end_headers: true,
+                promised_stream_id: promised,
+                header_block_fragment: encoded.bytes.clone(),
+                padding: None,
+            }))
+        );
+        HeadersFrame::new(info, encoded, reps)
     }
 }
 
