@@ -36,13 +36,12 @@ use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
-    HeaderBlock, Lane, Metrics, RepKind, RttSample, Source,
+    HeaderBlock, Lane, Metrics, RttSample, Source,
 };
 use crate::transport::tcp::harness::{App, Harness, Pair, Side};
 use crate::transport::tcp::{TcpEvent, TcpEventKind};
 use crate::transport::tls::{AppData, TlsConfig, TlsEndpoint, TlsTag};
 use crate::wire::frame::FRAME_HEADER_LEN;
-use crate::wire::hpack::HeaderField;
 
 /// What a run of application bytes is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,8 +117,6 @@ struct Conn {
     /// HTTP/2 client: DATA bytes consumed on the connection and not yet returned with a
     /// WINDOW_UPDATE.
     conn_unacked: u64,
-    /// Each side's HPACK dynamic table after its last block (for the trace's snapshots).
-    last_table: [Vec<HeaderField>; 2],
 }
 
 /// A push the client was promised (RFC 9113 §8.4).
@@ -671,7 +668,6 @@ impl LaneSim<'_> {
             cwnd: Vec::new(),
             rtt: Vec::new(),
             conn_unacked: 0,
-            last_table: [Vec::new(), Vec::new()],
         });
         self.log(now, EventKind::ConnectionOpened { conn: id });
     }
@@ -1245,27 +1241,8 @@ impl LaneSim<'_> {
         f: http2::HeadersFrame,
         asset: Option<AssetId>,
     ) {
-        let i = match side {
-            Side::Client => 0,
-            Side::Server => 1,
-        };
-        let table = f.encoded.table;
-        let last = &mut self.conns[conn].last_table[i];
-        // What the table is if the block only inserted its incremental literals at the front
-        // (RFC 7541 §4.4 without evictions): the app rebuilds that from the fields; the
-        // entries are recorded when anything else changed (an eviction, a size update).
-        let inserted = f.reps.iter().filter(|r| r.rep == RepKind::Incremental);
-        let derived_len = inserted.clone().count() + last.len();
-        let changed = table.entries.len() != derived_len
-            || !inserted
-                .rev()
-                .zip(&table.entries)
-                .all(|(r, e)| *e.name == *r.name && *e.value == *r.value)
-            || table.entries[derived_len - last.len()..] != last[..];
-        let snapshot = changed.then(|| table.entries.clone());
-        *last = table.entries;
-        let mut bytes = String::with_capacity(f.encoded.bytes.len() * 2);
-        for b in &f.encoded.bytes {
+        let mut bytes = String::with_capacity(f.bytes.len() * 2);
+        for b in &f.bytes {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             bytes.push(char::from(HEX[usize::from(b >> 4)]));
             bytes.push(char::from(HEX[usize::from(b & 0xf)]));
@@ -1279,8 +1256,8 @@ impl LaneSim<'_> {
             asset,
             bytes,
             fields: f.reps,
-            table_size: table.size,
-            table: snapshot,
+            table_size: f.table_size,
+            table: f.table,
         });
     }
 
@@ -1526,6 +1503,7 @@ mod tests {
     use crate::page::PresetId;
     use crate::scenario::Network;
     use crate::trace::RepKind;
+    use crate::wire::hpack::HeaderField;
     use crate::transport::tcp::segment::{IPV4_HEADER, SYN_OPTIONS_SACK, TCP_HEADER};
     use crate::transport::tcp::MSS;
     use crate::transport::tls::{

@@ -36,7 +36,7 @@ use crate::wire::frame::{
     Frame, FrameType, Headers, PushPromise, RstStream, Setting, SettingId, Settings, WindowUpdate,
     FRAME_HEADER_LEN, PREFACE,
 };
-use crate::wire::hpack::{EncodedBlock, Encoder, EncoderConfig, Representation};
+use crate::wire::hpack::{Encoder, EncoderConfig, HeaderField, Representation};
 
 /// RFC 9113 §6.9.2: the initial flow-control window of every stream and of the connection.
 pub const DEFAULT_WINDOW: u64 = 65_535;
@@ -234,23 +234,39 @@ pub struct HeadersFrame {
     pub block: u64,
     pub frame: u64,
     pub info: FrameInfo,
-    /// The block's octets, what each representation did and the table after.
-    pub encoded: EncodedBlock,
+    /// The block's octets.
+    pub bytes: Vec<u8>,
     /// The representations with their field names and values, for the trace.
     pub reps: Vec<HeaderRep>,
+    /// The dynamic table's size after the block (RFC 7541 §4.1).
+    pub table_size: usize,
+    /// The dynamic table after the block, when it is not simply the table before with the
+    /// block's incrementally indexed literals inserted at the front (RFC 7541 §4.4 without
+    /// evictions): an eviction, or an entry too large to insert, changed it otherwise.
+    pub table: Option<Vec<HeaderField>>,
 }
 
 impl HeadersFrame {
-    /// `info` (a HEADERS or PUSH_PROMISE frame carrying `encoded` as its whole block).
-    fn new(info: FrameInfo, encoded: EncodedBlock, reps: Vec<HeaderRep>) -> HeadersFrame {
+    /// `info` (a HEADERS or PUSH_PROMISE frame carrying `block.bytes` as its whole block).
+    fn new(info: FrameInfo, block: Block) -> HeadersFrame {
         HeadersFrame {
-            block: encoded.bytes.len() as u64,
+            block: block.bytes.len() as u64,
             frame: info.wire(),
             info,
-            encoded,
-            reps,
+            bytes: block.bytes,
+            reps: block.reps,
+            table_size: block.table_size,
+            table: block.table,
         }
     }
+}
+
+/// One encoded header block, as [`HeadersFrame`] carries it.
+struct Block {
+    bytes: Vec<u8>,
+    reps: Vec<HeaderRep>,
+    table_size: usize,
+    table: Option<Vec<HeaderField>>,
 }
 
 impl Default for HeaderCodec {
@@ -312,10 +328,16 @@ pub fn preload_link(page: &Page, id: AssetId) -> String {
 }
 
 impl HeaderCodec {
-    fn block(&mut self, fields: &[Field]) -> (EncodedBlock, Vec<HeaderRep>) {
-        let encoded = self.enc.encode(fields);
-        let reps = encoded
-            .steps
+    fn block(&mut self, fields: &[Field]) -> Block {
+        let (bytes, steps) = self.enc.encode_steps(fields);
+        // Every incremental literal went in at the front unless something was evicted or an
+        // entry did not fit (RFC 7541 §4.4): only then does the trace need the whole table.
+        let changed = steps.iter().any(|st| {
+            !st.evicted.is_empty()
+                || (st.representation == Representation::LiteralWithIncrementalIndexing
+                    && !st.inserted)
+        });
+        let reps = steps
             .iter()
             .map(|st| {
                 let f = st
@@ -331,16 +353,21 @@ impl HeaderCodec {
                 }
             })
             .collect();
-        (encoded, reps)
+        Block {
+            bytes,
+            reps,
+            table_size: self.enc.table_size(),
+            table: changed.then(|| self.enc.table().entries),
+        }
     }
 
     fn frame(&mut self, stream: StreamId, fields: &[Field], end_stream: bool) -> HeadersFrame {
-        let (encoded, reps) = self.block(fields);
+        let block = self.block(fields);
         // RFC 9113 §6.2: no padding or priority, so the payload is the block itself.
         let info = FrameInfo {
             kind: FrameType::Headers,
             stream,
-            payload: encoded.bytes.len() as u64,
+            payload: block.bytes.len() as u64,
             flags: FLAG_END_HEADERS | if end_stream { FLAG_END_STREAM } else { 0 },
         };
         debug_assert_eq!(
@@ -350,11 +377,11 @@ impl HeaderCodec {
                 end_stream,
                 end_headers: true,
                 priority: None,
-                header_block_fragment: encoded.bytes.clone(),
+                header_block_fragment: block.bytes.clone(),
                 padding: None,
             }))
         );
-        HeadersFrame::new(info, encoded, reps)
+        HeadersFrame::new(info, block)
     }
 
     /// The browser's request for `id` on `stream` ([`request_list`]), with END_STREAM: a GET
@@ -398,13 +425,13 @@ impl HeaderCodec {
                 "accept-encoding" | "accept-language" | "user-agent"
             )
         }));
-        let (encoded, reps) = self.block(&fields);
+        let block = self.block(&fields);
         // RFC 9113 §6.6: no padding, so the payload is the promised stream id (4 bytes)
         // and the block.
         let info = FrameInfo {
             kind: FrameType::PushPromise,
             stream,
-            payload: 4 + encoded.bytes.len() as u64,
+            payload: 4 + block.bytes.len() as u64,
             flags: FLAG_END_HEADERS,
         };
         debug_assert_eq!(
@@ -413,11 +440,11 @@ impl HeaderCodec {
                 stream_id: stream,
                 end_headers: true,
                 promised_stream_id: promised,
-                header_block_fragment: encoded.bytes.clone(),
+                header_block_fragment: block.bytes.clone(),
                 padding: None,
             }))
         );
-        HeadersFrame::new(info, encoded, reps)
+        HeadersFrame::new(info, block)
     }
 }
 
