@@ -791,7 +791,7 @@ impl LaneSim<'_> {
                     Tcp::Http2 => {
                         let stream = self.assets[id.0 as usize].stream.unwrap_or(StreamId(0));
                         // The priority the browser asked for in its `priority` field.
-                        let priority = http2::priority_of(&http2::request_list(self.page, id));
+                        let priority = http2::received_priority(self.page, id);
                         self.serve(now, conn, id, stream, priority);
                         if id == AssetId(0) && self.push {
                             self.promise(now, conn, stream, pair);
@@ -967,6 +967,10 @@ impl LaneSim<'_> {
         let page = self.page;
         for s in self.conns[conn].sched.streams_mut() {
             let a = page.asset(s.asset);
+            if s.head_ready && s.released == a.size {
+                // Fully produced: later times release nothing more (releases only grow).
+                continue;
+            }
             let since = now.saturating_since(s.arrived);
             s.head_ready = since >= a.head_after();
             s.released = a.released(since).0.min(a.size);

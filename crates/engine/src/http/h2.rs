@@ -303,6 +303,15 @@ pub fn request_list(page: &Page, id: AssetId) -> Vec<Field> {
     fields
 }
 
+/// The priority the server reads from the request for `id` ([`priority_of`] its
+/// [`request_list`]): only the `priority` field counts, so the list is not built.
+pub fn received_priority(page: &Page, id: AssetId) -> Priority {
+    let p = priority_field(request_priority(page.asset(id).kind))
+        .map_or(DEFAULT_PRIORITY, |v| parse_priority(&v));
+    debug_assert_eq!(p, priority_of(&request_list(page, id)));
+    p
+}
+
 fn pseudo(page: &Page, id: AssetId) -> Vec<Field> {
     vec![
         Field::new(":method", "GET"),
