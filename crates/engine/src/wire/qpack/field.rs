@@ -417,7 +417,8 @@ impl Reader<'_> {
         }
         let raw = &self.buf[self.at..self.at + len as usize];
         let value = if huffman {
-            let mut out = Vec::new();
+            // The shortest code is 5 bits: at most this many octets.
+            let mut out = Vec::with_capacity(raw.len() * 8 / 5);
             huffman::decode(raw, &mut out)
                 .map_err(|e| self.err(QpackErrorKind::Huffman(e), start))?;
             out
