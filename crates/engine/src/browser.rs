@@ -39,7 +39,7 @@ use crate::trace::{
     HeaderBlock, Lane, Metrics, RttSample, Source,
 };
 use crate::transport::tcp::harness::{App, Harness, Pair, Side};
-use crate::transport::tcp::{TcpEvent, TcpEventKind};
+use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
 use crate::transport::tls::{AppData, TlsConfig, TlsEndpoint, TlsTag};
 use crate::wire::frame::FRAME_HEADER_LEN;
 
@@ -196,6 +196,8 @@ struct LaneSim<'a> {
     header_blocks: Vec<HeaderBlock>,
     /// Assets with an open flow-control interval (`AssetState::flow_blocked`).
     flow_open: usize,
+    /// Reused for the events drained from TCP ([`LaneSim::tcp_events`]).
+    tcp_scratch: Vec<TcpEvent>,
 }
 
 /// The protocols this module's TCP lanes run; HTTP/3 runs over QUIC in
@@ -265,6 +267,7 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp, push: bool) -> Lane {
         next_push_stream: 2,
         header_blocks: Vec::new(),
         flow_open: 0,
+        tcp_scratch: Vec::new(),
     };
     let tcp = scenario.transport.tcp_config();
     let mut h: Harness<Tag> = Harness::new(scenario.network.link_config());
@@ -313,8 +316,8 @@ impl App<Tag> for LaneSim<'_> {
                 self.log(t, EventKind::TcpEstablished { conn: cid(conn) });
             }
         }
-        self.tcp_events(conn, Side::Client, pair.client.drain_events());
-        self.tcp_events(conn, Side::Server, pair.server.drain_events());
+        self.tcp_events(conn, Side::Client, &mut pair.client);
+        self.tcp_events(conn, Side::Server, &mut pair.server);
         let c = &mut self.conns[conn];
         if c.tls_end.is_none() {
             if let Some(t) = c.client.done_at() {
@@ -413,10 +416,14 @@ impl LaneSim<'_> {
         }
     }
 
-    fn tcp_events(&mut self, conn: usize, side: Side, events: Vec<TcpEvent>) {
+    /// Logs what `tcp` (the `side` endpoint of `conn`) reported since the last call.
+    fn tcp_events(&mut self, conn: usize, side: Side, tcp: &mut TcpConnection<Tag>) {
         let dir = side_dir(side);
         let id = cid(conn);
-        for e in events {
+        // One buffer for every call, so draining allocates nothing.
+        let mut events = std::mem::take(&mut self.tcp_scratch);
+        tcp.drain_events_into(&mut events);
+        for e in events.drain(..) {
             let at = e.at;
             match e.kind {
                 TcpEventKind::Lost { seq, len, by } => self.log(
@@ -487,6 +494,7 @@ impl LaneSim<'_> {
                 _ => {}
             }
         }
+        self.tcp_scratch = events;
     }
 
     /// The client's TCP released `held` bytes from `missing_end` on at `to`, held since
@@ -966,11 +974,11 @@ impl LaneSim<'_> {
         }
         let page = self.page;
         for s in self.conns[conn].sched.streams_mut() {
-            let a = page.asset(s.asset);
-            if s.head_ready && s.released == a.size {
+            if s.head_ready && s.released == s.size {
                 // Fully produced: later times release nothing more (releases only grow).
                 continue;
             }
+            let a = page.asset(s.asset);
             let since = now.saturating_since(s.arrived);
             s.head_ready = since >= a.head_after();
             s.released = a.released(since).0.min(a.size);
@@ -1395,8 +1403,8 @@ impl LaneSim<'_> {
     fn finish(mut self, h: &mut Harness<Tag>) -> Lane {
         // Whatever the endpoints did since their last wake-up.
         for (i, pair) in h.pairs.iter_mut().enumerate() {
-            self.tcp_events(i, Side::Client, pair.client.drain_events());
-            self.tcp_events(i, Side::Server, pair.server.drain_events());
+            self.tcp_events(i, Side::Client, &mut pair.client);
+            self.tcp_events(i, Side::Server, &mut pair.server);
             // What TLS wrote besides application records is its handshake.
             let app: u64 = self.conns[i].app_wire.iter().sum();
             self.m.bytes_handshake +=
