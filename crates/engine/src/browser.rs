@@ -1044,7 +1044,11 @@ impl LaneSim<'_> {
             }
             st.flow_blocked = want.map(|b| (now, b));
         }
-        self.flow_open = self.assets.iter().filter(|st| st.flow_blocked.is_some()).count();
+        self.flow_open = self
+            .assets
+            .iter()
+            .filter(|st| st.flow_blocked.is_some())
+            .count();
     }
 
     fn at_client(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair<Tag>) {
@@ -1515,7 +1519,6 @@ mod tests {
     use crate::page::PresetId;
     use crate::scenario::Network;
     use crate::trace::RepKind;
-    use crate::wire::hpack::HeaderField;
     use crate::transport::tcp::segment::{IPV4_HEADER, SYN_OPTIONS_SACK, TCP_HEADER};
     use crate::transport::tcp::MSS;
     use crate::transport::tls::{
@@ -1523,6 +1526,7 @@ mod tests {
         DEFAULT_CERT_CHAIN, ENCRYPTED_EXTENSIONS, FINISHED_13, PLAINTEXT_HEADER, SERVER_HELLO_13,
         TLS13_RECORD_OVERHEAD,
     };
+    use crate::wire::hpack::HeaderField;
 
     fn ser(bytes: u64, bps: u64) -> u64 {
         SimDuration::serialisation(bytes, bps).as_micros()

@@ -290,14 +290,7 @@ fn write_line(line: LineRef<'_>, out: &mut Vec<u8>) {
             value_huffman,
         } => {
             let n = if never_indexed { LITERAL_NAME_N } else { 0 };
-            write_string(
-                name,
-                name_huffman,
-                3,
-                LITERAL_NAME | n,
-                LITERAL_NAME_H,
-                out,
-            );
+            write_string(name, name_huffman, 3, LITERAL_NAME | n, LITERAL_NAME_H, out);
             write_string(value, value_huffman, 7, 0, STRING_H, out);
         }
     }
