@@ -36,13 +36,12 @@ use crate::scenario::{Protocol, Scenario};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
-    HeaderBlock, Lane, Metrics, RepKind, RttSample, Source,
+    HeaderBlock, Lane, Metrics, RttSample, Source,
 };
 use crate::transport::tcp::harness::{App, Harness, Pair, Side};
-use crate::transport::tcp::{TcpEvent, TcpEventKind};
+use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
 use crate::transport::tls::{AppData, TlsConfig, TlsEndpoint, TlsTag};
 use crate::wire::frame::FRAME_HEADER_LEN;
-use crate::wire::hpack::HeaderField;
 
 /// What a run of application bytes is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,8 +117,6 @@ struct Conn {
     /// HTTP/2 client: DATA bytes consumed on the connection and not yet returned with a
     /// WINDOW_UPDATE.
     conn_unacked: u64,
-    /// Each side's HPACK dynamic table after its last block (for the trace's snapshots).
-    last_table: [Vec<HeaderField>; 2],
 }
 
 /// A push the client was promised (RFC 9113 §8.4).
@@ -197,6 +194,10 @@ struct LaneSim<'a> {
     /// Pushed streams are even, server-initiated (RFC 9113 §5.1.1).
     next_push_stream: u64,
     header_blocks: Vec<HeaderBlock>,
+    /// Assets with an open flow-control interval (`AssetState::flow_blocked`).
+    flow_open: usize,
+    /// Reused for the events drained from TCP ([`LaneSim::tcp_events`]).
+    tcp_scratch: Vec<TcpEvent>,
 }
 
 /// The protocols this module's TCP lanes run; HTTP/3 runs over QUIC in
@@ -265,6 +266,8 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp, push: bool) -> Lane {
         push,
         next_push_stream: 2,
         header_blocks: Vec::new(),
+        flow_open: 0,
+        tcp_scratch: Vec::new(),
     };
     let tcp = scenario.transport.tcp_config();
     let mut h: Harness<Tag> = Harness::new(scenario.network.link_config());
@@ -313,8 +316,8 @@ impl App<Tag> for LaneSim<'_> {
                 self.log(t, EventKind::TcpEstablished { conn: cid(conn) });
             }
         }
-        self.tcp_events(conn, Side::Client, pair.client.drain_events());
-        self.tcp_events(conn, Side::Server, pair.server.drain_events());
+        self.tcp_events(conn, Side::Client, &mut pair.client);
+        self.tcp_events(conn, Side::Server, &mut pair.server);
         let c = &mut self.conns[conn];
         if c.tls_end.is_none() {
             if let Some(t) = c.client.done_at() {
@@ -413,10 +416,14 @@ impl LaneSim<'_> {
         }
     }
 
-    fn tcp_events(&mut self, conn: usize, side: Side, events: Vec<TcpEvent>) {
+    /// Logs what `tcp` (the `side` endpoint of `conn`) reported since the last call.
+    fn tcp_events(&mut self, conn: usize, side: Side, tcp: &mut TcpConnection<Tag>) {
         let dir = side_dir(side);
         let id = cid(conn);
-        for e in events {
+        // One buffer for every call, so draining allocates nothing.
+        let mut events = std::mem::take(&mut self.tcp_scratch);
+        tcp.drain_events_into(&mut events);
+        for e in events.drain(..) {
             let at = e.at;
             match e.kind {
                 TcpEventKind::Lost { seq, len, by } => self.log(
@@ -487,6 +494,7 @@ impl LaneSim<'_> {
                 _ => {}
             }
         }
+        self.tcp_scratch = events;
     }
 
     /// The client's TCP released `held` bytes from `missing_end` on at `to`, held since
@@ -668,7 +676,6 @@ impl LaneSim<'_> {
             cwnd: Vec::new(),
             rtt: Vec::new(),
             conn_unacked: 0,
-            last_table: [Vec::new(), Vec::new()],
         });
         self.log(now, EventKind::ConnectionOpened { conn: id });
     }
@@ -740,9 +747,10 @@ impl LaneSim<'_> {
                     self.next_stream += 2;
                     self.asset(id).stream = Some(stream);
                     let f = self.conns[conn].client_hpack.request(self.page, id, stream);
+                    let lens = (f.block, f.frame);
                     self.frame_event(now, conn, Side::Client, f.info, Some(id));
-                    self.header_block(now, conn, Side::Client, &f, Some(id));
-                    (f.block, f.frame)
+                    self.header_block(now, conn, Side::Client, f, Some(id));
+                    lens
                 }
             };
             self.m.bytes_headers += header_bytes;
@@ -791,7 +799,7 @@ impl LaneSim<'_> {
                     Tcp::Http2 => {
                         let stream = self.assets[id.0 as usize].stream.unwrap_or(StreamId(0));
                         // The priority the browser asked for in its `priority` field.
-                        let priority = http2::priority_of(&http2::request_list(self.page, id));
+                        let priority = http2::received_priority(self.page, id);
                         self.serve(now, conn, id, stream, priority);
                         if id == AssetId(0) && self.push {
                             self.promise(now, conn, stream, pair);
@@ -810,7 +818,8 @@ impl LaneSim<'_> {
                 // were for nothing.
                 let st = self.asset(id);
                 st.wasted = st.push_written;
-                st.flow_blocked = None;
+                let was_blocked = st.flow_blocked.take().is_some();
+                self.flow_open -= usize::from(was_blocked);
             }
             _ => {}
         }
@@ -921,7 +930,7 @@ impl LaneSim<'_> {
                 },
             );
             self.frame_event(now, conn, Side::Server, f.info, Some(id));
-            self.header_block(now, conn, Side::Server, &f, Some(id));
+            self.header_block(now, conn, Side::Server, f, Some(id));
             let priority = http2::request_priority(self.page.asset(id).kind);
             self.serve(now, conn, id, promised, priority);
             self.conns[conn].sched.depend(promised, html_stream);
@@ -950,7 +959,7 @@ impl LaneSim<'_> {
                 self.m.bytes_framing += f.frame - f.block;
                 self.write(conn, Side::Server, pair, f.frame, Msg::EarlyHints);
                 self.frame_event(now, conn, Side::Server, f.info, Some(AssetId(0)));
-                self.header_block(now, conn, Side::Server, &f, Some(AssetId(0)));
+                self.header_block(now, conn, Side::Server, f, Some(AssetId(0)));
             }
         }
     }
@@ -965,6 +974,10 @@ impl LaneSim<'_> {
         }
         let page = self.page;
         for s in self.conns[conn].sched.streams_mut() {
+            if s.head_ready && s.released == s.size {
+                // Fully produced: later times release nothing more (releases only grow).
+                continue;
+            }
             let a = page.asset(s.asset);
             let since = now.saturating_since(s.arrived);
             s.head_ready = since >= a.head_after();
@@ -980,9 +993,9 @@ impl LaneSim<'_> {
                     self.m.bytes_headers += f.block;
                     self.m.bytes_framing += f.frame - f.block;
                     self.write(conn, Side::Server, pair, f.frame, Msg::ResponseHead(asset));
-                    self.frame_event(now, conn, Side::Server, f.info, Some(asset));
-                    self.header_block(now, conn, Side::Server, &f, Some(asset));
                     self.asset(asset).push_written += f.frame;
+                    self.frame_event(now, conn, Side::Server, f.info, Some(asset));
+                    self.header_block(now, conn, Side::Server, f, Some(asset));
                 }
                 Some(OutFrame::Data {
                     asset,
@@ -1007,6 +1020,10 @@ impl LaneSim<'_> {
     /// ends when credit (a WINDOW_UPDATE) lets the stream send again.
     fn charge_flow_control(&mut self, now: SimTime, conn: usize) {
         let blocked = self.conns[conn].sched.flow_blocked();
+        if blocked.is_empty() && self.flow_open == 0 {
+            // Nothing stalled before or now: no interval opens or closes.
+            return;
+        }
         let id = cid(conn);
         for i in 0..self.assets.len() {
             let asset = AssetId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -1027,6 +1044,11 @@ impl LaneSim<'_> {
             }
             st.flow_blocked = want.map(|b| (now, b));
         }
+        self.flow_open = self
+            .assets
+            .iter()
+            .filter(|st| st.flow_blocked.is_some())
+            .count();
     }
 
     fn at_client(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair<Tag>) {
@@ -1232,35 +1254,15 @@ impl LaneSim<'_> {
         at: SimTime,
         conn: usize,
         side: Side,
-        f: &http2::HeadersFrame,
+        f: http2::HeadersFrame,
         asset: Option<AssetId>,
     ) {
-        let i = match side {
-            Side::Client => 0,
-            Side::Server => 1,
-        };
-        let entries = &f.encoded.table.entries;
-        let last = &mut self.conns[conn].last_table[i];
-        // What the table is if the block only inserted its incremental literals at the front
-        // (RFC 7541 §4.4 without evictions): the app rebuilds that from the fields; the
-        // entries are recorded when anything else changed (an eviction, a size update).
-        let mut derived: Vec<HeaderField> = f
-            .reps
-            .iter()
-            .rev()
-            .filter(|r| r.rep == RepKind::Incremental)
-            .map(|r| HeaderField::new(&r.name, &r.value))
-            .collect();
-        derived.extend(last.iter().cloned());
-        let changed = &derived != entries;
-        last.clone_from(entries);
-        let bytes = f.encoded.bytes.iter().fold(
-            String::with_capacity(f.encoded.bytes.len() * 2),
-            |mut s, b| {
-                s.push_str(&format!("{b:02x}"));
-                s
-            },
-        );
+        let mut bytes = String::with_capacity(f.bytes.len() * 2);
+        for b in &f.bytes {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            bytes.push(char::from(HEX[usize::from(b >> 4)]));
+            bytes.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
         self.header_blocks.push(HeaderBlock {
             at,
             conn: cid(conn),
@@ -1269,9 +1271,9 @@ impl LaneSim<'_> {
             frame: http2::frame_name(f.info.kind).to_owned(),
             asset,
             bytes,
-            fields: f.reps.clone(),
-            table_size: f.encoded.table.size,
-            table: changed.then(|| entries.clone()),
+            fields: f.reps,
+            table_size: f.table_size,
+            table: f.table,
         });
     }
 
@@ -1405,8 +1407,8 @@ impl LaneSim<'_> {
     fn finish(mut self, h: &mut Harness<Tag>) -> Lane {
         // Whatever the endpoints did since their last wake-up.
         for (i, pair) in h.pairs.iter_mut().enumerate() {
-            self.tcp_events(i, Side::Client, pair.client.drain_events());
-            self.tcp_events(i, Side::Server, pair.server.drain_events());
+            self.tcp_events(i, Side::Client, &mut pair.client);
+            self.tcp_events(i, Side::Server, &mut pair.server);
             // What TLS wrote besides application records is its handshake.
             let app: u64 = self.conns[i].app_wire.iter().sum();
             self.m.bytes_handshake +=
@@ -1422,6 +1424,7 @@ impl LaneSim<'_> {
             self.charge_server_queue(&h.packets);
         }
         let mut m = self.m;
+        self.events.reserve(h.packets.len());
         for p in &h.packets {
             m.packets += 1;
             m.bytes_total += p.link.bytes;
@@ -1523,6 +1526,7 @@ mod tests {
         DEFAULT_CERT_CHAIN, ENCRYPTED_EXTENSIONS, FINISHED_13, PLAINTEXT_HEADER, SERVER_HELLO_13,
         TLS13_RECORD_OVERHEAD,
     };
+    use crate::wire::hpack::HeaderField;
 
     fn ser(bytes: u64, bps: u64) -> u64 {
         SimDuration::serialisation(bytes, bps).as_micros()

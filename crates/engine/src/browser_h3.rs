@@ -703,8 +703,10 @@ impl LaneH3<'_> {
     fn finish(mut self) -> Lane {
         let writes = [index(self.client.ledger()), index(self.server.ledger())];
         let mut m = Metrics::default();
+        self.events.reserve(self.crossings.len());
         for c in &self.crossings {
             let d = &c.datagram;
+            let payload = d.payload_len();
             m.packets += 1;
             m.bytes_total += c.link.bytes;
             let handshake = d
@@ -712,9 +714,9 @@ impl LaneH3<'_> {
                 .first()
                 .is_some_and(|p| matches!(p.ty, PacketType::Initial | PacketType::Handshake));
             if handshake {
-                m.bytes_handshake += c.link.bytes - d.payload_len();
+                m.bytes_handshake += c.link.bytes - payload;
             } else {
-                m.bytes_framing += c.link.bytes - d.payload_len();
+                m.bytes_framing += c.link.bytes - payload;
             }
             let mut retransmission = false;
             for p in &d.packets {
@@ -752,7 +754,7 @@ impl LaneH3<'_> {
                     dir: c.link.dir,
                     conn: CONN,
                     seq: d.packets.first().map_or(0, |p| p.pn.0),
-                    len: d.payload_len(),
+                    len: payload,
                     bytes: c.link.bytes,
                     retransmission,
                     ordinal: c.link.ordinal,

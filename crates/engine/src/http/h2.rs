@@ -36,7 +36,7 @@ use crate::wire::frame::{
     Frame, FrameType, Headers, PushPromise, RstStream, Setting, SettingId, Settings, WindowUpdate,
     FRAME_HEADER_LEN, PREFACE,
 };
-use crate::wire::hpack::{EncodedBlock, Encoder, EncoderConfig, Representation};
+use crate::wire::hpack::{Encoder, EncoderConfig, HeaderField, Representation};
 
 /// RFC 9113 §6.9.2: the initial flow-control window of every stream and of the connection.
 pub const DEFAULT_WINDOW: u64 = 65_535;
@@ -190,10 +190,21 @@ pub fn settings_ack_len() -> u64 {
 
 /// RFC 9113 §6.9: a WINDOW_UPDATE frame (13 bytes).
 pub fn window_update(stream: StreamId, increment: u32) -> FrameInfo {
-    FrameInfo::of(&Frame::WindowUpdate(WindowUpdate {
-        stream_id: stream,
-        window_size_increment: increment,
-    }))
+    // RFC 9113 §6.9: a 4-byte increment, no flags.
+    let info = FrameInfo {
+        kind: FrameType::WindowUpdate,
+        stream,
+        payload: 4,
+        flags: 0,
+    };
+    debug_assert_eq!(
+        info,
+        FrameInfo::of(&Frame::WindowUpdate(WindowUpdate {
+            stream_id: stream,
+            window_size_increment: increment,
+        }))
+    );
+    info
 }
 
 /// RFC 9113 §6.4, §8.4.2: RST_STREAM with CANCEL, as a browser refuses a push (13 bytes).
@@ -223,24 +234,39 @@ pub struct HeadersFrame {
     pub block: u64,
     pub frame: u64,
     pub info: FrameInfo,
-    /// The block's octets, what each representation did and the table after.
-    pub encoded: EncodedBlock,
+    /// The block's octets.
+    pub bytes: Vec<u8>,
     /// The representations with their field names and values, for the trace.
     pub reps: Vec<HeaderRep>,
+    /// The dynamic table's size after the block (RFC 7541 §4.1).
+    pub table_size: usize,
+    /// The dynamic table after the block, when it is not simply the table before with the
+    /// block's incrementally indexed literals inserted at the front (RFC 7541 §4.4 without
+    /// evictions): an eviction, or an entry too large to insert, changed it otherwise.
+    pub table: Option<Vec<HeaderField>>,
 }
 
 impl HeadersFrame {
-    /// `frame` (a HEADERS or PUSH_PROMISE frame carrying `encoded` as its whole block).
-    fn new(frame: &Frame, encoded: EncodedBlock, reps: Vec<HeaderRep>) -> HeadersFrame {
-        let info = FrameInfo::of(frame);
+    /// `info` (a HEADERS or PUSH_PROMISE frame carrying `block.bytes` as its whole block).
+    fn new(info: FrameInfo, block: Block) -> HeadersFrame {
         HeadersFrame {
-            block: encoded.bytes.len() as u64,
+            block: block.bytes.len() as u64,
             frame: info.wire(),
             info,
-            encoded,
-            reps,
+            bytes: block.bytes,
+            reps: block.reps,
+            table_size: block.table_size,
+            table: block.table,
         }
     }
+}
+
+/// One encoded header block, as [`HeadersFrame`] carries it.
+struct Block {
+    bytes: Vec<u8>,
+    reps: Vec<HeaderRep>,
+    table_size: usize,
+    table: Option<Vec<HeaderField>>,
 }
 
 impl Default for HeaderCodec {
@@ -277,6 +303,15 @@ pub fn request_list(page: &Page, id: AssetId) -> Vec<Field> {
     fields
 }
 
+/// The priority the server reads from the request for `id` ([`priority_of`] its
+/// [`request_list`]): only the `priority` field counts, so the list is not built.
+pub fn received_priority(page: &Page, id: AssetId) -> Priority {
+    let p = priority_field(request_priority(page.asset(id).kind))
+        .map_or(DEFAULT_PRIORITY, |v| parse_priority(&v));
+    debug_assert_eq!(p, priority_of(&request_list(page, id)));
+    p
+}
+
 fn pseudo(page: &Page, id: AssetId) -> Vec<Field> {
     vec![
         Field::new(":method", "GET"),
@@ -302,10 +337,16 @@ pub fn preload_link(page: &Page, id: AssetId) -> String {
 }
 
 impl HeaderCodec {
-    fn block(&mut self, fields: &[Field]) -> (EncodedBlock, Vec<HeaderRep>) {
-        let encoded = self.enc.encode(fields);
-        let reps = encoded
-            .steps
+    fn block(&mut self, fields: &[Field]) -> Block {
+        let (bytes, steps) = self.enc.encode_steps(fields);
+        // Every incremental literal went in at the front unless something was evicted or an
+        // entry did not fit (RFC 7541 §4.4): only then does the trace need the whole table.
+        let changed = steps.iter().any(|st| {
+            !st.evicted.is_empty()
+                || (st.representation == Representation::LiteralWithIncrementalIndexing
+                    && !st.inserted)
+        });
+        let reps = steps
             .iter()
             .map(|st| {
                 let f = st
@@ -321,20 +362,35 @@ impl HeaderCodec {
                 }
             })
             .collect();
-        (encoded, reps)
+        Block {
+            bytes,
+            reps,
+            table_size: self.enc.table_size(),
+            table: changed.then(|| self.enc.table().entries),
+        }
     }
 
     fn frame(&mut self, stream: StreamId, fields: &[Field], end_stream: bool) -> HeadersFrame {
-        let (encoded, reps) = self.block(fields);
-        let frame = Frame::Headers(Headers {
-            stream_id: stream,
-            end_stream,
-            end_headers: true,
-            priority: None,
-            header_block_fragment: encoded.bytes.clone(),
-            padding: None,
-        });
-        HeadersFrame::new(&frame, encoded, reps)
+        let block = self.block(fields);
+        // RFC 9113 §6.2: no padding or priority, so the payload is the block itself.
+        let info = FrameInfo {
+            kind: FrameType::Headers,
+            stream,
+            payload: block.bytes.len() as u64,
+            flags: FLAG_END_HEADERS | if end_stream { FLAG_END_STREAM } else { 0 },
+        };
+        debug_assert_eq!(
+            info,
+            FrameInfo::of(&Frame::Headers(Headers {
+                stream_id: stream,
+                end_stream,
+                end_headers: true,
+                priority: None,
+                header_block_fragment: block.bytes.clone(),
+                padding: None,
+            }))
+        );
+        HeadersFrame::new(info, block)
     }
 
     /// The browser's request for `id` on `stream` ([`request_list`]), with END_STREAM: a GET
@@ -378,15 +434,26 @@ impl HeaderCodec {
                 "accept-encoding" | "accept-language" | "user-agent"
             )
         }));
-        let (encoded, reps) = self.block(&fields);
-        let frame = Frame::PushPromise(PushPromise {
-            stream_id: stream,
-            end_headers: true,
-            promised_stream_id: promised,
-            header_block_fragment: encoded.bytes.clone(),
-            padding: None,
-        });
-        HeadersFrame::new(&frame, encoded, reps)
+        let block = self.block(&fields);
+        // RFC 9113 §6.6: no padding, so the payload is the promised stream id (4 bytes)
+        // and the block.
+        let info = FrameInfo {
+            kind: FrameType::PushPromise,
+            stream,
+            payload: 4 + block.bytes.len() as u64,
+            flags: FLAG_END_HEADERS,
+        };
+        debug_assert_eq!(
+            info,
+            FrameInfo::of(&Frame::PushPromise(PushPromise {
+                stream_id: stream,
+                end_headers: true,
+                promised_stream_id: promised,
+                header_block_fragment: block.bytes.clone(),
+                padding: None,
+            }))
+        );
+        HeadersFrame::new(info, block)
     }
 }
 

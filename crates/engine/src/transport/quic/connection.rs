@@ -1307,7 +1307,8 @@ impl Connection {
             if let Some(p) =
                 self.build_packet(now, ty, budget - used, cc_room || probing, eliciting_ok)
             {
-                used += p.0.wire_len();
+                // The packet's size, as `build_packet` measured it.
+                used += p.1.size;
                 packets.push(p);
             }
         }
@@ -1354,10 +1355,10 @@ impl Connection {
         for (p, s) in packets {
             let sid = p.ty.space();
             sent_handshake |= p.ty == PacketType::Handshake;
+            self.bytes_sent += s.size;
             self.on_packet_sent(now, sid, &p, s);
             datagram.packets.push(p);
         }
-        self.bytes_sent += datagram.payload_len();
         if sent_handshake && self.side.is_client() {
             // RFC 9001 §4.9.1: a client discards Initial keys when it first sends a
             // Handshake packet.
@@ -1375,8 +1376,9 @@ impl Connection {
     }
 
     /// RFC 9002 Appendix A.5 OnPacketSent.
-    fn on_packet_sent(&mut self, now: SimTime, sid: SpaceId, p: &Packet, mut s: SentPacket) {
-        s.size = p.wire_len();
+    fn on_packet_sent(&mut self, now: SimTime, sid: SpaceId, p: &Packet, s: SentPacket) {
+        // `build_packet` measured it, and padding added to it since counts in `s.size`.
+        debug_assert_eq!(s.size, p.wire_len());
         let space = &mut self.spaces[sid.index()];
         if s.acked_up_to.is_some() {
             space.ack_pending = false;
@@ -1526,11 +1528,11 @@ impl Connection {
             return None;
         }
         // RFC 9001 §5.4.2: at least 4 bytes of packet number and payload.
-        let payload: u64 = frames.iter().map(Frame::wire_len).sum();
+        let mut payload: u64 = frames.iter().map(Frame::wire_len).sum();
         if pnl + payload < MIN_PN_AND_PAYLOAD {
-            frames.push(Frame::Padding {
-                len: MIN_PN_AND_PAYLOAD - pnl - payload,
-            });
+            let len = MIN_PN_AND_PAYLOAD - pnl - payload;
+            frames.push(Frame::Padding { len });
+            payload += len;
         }
         if ack_eliciting && probe {
             self.spaces[si].probes -= 1;
@@ -1546,9 +1548,11 @@ impl Connection {
             pn_len: pnl,
             frames,
         };
+        let size = ty.header_len(pnl) + payload + AEAD_TAG;
+        debug_assert_eq!(size, packet.wire_len());
         let sp = SentPacket {
             time: now,
-            size: packet.wire_len(),
+            size,
             ack_eliciting,
             in_flight,
             probe: probe && ack_eliciting,

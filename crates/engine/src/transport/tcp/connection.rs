@@ -244,6 +244,11 @@ impl<T: Copy> TcpConnection<T> {
         std::mem::take(&mut self.events)
     }
 
+    /// Moves the events into `out`, keeping this connection's buffer for the next ones.
+    pub fn drain_events_into(&mut self, out: &mut Vec<TcpEvent>) {
+        out.append(&mut self.events);
+    }
+
     pub fn cwnd(&self) -> u64 {
         self.cc.window()
     }

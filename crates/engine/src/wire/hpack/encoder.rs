@@ -202,8 +202,23 @@ impl Encoder {
         self.table.snapshot()
     }
 
+    /// The dynamic table's size now (RFC 7541 §4.1), without a snapshot.
+    pub fn table_size(&self) -> usize {
+        self.table.size()
+    }
+
     /// Encodes one header block.
     pub fn encode<F: EncodeField>(&mut self, fields: &[F]) -> EncodedBlock {
+        let (bytes, steps) = self.encode_steps(fields);
+        EncodedBlock {
+            bytes,
+            steps,
+            table: self.table.snapshot(),
+        }
+    }
+
+    /// [`Encoder::encode`] without the table snapshot: the block's octets and steps.
+    pub fn encode_steps<F: EncodeField>(&mut self, fields: &[F]) -> (Vec<u8>, Vec<FieldStep>) {
         let estimate: usize = fields
             .iter()
             .map(|f| f.name().len() + f.value().len() + 2)
@@ -220,11 +235,7 @@ impl Encoder {
             let step = self.field(i, f.name(), f.value(), f.indexing(), &mut out);
             steps.push(step);
         }
-        EncodedBlock {
-            bytes: out,
-            steps,
-            table: self.table.snapshot(),
-        }
+        (out, steps)
     }
 
     fn size_update(&mut self, size: usize, out: &mut Vec<u8>, steps: &mut Vec<FieldStep>) {

@@ -1,7 +1,7 @@
 //! RFC 7541 §2.3 and §4: the static table (Appendix A) and the dynamic table, with entry
 //! sizes, eviction and maximum-size changes.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::OnceLock;
 
 use super::{HeaderField, TableSnapshot};
@@ -127,6 +127,14 @@ pub(crate) struct DynamicTable {
     /// The [`fingerprint`]s of each entry's name and value, in the order of `entries`: a
     /// search compares these before touching the strings.
     fingerprints: VecDeque<(u64, u64)>,
+    /// Entries ever inserted: the entry at dynamic index `i` was the
+    /// `inserted - 1 - i`-th (its ordinal).
+    inserted: u64,
+    /// The ordinal of the newest entry per name fingerprint, and per name and value
+    /// fingerprints: a search looks there first (eviction takes the oldest entries, so the
+    /// newest with a key is evicted last).
+    newest_name: BTreeMap<u64, u64>,
+    newest_field: BTreeMap<(u64, u64), u64>,
     size: usize,
     max_size: usize,
 }
@@ -136,6 +144,9 @@ impl DynamicTable {
         DynamicTable {
             entries: VecDeque::new(),
             fingerprints: VecDeque::new(),
+            inserted: 0,
+            newest_name: BTreeMap::new(),
+            newest_field: BTreeMap::new(),
             size: 0,
             max_size,
         }
@@ -162,6 +173,28 @@ impl DynamicTable {
     /// this name and value, and that of the newest entry with this name.
     pub(crate) fn find(&self, name: &str, value: &str) -> (Option<usize>, Option<usize>) {
         let (n, v) = (fingerprint(name), fingerprint(value));
+        // The newest entries with these fingerprints; when their strings match they are the
+        // answer, else (a fingerprint collision) the scan below decides.
+        let index = |ordinal: u64| usize::try_from(self.inserted - 1 - ordinal).ok();
+        let name_at = self.newest_name.get(&n).and_then(|&o| index(o));
+        let field_at = self.newest_field.get(&(n, v)).and_then(|&o| index(o));
+        let name_ok = match name_at.and_then(|i| self.entries.get(i)) {
+            Some(e) => *e.name == *name,
+            None => name_at.is_none(),
+        };
+        let field_ok = match field_at.and_then(|i| self.entries.get(i)) {
+            Some(e) => *e.name == *name && *e.value == *value,
+            None => field_at.is_none(),
+        };
+        if name_ok && field_ok {
+            debug_assert_eq!((field_at, name_at), self.scan(n, v, name, value));
+            return (field_at, name_at);
+        }
+        self.scan(n, v, name, value)
+    }
+
+    /// [`DynamicTable::find`] by a scan of every entry, newest first.
+    fn scan(&self, n: u64, v: u64, name: &str, value: &str) -> (Option<usize>, Option<usize>) {
         let mut name_match = None;
         for (i, &(fn_, fv)) in self.fingerprints.iter().enumerate() {
             if fn_ != n {
@@ -189,6 +222,8 @@ impl DynamicTable {
         if need > self.max_size {
             evicted.extend(self.entries.drain(..).rev());
             self.fingerprints.clear();
+            self.newest_name.clear();
+            self.newest_field.clear();
             self.size = 0;
             return false;
         }
@@ -196,8 +231,11 @@ impl DynamicTable {
             self.evict_oldest(evicted);
         }
         self.size += need;
-        self.fingerprints
-            .push_front((fingerprint(&field.name), fingerprint(&field.value)));
+        let (n, v) = (fingerprint(&field.name), fingerprint(&field.value));
+        self.fingerprints.push_front((n, v));
+        self.newest_name.insert(n, self.inserted);
+        self.newest_field.insert((n, v), self.inserted);
+        self.inserted += 1;
         self.entries.push_front(field);
         true
     }
@@ -212,7 +250,16 @@ impl DynamicTable {
 
     fn evict_oldest(&mut self, evicted: &mut Vec<HeaderField>) {
         if let Some(old) = self.entries.pop_back() {
-            self.fingerprints.pop_back();
+            let ordinal = self.inserted - 1 - self.entries.len() as u64;
+            if let Some((n, v)) = self.fingerprints.pop_back() {
+                // The newest entry with a key goes last: forget the key with it.
+                if self.newest_name.get(&n) == Some(&ordinal) {
+                    self.newest_name.remove(&n);
+                }
+                if self.newest_field.get(&(n, v)) == Some(&ordinal) {
+                    self.newest_field.remove(&(n, v));
+                }
+            }
             self.size -= old.size();
             evicted.push(old);
         }

@@ -106,42 +106,132 @@ pub struct Encoder {
     pub huffman: HuffmanMode,
 }
 
+/// A field line borrowing its strings: what [`Encoder::encode`] writes without building
+/// [`FieldLine`]s.
+#[derive(Clone, Copy)]
+enum LineRef<'a> {
+    Indexed {
+        index: u64,
+    },
+    LiteralWithNameRef {
+        index: u64,
+        never_indexed: bool,
+        value: &'a [u8],
+        value_huffman: bool,
+    },
+    LiteralWithLiteralName {
+        never_indexed: bool,
+        name: &'a [u8],
+        name_huffman: bool,
+        value: &'a [u8],
+        value_huffman: bool,
+    },
+}
+
+impl LineRef<'_> {
+    fn to_owned(self) -> FieldLine {
+        match self {
+            LineRef::Indexed { index } => FieldLine::Indexed { index },
+            LineRef::LiteralWithNameRef {
+                index,
+                never_indexed,
+                value,
+                value_huffman,
+            } => FieldLine::LiteralWithNameRef {
+                index,
+                never_indexed,
+                value: value.to_vec(),
+                value_huffman,
+            },
+            LineRef::LiteralWithLiteralName {
+                never_indexed,
+                name,
+                name_huffman,
+                value,
+                value_huffman,
+            } => FieldLine::LiteralWithLiteralName {
+                never_indexed,
+                name: name.to_vec(),
+                name_huffman,
+                value: value.to_vec(),
+                value_huffman,
+            },
+        }
+    }
+}
+
+impl FieldLine {
+    fn as_ref(&self) -> LineRef<'_> {
+        match self {
+            FieldLine::Indexed { index } => LineRef::Indexed { index: *index },
+            FieldLine::LiteralWithNameRef {
+                index,
+                never_indexed,
+                value,
+                value_huffman,
+            } => LineRef::LiteralWithNameRef {
+                index: *index,
+                never_indexed: *never_indexed,
+                value,
+                value_huffman: *value_huffman,
+            },
+            FieldLine::LiteralWithLiteralName {
+                never_indexed,
+                name,
+                name_huffman,
+                value,
+                value_huffman,
+            } => LineRef::LiteralWithLiteralName {
+                never_indexed: *never_indexed,
+                name,
+                name_huffman: *name_huffman,
+                value,
+                value_huffman: *value_huffman,
+            },
+        }
+    }
+}
+
 impl Encoder {
     /// The field lines for `fields`: an exact static match is indexed, a static name match
     /// references the name, anything else is literal. Never-indexed fields are always
     /// written as literals so their N bit survives.
     pub fn lines(&self, fields: &[Field]) -> Vec<FieldLine> {
-        fields
-            .iter()
-            .map(|f| {
-                let name_index = static_table::find_name(&f.name);
-                let exact =
-                    name_index.and_then(|first| static_table::find_value(first, &f.name, &f.value));
-                match (exact, f.never_indexed) {
-                    (Some(index), false) => FieldLine::Indexed { index },
-                    _ => match name_index {
-                        Some(index) => FieldLine::LiteralWithNameRef {
-                            index,
-                            never_indexed: f.never_indexed,
-                            value: f.value.clone(),
-                            value_huffman: self.huffman.choose(&f.value),
-                        },
-                        None => FieldLine::LiteralWithLiteralName {
-                            never_indexed: f.never_indexed,
-                            name: f.name.clone(),
-                            name_huffman: self.huffman.choose(&f.name),
-                            value: f.value.clone(),
-                            value_huffman: self.huffman.choose(&f.value),
-                        },
-                    },
-                }
-            })
-            .collect()
+        fields.iter().map(|f| self.line(f).to_owned()).collect()
     }
 
-    /// Appends the encoded field section for `fields`; returns the number of bytes written.
+    fn line<'a>(&self, f: &'a Field) -> LineRef<'a> {
+        let name_index = static_table::find_name(&f.name);
+        let exact = name_index.and_then(|first| static_table::find_value(first, &f.name, &f.value));
+        match (exact, f.never_indexed) {
+            (Some(index), false) => LineRef::Indexed { index },
+            _ => match name_index {
+                Some(index) => LineRef::LiteralWithNameRef {
+                    index,
+                    never_indexed: f.never_indexed,
+                    value: &f.value,
+                    value_huffman: self.huffman.choose(&f.value),
+                },
+                None => LineRef::LiteralWithLiteralName {
+                    never_indexed: f.never_indexed,
+                    name: &f.name,
+                    name_huffman: self.huffman.choose(&f.name),
+                    value: &f.value,
+                    value_huffman: self.huffman.choose(&f.value),
+                },
+            },
+        }
+    }
+
+    /// Appends the encoded field section for `fields` (the section of [`Encoder::lines`]);
+    /// returns the number of bytes written.
     pub fn encode(&self, fields: &[Field], out: &mut Vec<u8>) -> usize {
-        write_field_section(&self.lines(fields), out)
+        let start = out.len();
+        write_prefix(out);
+        for f in fields {
+            write_line(self.line(f), out);
+        }
+        out.len() - start
     }
 }
 
@@ -159,55 +249,51 @@ fn write_string(s: &[u8], huffman: bool, n: u32, flags: u8, h_bit: u8, out: &mut
 /// (§4.5.1), then the lines. Returns the number of bytes written.
 pub fn write_field_section(lines: &[FieldLine], out: &mut Vec<u8>) -> usize {
     let start = out.len();
+    write_prefix(out);
+    for line in lines {
+        write_line(line.as_ref(), out);
+    }
+    out.len() - start
+}
+
+/// The field section prefix (§4.5.1) without dynamic references.
+fn write_prefix(out: &mut Vec<u8>) {
     // §4.5.1.1: Encoded Required Insert Count 0 (no dynamic references).
     prefix_int::encode(0, 8, 0, out);
     // §4.5.1.2: sign 0, Delta Base 0.
     prefix_int::encode(0, 7, 0, out);
-    for line in lines {
-        match line {
-            FieldLine::Indexed { index } => {
-                prefix_int::encode(*index, 6, INDEXED | INDEXED_STATIC, out)
-            }
-            FieldLine::LiteralWithNameRef {
+}
+
+fn write_line(line: LineRef<'_>, out: &mut Vec<u8>) {
+    match line {
+        LineRef::Indexed { index } => prefix_int::encode(index, 6, INDEXED | INDEXED_STATIC, out),
+        LineRef::LiteralWithNameRef {
+            index,
+            never_indexed,
+            value,
+            value_huffman,
+        } => {
+            let n = if never_indexed { LITERAL_NAME_REF_N } else { 0 };
+            prefix_int::encode(
                 index,
-                never_indexed,
-                value,
-                value_huffman,
-            } => {
-                let n = if *never_indexed {
-                    LITERAL_NAME_REF_N
-                } else {
-                    0
-                };
-                prefix_int::encode(
-                    *index,
-                    4,
-                    LITERAL_NAME_REF | n | LITERAL_NAME_REF_STATIC,
-                    out,
-                );
-                write_string(value, *value_huffman, 7, 0, STRING_H, out);
-            }
-            FieldLine::LiteralWithLiteralName {
-                never_indexed,
-                name,
-                name_huffman,
-                value,
-                value_huffman,
-            } => {
-                let n = if *never_indexed { LITERAL_NAME_N } else { 0 };
-                write_string(
-                    name,
-                    *name_huffman,
-                    3,
-                    LITERAL_NAME | n,
-                    LITERAL_NAME_H,
-                    out,
-                );
-                write_string(value, *value_huffman, 7, 0, STRING_H, out);
-            }
+                4,
+                LITERAL_NAME_REF | n | LITERAL_NAME_REF_STATIC,
+                out,
+            );
+            write_string(value, value_huffman, 7, 0, STRING_H, out);
+        }
+        LineRef::LiteralWithLiteralName {
+            never_indexed,
+            name,
+            name_huffman,
+            value,
+            value_huffman,
+        } => {
+            let n = if never_indexed { LITERAL_NAME_N } else { 0 };
+            write_string(name, name_huffman, 3, LITERAL_NAME | n, LITERAL_NAME_H, out);
+            write_string(value, value_huffman, 7, 0, STRING_H, out);
         }
     }
-    out.len() - start
 }
 
 /// What was wrong with an encoded field section.
@@ -324,7 +410,8 @@ impl Reader<'_> {
         }
         let raw = &self.buf[self.at..self.at + len as usize];
         let value = if huffman {
-            let mut out = Vec::new();
+            // The shortest code is 5 bits: at most this many octets.
+            let mut out = Vec::with_capacity(raw.len() * 8 / 5);
             huffman::decode(raw, &mut out)
                 .map_err(|e| self.err(QpackErrorKind::Huffman(e), start))?;
             out
