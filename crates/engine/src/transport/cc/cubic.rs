@@ -7,7 +7,7 @@
 //! segments, becomes in bytes and microseconds
 //! W_cubic(t_us) = W_max + C_NUM·mss·(t_us − K_us)³ / (C_DEN·10¹⁸).
 
-use super::hystart::{Growth, HyStart};
+use super::hystart::HyStart;
 use super::{Controller, RttInfo};
 use crate::time::SimTime;
 
@@ -112,19 +112,20 @@ impl Cubic {
         app_limited: bool,
         rtt: RttInfo,
     ) {
-        let growth = match &mut self.hystart {
-            Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
-            None => Growth::SlowStart,
+        let ack = super::hystart::Ack {
+            now,
+            sent,
+            bytes,
+            app_limited,
+            rtt,
         };
-        match growth {
-            _ if app_limited && growth != Growth::Exit => {}
-            Growth::SlowStart => self.window += bytes,
-            Growth::Conservative => {
-                self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
-            }
-            // Linux hystart_update: tp->snd_ssthresh = tcp_snd_cwnd(tp).
-            Growth::Exit => self.ssthresh = self.window,
-        }
+        super::hystart::slow_start(
+            self.hystart.as_mut(),
+            &mut self.window,
+            &mut self.ssthresh,
+            self.mss,
+            ack,
+        );
     }
 
     /// W_cubic at `t_us` after the epoch start, bytes (RFC 9438 §4.2 equation 1).

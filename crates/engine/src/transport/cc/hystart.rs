@@ -238,6 +238,40 @@ impl HyStart {
     }
 }
 
+/// One acknowledgement, as a controller's slow start sees it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Ack {
+    pub now: SimTime,
+    pub sent: SimTime,
+    pub bytes: u64,
+    pub app_limited: bool,
+    pub rtt: RttInfo,
+}
+
+/// Slow start for an ACK (RFC 5681 §3.1 / RFC 3465 byte counting) of a controller whose
+/// window, threshold and segment size these are, unless `hystart` ends it or slows it down.
+/// HyStart takes its sample even when the window must not grow (`app_limited`, RFC 9002
+/// §7.8), as Linux's `bictcp_acked` and Chromium's `OnCongestionEvent` do.
+pub(super) fn slow_start(
+    hystart: Option<&mut HyStart>,
+    window: &mut u64,
+    ssthresh: &mut u64,
+    mss: u64,
+    ack: Ack,
+) {
+    let growth = match hystart {
+        Some(h) => h.on_ack(ack.now, ack.sent, *window, mss, ack.rtt),
+        None => Growth::SlowStart,
+    };
+    match growth {
+        _ if ack.app_limited && growth != Growth::Exit => {}
+        Growth::SlowStart => *window += ack.bytes,
+        Growth::Conservative => *window += ack.bytes / CSS_GROWTH_DIVISOR,
+        // Linux hystart_update: tp->snd_ssthresh = tcp_snd_cwnd(tp).
+        Growth::Exit => *ssthresh = *window,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

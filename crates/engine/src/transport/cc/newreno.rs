@@ -3,7 +3,7 @@
 //! lost data, and the window floor of RFC 9002 §7.2 / RFC 5681 §3.1; optionally HyStart's
 //! delay-based slow-start exit ([`super::hystart`]).
 
-use super::hystart::{Growth, HyStart};
+use super::hystart::HyStart;
 use super::{Controller, RttInfo};
 use crate::time::SimTime;
 
@@ -73,19 +73,20 @@ impl NewReno {
         app_limited: bool,
         rtt: RttInfo,
     ) {
-        let growth = match &mut self.hystart {
-            Some(h) => h.on_ack(now, sent, self.window, self.mss, rtt),
-            None => Growth::SlowStart,
+        let ack = super::hystart::Ack {
+            now,
+            sent,
+            bytes,
+            app_limited,
+            rtt,
         };
-        match growth {
-            _ if app_limited && growth != Growth::Exit => {}
-            Growth::SlowStart => self.window += bytes,
-            Growth::Conservative => {
-                self.window += bytes / super::hystart::CSS_GROWTH_DIVISOR;
-            }
-            // Linux hystart_update: tp->snd_ssthresh = tcp_snd_cwnd(tp).
-            Growth::Exit => self.ssthresh = self.window,
-        }
+        super::hystart::slow_start(
+            self.hystart.as_mut(),
+            &mut self.window,
+            &mut self.ssthresh,
+            self.mss,
+            ack,
+        );
     }
 }
 
