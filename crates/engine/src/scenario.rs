@@ -225,7 +225,8 @@ pub enum TlsVersion {
     Tls12,
 }
 
-/// Transport knobs shared by every TCP connection of every lane.
+/// Transport knobs shared by every connection of every lane: TCP's, and QUIC's for the
+/// congestion controller and HyStart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TransportOptions {

@@ -90,5 +90,5 @@ fn options_digest() {
     s.transport.congestion = Algorithm::Cubic;
     s.transport.sack = false;
     s.http3.zero_rtt = true;
-    check("news with options", &s, 8_963_419_749_631_421_262);
+    check("news with options", &s, 9_905_418_385_208_913_021);
 }

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
-use crate::transport::cc::{Controller, NewReno};
+use crate::transport::cc::{Algorithm, Controller, Cubic, NewReno};
 
 /// Why a stream call was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,16 +225,24 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// An endpoint with the NewReno controller of RFC 9002 §7.
+    /// An endpoint with the controller `config.congestion` names (NewReno, RFC 9002 §7, by
+    /// default).
     pub fn new(side: Side, mut config: Config) -> Connection {
         config.max_udp_payload = config.max_udp_payload.max(MIN_INITIAL_DATAGRAM);
-        let cc = NewReno::new(
+        let (mss, initial, minimum) = (
             config.max_udp_payload,
             config.initial_window(),
             config.minimum_window(),
-        )
-        .with_hystart(config.hystart);
-        Connection::with_controller(side, config, Box::new(cc))
+        );
+        let cc: Box<dyn Controller> = match config.congestion {
+            Algorithm::NewReno => {
+                Box::new(NewReno::new(mss, initial, minimum).with_hystart(config.hystart))
+            }
+            Algorithm::Cubic => {
+                Box::new(Cubic::new(mss, initial, minimum).with_hystart(config.hystart))
+            }
+        };
+        Connection::with_controller(side, config, cc)
     }
 
     /// An endpoint with the given controller. `config.max_udp_payload` below 1,200 is raised

@@ -184,6 +184,10 @@ pub struct Config {
     /// [`crate::transport::cc::hystart`].
     #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
     pub hystart: bool,
+    /// The congestion controller: NewReno (RFC 9002 §7 and Appendix B) or CUBIC (RFC 9438,
+    /// which RFC 9002 §7 allows, as Chromium's QUIC runs it).
+    #[serde(default)]
+    pub congestion: crate::transport::cc::Algorithm,
 }
 
 impl Default for Config {
@@ -199,6 +203,7 @@ impl Default for Config {
             zero_rtt: false,
             default_priority: Priority::default(),
             hystart: true,
+            congestion: crate::transport::cc::Algorithm::NewReno,
         }
     }
 }
