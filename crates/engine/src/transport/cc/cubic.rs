@@ -100,34 +100,6 @@ impl Cubic {
         self
     }
 
-    /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
-    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
-    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
-    /// and Chromium's `OnCongestionEvent` do.
-    fn slow_start(
-        &mut self,
-        now: SimTime,
-        sent: SimTime,
-        bytes: u64,
-        app_limited: bool,
-        rtt: RttInfo,
-    ) {
-        let ack = super::hystart::Ack {
-            now,
-            sent,
-            bytes,
-            app_limited,
-            rtt,
-        };
-        super::hystart::slow_start(
-            self.hystart.as_mut(),
-            &mut self.window,
-            &mut self.ssthresh,
-            self.mss,
-            ack,
-        );
-    }
-
     /// W_cubic at `t_us` after the epoch start, bytes (RFC 9438 §4.2 equation 1).
     fn w_cubic(&self, t_us: u64) -> u64 {
         let d = i128::from(t_us) - i128::from(self.k_us);
@@ -171,7 +143,20 @@ impl Controller for Cubic {
         if self.window < self.ssthresh {
             // RFC 9438 §4.10: slow start as in RFC 5681 (byte counting, RFC 3465), with
             // HyStart as Linux's CUBIC runs it.
-            self.slow_start(now, sent, bytes, app_limited, rtt);
+            let ack = super::hystart::Ack {
+                now,
+                sent,
+                bytes,
+                app_limited,
+                rtt,
+            };
+            super::hystart::slow_start(
+                self.hystart.as_mut(),
+                &mut self.window,
+                &mut self.ssthresh,
+                self.mss,
+                ack,
+            );
             return;
         }
         if app_limited {

@@ -60,34 +60,6 @@ impl NewReno {
         self.hystart = enabled.then(|| HyStart::new(super::hystart::DEFAULT_EXIT));
         self
     }
-
-    /// Slow start for an ACK of `bytes` sent at `sent` (RFC 5681 §3.1 / RFC 3465 byte
-    /// counting), unless HyStart ends it or slows it down. HyStart takes its sample even when
-    /// the window must not grow (`app_limited`, RFC 9002 §7.8), as Linux's `bictcp_acked`
-    /// and Chromium's `OnCongestionEvent` do.
-    fn slow_start(
-        &mut self,
-        now: SimTime,
-        sent: SimTime,
-        bytes: u64,
-        app_limited: bool,
-        rtt: RttInfo,
-    ) {
-        let ack = super::hystart::Ack {
-            now,
-            sent,
-            bytes,
-            app_limited,
-            rtt,
-        };
-        super::hystart::slow_start(
-            self.hystart.as_mut(),
-            &mut self.window,
-            &mut self.ssthresh,
-            self.mss,
-            ack,
-        );
-    }
 }
 
 impl Controller for NewReno {
@@ -107,8 +79,22 @@ impl Controller for NewReno {
             return;
         }
         if self.window < self.ssthresh {
-            // RFC 9002 §7.3.1 / RFC 3465: slow start grows by the bytes acknowledged.
-            self.slow_start(now, sent, bytes, app_limited, rtt);
+            // RFC 9002 §7.3.1 / RFC 3465: slow start grows by the bytes acknowledged,
+            // unless HyStart ends it.
+            let ack = super::hystart::Ack {
+                now,
+                sent,
+                bytes,
+                app_limited,
+                rtt,
+            };
+            super::hystart::slow_start(
+                self.hystart.as_mut(),
+                &mut self.window,
+                &mut self.ssthresh,
+                self.mss,
+                ack,
+            );
         } else if !app_limited {
             // RFC 5681 §3.1, with byte counting (RFC 3465 §2.1): one MSS per window acked.
             self.bytes_acked += bytes;
