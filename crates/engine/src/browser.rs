@@ -232,18 +232,10 @@ pub(crate) fn run(scenario: &Scenario, protocol: Protocol) -> Lane {
 
 fn run_tcp(scenario: &Scenario, protocol: Tcp, push: bool) -> Lane {
     let page = &scenario.page;
-    let mut children = vec![Vec::new(); page.assets.len()];
-    let mut parsed_children = vec![Vec::new(); page.assets.len()];
-    for id in page.ids() {
-        match page.asset(id).discovered_by {
-            Some(d) if d.parsed => parsed_children[d.parent.0 as usize].push(id),
-            Some(d) => children[d.parent.0 as usize].push((d.offset, id)),
-            None => {}
-        }
-    }
-    for c in &mut children {
-        c.sort_unstable();
-    }
+    let crate::model::Reveals {
+        by_offset: children,
+        parsed: parsed_children,
+    } = crate::model::reveals(page);
     let mut sim = LaneSim {
         scenario,
         page,

@@ -216,20 +216,13 @@ pub(crate) fn run(scenario: &Scenario) -> Lane {
 /// Simulates the HTTP/3 lane with `config` for both endpoints.
 pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
     let page = &scenario.page;
-    let mut children = vec![Vec::new(); page.assets.len()];
-    let mut parsed = vec![Vec::new(); page.assets.len()];
+    let crate::model::Reveals {
+        by_offset: children,
+        parsed,
+    } = crate::model::reveals(page);
     let mut paths = BTreeMap::new();
     for id in page.ids() {
-        let a = page.asset(id);
-        paths.entry(a.path.as_str()).or_insert(id);
-        match a.discovered_by {
-            Some(d) if d.parsed => parsed[d.parent.0 as usize].push(id),
-            Some(d) => children[d.parent.0 as usize].push((d.offset, id)),
-            None => {}
-        }
-    }
-    for c in &mut children {
-        c.sort_unstable();
+        paths.entry(page.asset(id).path.as_str()).or_insert(id);
     }
     let mut sim = LaneH3 {
         scenario,

@@ -21,6 +21,31 @@ pub fn cost(browser: &BrowserOptions, asset: &Asset) -> SimDuration {
     SimDuration::from_micros(asset.size.saturating_mul(per_kib) / 1024)
 }
 
+/// Who reveals whom, per asset: the children found at byte offsets of its body (by
+/// ascending offset), and those found once it has been parsed or run
+/// ([`crate::page::Discovery::parsed`]).
+pub struct Reveals {
+    pub by_offset: Vec<Vec<(u64, AssetId)>>,
+    pub parsed: Vec<Vec<AssetId>>,
+}
+
+/// The [`Reveals`] of `page`, which every lane discovers assets by.
+pub fn reveals(page: &Page) -> Reveals {
+    let mut by_offset = vec![Vec::new(); page.assets.len()];
+    let mut parsed = vec![Vec::new(); page.assets.len()];
+    for id in page.ids() {
+        match page.asset(id).discovered_by {
+            Some(d) if d.parsed => parsed[d.parent.0 as usize].push(id),
+            Some(d) => by_offset[d.parent.0 as usize].push((d.offset, id)),
+            None => {}
+        }
+    }
+    for c in &mut by_offset {
+        c.sort_unstable();
+    }
+    Reveals { by_offset, parsed }
+}
+
 /// The asset is fresh in the browser's cache and is not requested.
 pub fn cached(scenario: &Scenario, id: AssetId) -> bool {
     scenario.browser.cache == Cache::Warm && scenario.page.asset(id).cacheable()
