@@ -92,8 +92,8 @@ pub fn App() -> Html {
             <div class="lanes">
                 { for state.lanes.iter().map(|lane| html! {
                     <div class="lane-wrap">
-                        <Axis timeline_us={timeline} first_paint_us={Some(lane.metrics.first_paint.as_micros())}
-                            dcl_us={Some(lane.metrics.dom_content_loaded.as_micros())} playhead_us={state.playhead_us} />
+                        <Axis timeline_us={timeline} first_paint_us={lane.metrics.first_paint.map(|t| t.as_micros())}
+                            dcl_us={lane.metrics.dom_content_loaded.map(|t| t.as_micros())} playhead_us={state.playhead_us} />
                         <LaneView lane={lane.clone()} timeline_us={timeline} playhead_us={state.playhead_us} />
                     </div>
                 }) }
@@ -109,23 +109,26 @@ pub fn App() -> Html {
 }
 
 /// One sentence comparing the fastest lane with the slowest (any number of lanes; on a
-/// tie the earlier lane is named).
+/// tie the earlier lane is named). Lanes that did not finish are left out.
 pub fn verdict(s: &AppState) -> String {
-    let mut lanes: Vec<_> = s.lanes.iter().collect();
-    lanes.sort_by_key(|l| l.metrics.load);
+    let mut lanes: Vec<(_, u64)> = s
+        .lanes
+        .iter()
+        .filter_map(|l| Some((l, l.metrics.load?.as_micros())))
+        .collect();
+    lanes.sort_by_key(|&(_, load)| load);
     match lanes.as_slice() {
-        [best, .., worst] if best.metrics.load == worst.metrics.load => format!(
-            "Every lane loads the page in {}.",
-            format::dur(best.metrics.load)
-        ),
-        [best, .., worst] => {
-            let gain = worst.metrics.load.as_micros() - best.metrics.load.as_micros();
+        [(_, best_load), .., (_, worst_load)] if best_load == worst_load => {
+            format!("Every lane loads the page in {}.", format::ms(*best_load))
+        }
+        [(best, best_load), .., (worst, worst_load)] => {
+            let gain = worst_load - best_load;
             format!(
                 "{} loads the page {} sooner than {} ({:.0} % faster), with {} connection{} instead of {}.",
                 best.protocol.label(),
                 format::ms(gain),
                 worst.protocol.label(),
-                gain as f64 / worst.metrics.load.as_micros().max(1) as f64 * 100.0,
+                gain as f64 / (*worst_load).max(1) as f64 * 100.0,
                 best.metrics.connections,
                 if best.metrics.connections == 1 { "" } else { "s" },
                 worst.metrics.connections,
@@ -146,8 +149,16 @@ mod tests {
     fn verdict_compares_fastest_and_slowest_of_four() {
         let s = AppState::default();
         assert_eq!(s.lanes.len(), 4);
-        let best = s.lanes.iter().min_by_key(|l| l.metrics.load).unwrap();
-        let worst = s.lanes.iter().max_by_key(|l| l.metrics.load).unwrap();
+        let best = s
+            .lanes
+            .iter()
+            .min_by_key(|l| l.metrics.load.unwrap())
+            .unwrap();
+        let worst = s
+            .lanes
+            .iter()
+            .max_by_key(|l| l.metrics.load.unwrap())
+            .unwrap();
         let v = verdict(&s);
         assert!(
             v.starts_with(&format!("{} loads the page ", best.protocol.label())),
@@ -162,12 +173,15 @@ mod tests {
         sc.protocols = vec![Protocol::Http2, Protocol::Http2Push];
         sc.http2.push = protoviz_engine::options::PushPolicy::None;
         let s = AppState::new(sc);
-        assert_eq!(s.lanes[0].metrics.load, s.lanes[1].metrics.load);
+        assert_eq!(
+            s.lanes[0].metrics.load.unwrap(),
+            s.lanes[1].metrics.load.unwrap()
+        );
         assert_eq!(
             verdict(&s),
             format!(
                 "Every lane loads the page in {}.",
-                format::dur(s.lanes[0].metrics.load)
+                format::dur(s.lanes[0].metrics.load.unwrap())
             )
         );
         // One lane: nothing to compare.

@@ -174,12 +174,17 @@ impl AppState {
     }
 
     /// The time axis: the slowest lane's load time plus a margin, so every lane fits and
-    /// lanes are compared on the same scale.
+    /// lanes are compared on the same scale (a lane that did not finish: its last event).
     pub fn timeline_us(&self) -> u64 {
         let slowest = self
             .lanes
             .iter()
-            .map(|l| l.metrics.load.as_micros())
+            .map(|l| {
+                l.metrics.load.map_or_else(
+                    || l.events.last().map_or(0, |e| e.at.as_micros()),
+                    |t| t.as_micros(),
+                )
+            })
             .max()
             .unwrap_or(0);
         (slowest + slowest / 25).max(1_000)
@@ -323,11 +328,11 @@ mod tests {
     #[test]
     fn rtt_change_resimulates_and_keeps_finished_replays_whole() {
         let s = AppState::default();
-        let before = s.lanes[0].metrics.load;
+        let before = s.lanes[0].metrics.load.unwrap();
         let s = reduce(s, Action::Seek(1.0));
         assert!(s.finished());
         let s = reduce(s, Action::SetRttMs(300));
-        assert!(s.lanes[0].metrics.load > before);
+        assert!(s.lanes[0].metrics.load.unwrap() > before);
         assert!(s.finished(), "a finished replay shows the new result whole");
         assert_eq!(s.scenario.network.rtt, SimDuration::from_millis(300));
     }
@@ -346,13 +351,21 @@ mod tests {
     fn loss_and_luck_change_the_trace() {
         let s = reduce(AppState::default(), Action::SetLossStep(4));
         assert_eq!(s.scenario.network.loss, LossModel::Random { ppm: 20_000 });
-        let before = s.lanes.iter().map(|l| l.metrics.load).collect::<Vec<_>>();
+        let before = s
+            .lanes
+            .iter()
+            .map(|l| l.metrics.load.unwrap())
+            .collect::<Vec<_>>();
         let s = reduce(s, Action::NewLuck);
         assert_eq!(
             s.scenario.network.seed,
             AppState::default().scenario.network.seed + 1
         );
-        let after = s.lanes.iter().map(|l| l.metrics.load).collect::<Vec<_>>();
+        let after = s
+            .lanes
+            .iter()
+            .map(|l| l.metrics.load.unwrap())
+            .collect::<Vec<_>>();
         assert_ne!(before, after, "other luck, other losses");
         let s = reduce(s, Action::SetLossStep(0));
         assert_eq!(s.scenario.network.loss, LossModel::None);

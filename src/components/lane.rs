@@ -37,11 +37,21 @@ pub fn phases(a: &AssetTiming, quic: bool) -> Vec<(&'static str, u64, u64)> {
         }
         cursor = tls;
     }
-    let sent = t(a.request_sent).max(cursor);
+    // A lane that stopped at its time limit leaves some of these out: the bar ends there.
+    let Some(sent) = a.request_sent.map(t) else {
+        return v;
+    };
+    let sent = sent.max(cursor);
     v.push(("queued", cursor, sent));
-    let first = t(a.first_byte).max(sent);
+    let Some(first) = a.first_byte.map(t) else {
+        return v;
+    };
+    let first = first.max(sent);
     v.push(("wait", sent, first));
-    v.push(("receive", first, t(a.last_byte).max(first)));
+    let Some(last) = a.last_byte.map(t) else {
+        return v;
+    };
+    v.push(("receive", first, last.max(first)));
     // A response that arrived in one delivery (a small one, or bytes TCP released at once
     // after a loss) still shows it arrived: a receive bar of no length is kept (drawn at
     // the minimum width). A cached asset shows its own mark instead.
@@ -139,7 +149,7 @@ pub fn LaneView(p: &LaneProps) -> Html {
     let m = &lane.metrics;
     let scale = p.timeline_us.max(1) as f64;
     let pct = |us: u64| us as f64 / scale * 100.0;
-    let done = p.playhead_us >= m.load.as_micros();
+    let done = m.load.is_some_and(|l| p.playhead_us >= l.as_micros());
     let quic = lane.protocol == protoviz_engine::Protocol::Http3;
     let (lost, queue) = drops(lane);
     let rows = lane.assets.iter().map(|a| {
@@ -161,9 +171,9 @@ pub fn LaneView(p: &LaneProps) -> Html {
             a.kind,
             format::bytes(a.size),
             format::at(a.discovered),
-            format::at(a.request_sent),
-            format::at(a.first_byte),
-            format::at(a.last_byte),
+            format::maybe_at(a.request_sent),
+            format::maybe_at(a.first_byte),
+            format::maybe_at(a.last_byte),
             a.connection.0,
             a.stream.map(|s| format!(", stream {}", s.0)).unwrap_or_default(),
         );
@@ -220,12 +230,12 @@ pub fn LaneView(p: &LaneProps) -> Html {
             <header class="lane-head">
                 <h2>{ lane.protocol.label() }</h2>
                 <dl class="metrics">
-                    <div><dt>{ "First byte" }</dt><dd class="ttfb" data-us={m.ttfb.as_micros().to_string()}>{ format::dur(m.ttfb) }</dd></div>
+                    <div><dt>{ "First byte" }</dt><dd class="ttfb" data-us={format::us_attr(m.ttfb)}>{ format::maybe_dur(m.ttfb) }</dd></div>
                     <div title="First paint: the HTML has started arriving and every render-blocking stylesheet and script has been parsed or run">
-                        <dt>{ "First paint" }</dt><dd class="first-paint" data-us={m.first_paint.as_micros().to_string()}>{ format::dur(m.first_paint) }</dd></div>
+                        <dt>{ "First paint" }</dt><dd class="first-paint" data-us={format::us_attr(m.first_paint)}>{ format::maybe_dur(m.first_paint) }</dd></div>
                     <div><dt>{ "Loaded" }</dt>
-                        <dd class={classes!("load", done.then_some("done"))} data-us={m.load.as_micros().to_string()}>
-                            { format::dur(m.load) }
+                        <dd class={classes!("load", done.then_some("done"))} data-us={format::us_attr(m.load)}>
+                            { if m.finished { format::maybe_dur(m.load) } else { "did not finish in 1 h".to_owned() } }
                         </dd></div>
                     <div title="Round trips on the longest chain of dependent requests, handshakes included">
                         <dt>{ "Round trips" }</dt><dd class="round-trips">{ m.round_trips }</dd></div>
@@ -243,9 +253,11 @@ pub fn LaneView(p: &LaneProps) -> Html {
                 <li class="playhead-row" aria-hidden="true">
                     <span class="track">
                         <span class="playhead" style={format!("left:{:.3}%", pct(p.playhead_us))}></span>
-                        <span class="loadline" style={format!("left:{:.3}%", pct(m.load.as_micros()))}></span>
-                        if p.playhead_us >= m.first_paint.as_micros() {
-                            <span class="paintline" style={format!("left:{:.3}%", pct(m.first_paint.as_micros()))}></span>
+                        if let Some(load) = m.load {
+                            <span class="loadline" style={format!("left:{:.3}%", pct(load.as_micros()))}></span>
+                        }
+                        if let Some(fp) = m.first_paint.filter(|fp| p.playhead_us >= fp.as_micros()) {
+                            <span class="paintline" style={format!("left:{:.3}%", pct(fp.as_micros()))}></span>
                         }
                     </span>
                 </li>
@@ -267,7 +279,7 @@ mod tests {
             for a in &lane.assets {
                 let ph = phases(a, lane.protocol == protoviz_engine::Protocol::Http3);
                 assert_eq!(ph.first().unwrap().1, a.discovered.as_micros());
-                assert_eq!(ph.last().unwrap().2, a.last_byte.as_micros());
+                assert_eq!(ph.last().unwrap().2, a.last_byte.unwrap().as_micros());
                 assert!(ph.windows(2).all(|w| w[0].2 == w[1].1), "{}", a.path);
             }
             // The HTML opened the first connection, so its row shows connect and TLS
@@ -306,8 +318,8 @@ mod browser_tests {
     async fn lane_renders_one_row_per_asset_drawn_to_the_playhead() {
         let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
         let lane = trace.lanes[0].clone();
-        let load = lane.metrics.load.as_micros();
-        let html_first_byte = lane.assets[0].first_byte.as_micros();
+        let load = lane.metrics.load.unwrap().as_micros();
+        let html_first_byte = lane.assets[0].first_byte.unwrap().as_micros();
         let root = mount(LaneProps {
             lane: Shared(Rc::new(lane)),
             timeline_us: load,
@@ -376,7 +388,7 @@ mod browser_tests {
         lane.assets[3].source = Source::Cache;
         lane.metrics.bytes_wasted = 1_234;
         let m = lane.metrics.clone();
-        let load = m.load.as_micros();
+        let load = m.load.unwrap().as_micros();
         let root = mount(LaneProps {
             lane: Shared(Rc::new(lane)),
             timeline_us: load,
@@ -423,7 +435,10 @@ mod browser_tests {
                 .text_content()
                 .unwrap()
         };
-        assert_eq!(text(".first-paint"), crate::format::dur(m.first_paint));
+        assert_eq!(
+            text(".first-paint"),
+            crate::format::dur(m.first_paint.unwrap())
+        );
         assert_eq!(text(".round-trips"), m.round_trips.to_string());
         assert_eq!(text(".wasted"), "1.2 kB");
         assert_eq!(text("h2"), "HTTP/2");
@@ -434,7 +449,7 @@ mod browser_tests {
     async fn at_the_end_every_asset_has_arrived() {
         let trace = simulate(&Scenario::preset(PresetId::Blog)).unwrap();
         let lane = trace.lanes[1].clone();
-        let load = lane.metrics.load.as_micros();
+        let load = lane.metrics.load.unwrap().as_micros();
         let root = mount(LaneProps {
             lane: Shared(Rc::new(lane)),
             timeline_us: load,
@@ -476,7 +491,7 @@ mod browser_tests {
             stalls > 0,
             "2 % loss on one TCP connection stalls HTTP/2 streams"
         );
-        let load = lane.metrics.load.as_micros();
+        let load = lane.metrics.load.unwrap().as_micros();
         let resent = lane.metrics.retransmissions;
         let root = mount(LaneProps {
             lane: Shared(Rc::new(lane)),

@@ -779,9 +779,9 @@ impl LaneH3<'_> {
                         tcp_end: ready,
                         tls_end: ready,
                     }),
-                    request_sent: st.request_sent.unwrap_or_default(),
-                    first_byte: st.first_byte.unwrap_or_default(),
-                    last_byte: st.last_byte.unwrap_or_default(),
+                    request_sent: st.request_sent,
+                    first_byte: st.first_byte,
+                    last_byte: st.last_byte,
                     request_header_bytes: st.req_header_bytes,
                     response_header_bytes: st.resp_header_bytes,
                     blocked: std::mem::take(&mut st.blocked),
@@ -901,9 +901,9 @@ mod tests {
         let h2 = lane(&s, Protocol::Http2);
         let h3 = lane(&s, Protocol::Http3);
         let (t1, t2, t3) = (
-            h1.metrics.ttfb.as_micros(),
-            h2.metrics.ttfb.as_micros(),
-            h3.metrics.ttfb.as_micros(),
+            h1.metrics.ttfb.unwrap().as_micros(),
+            h2.metrics.ttfb.unwrap().as_micros(),
+            h3.metrics.ttfb.unwrap().as_micros(),
         );
         assert!(t3 + 80_000 < t2, "h3 {t3} µs, h2 {t2} µs");
         assert!(t3 + 80_000 < t1, "h3 {t3} µs, h1 {t1} µs");
@@ -912,7 +912,7 @@ mod tests {
         let c = &h3.connections[0];
         assert_eq!(c.tcp_established, c.tls_established);
         assert!(c.tls_established.as_micros() >= 100_000);
-        assert_eq!(h3.assets[0].request_sent, c.tls_established);
+        assert_eq!(h3.assets[0].request_sent.unwrap(), c.tls_established);
         assert_eq!(
             h3.assets[0].connect,
             Some(ConnectPhases {
@@ -948,28 +948,32 @@ mod tests {
             assert_eq!(streams, (0..16).map(|i| 4 * i).collect::<Vec<_>>());
             for a in &l.assets {
                 assert_eq!(a.connection, CONN);
-                assert!(a.discovered <= a.request_sent, "{}", a.path);
-                assert!(a.request_sent < a.first_byte, "{}", a.path);
-                assert!(a.first_byte <= a.last_byte, "{}", a.path);
+                assert!(a.discovered <= a.request_sent.unwrap(), "{}", a.path);
+                assert!(
+                    a.request_sent.unwrap() < a.first_byte.unwrap(),
+                    "{}",
+                    a.path
+                );
+                assert!(a.first_byte.unwrap() <= a.last_byte.unwrap(), "{}", a.path);
                 assert!(a.request_header_bytes > 0 && a.response_header_bytes > 0);
                 if let Some(d) = s.page.asset(a.asset).discovered_by {
                     let parent = &l.assets[d.parent.0 as usize];
-                    assert!(a.discovered >= parent.first_byte, "{}", a.path);
+                    assert!(a.discovered >= parent.first_byte.unwrap(), "{}", a.path);
                     if d.parsed {
                         // The fonts: found once main.css has arrived and been parsed, 72,000
                         // bytes at 10 µs/KiB = 703 µs later (model::parsed_at).
                         assert_eq!(
                             a.discovered,
-                            parent.last_byte + SimDuration::from_micros(703),
+                            parent.last_byte.unwrap() + SimDuration::from_micros(703),
                             "{}",
                             a.path
                         );
                     } else {
-                        assert!(a.discovered <= parent.last_byte, "{}", a.path);
+                        assert!(a.discovered <= parent.last_byte.unwrap(), "{}", a.path);
                     }
                 }
                 for b in &a.blocked {
-                    assert!(b.from < b.to && b.to <= a.last_byte, "{b:?}");
+                    assert!(b.from < b.to && b.to <= a.last_byte.unwrap(), "{b:?}");
                     assert!(matches!(
                         b.cause,
                         BlockedCause::QuicStreamHeadOfLine { stream, .. } if Some(stream) == a.stream
@@ -1033,9 +1037,11 @@ mod tests {
         let mut s = blog();
         s.http3.zero_rtt = true;
         let l = lane(&s, Protocol::Http3);
-        assert_eq!(l.assets[0].request_sent, SimTime::ZERO);
+        assert_eq!(l.assets[0].request_sent.unwrap(), SimTime::ZERO);
         let one = lane(&blog(), Protocol::Http3);
-        assert!(l.metrics.ttfb.as_micros() + 80_000 < one.metrics.ttfb.as_micros());
+        assert!(
+            l.metrics.ttfb.unwrap().as_micros() + 80_000 < one.metrics.ttfb.unwrap().as_micros()
+        );
         assert_eq!(
             l.events
                 .iter()
@@ -1077,21 +1083,23 @@ mod tests {
         );
         for a in &l.assets[1..] {
             assert_eq!((a.stream, a.source), (None, Source::Cache), "{}", a.path);
-            assert_eq!(a.request_sent, a.discovered, "{}", a.path);
-            assert_eq!(a.first_byte, a.discovered, "{}", a.path);
-            assert_eq!(a.last_byte, a.discovered, "{}", a.path);
-            assert!(a.discovered >= html.first_byte && a.discovered <= html.last_byte);
+            assert_eq!(a.request_sent.unwrap(), a.discovered, "{}", a.path);
+            assert_eq!(a.first_byte.unwrap(), a.discovered, "{}", a.path);
+            assert_eq!(a.last_byte.unwrap(), a.discovered, "{}", a.path);
+            assert!(
+                a.discovered >= html.first_byte.unwrap() && a.discovered <= html.last_byte.unwrap()
+            );
         }
         // main.css is referenced at byte 1,200, in the first packet of the HTML.
-        assert_eq!(l.assets[1].discovered, html.first_byte);
+        assert_eq!(l.assets[1].discovered, html.first_byte.unwrap());
         // 72,000 bytes of CSS at 10 µs/KiB: 703 µs of parsing (model::parsed_at).
-        let css = l.assets[1].last_byte;
+        let css = l.assets[1].last_byte.unwrap();
         assert_eq!(l.assets[14].discovered, css + SimDuration::from_micros(703));
         // One request, one response body on the wire; the load ends with the HTML.
         assert_eq!(l.metrics.bytes_payload, 38_000);
         assert_eq!(
-            l.metrics.load,
-            html.last_byte.saturating_since(SimTime::ZERO)
+            l.metrics.load.unwrap(),
+            html.last_byte.unwrap().saturating_since(SimTime::ZERO)
         );
         assert_eq!(
             l.events
@@ -1111,18 +1119,18 @@ mod tests {
         let (f, s) = (&fast.assets[0], &slow.assets[0]);
         // The path is idle while the server thinks, so the head arrives exactly 300 ms later.
         assert_eq!(
-            s.first_byte,
-            f.first_byte + SimDuration::from_millis(300),
+            s.first_byte.unwrap(),
+            f.first_byte.unwrap() + SimDuration::from_millis(300),
             "{} vs {}",
-            s.first_byte.as_micros(),
-            f.first_byte.as_micros()
+            s.first_byte.unwrap().as_micros(),
+            f.first_byte.unwrap().as_micros()
         );
         // main.css is referenced in the early-flushed 4,000 bytes: found with the first byte.
-        assert_eq!(slow.assets[1].discovered, s.first_byte);
+        assert_eq!(slow.assets[1].discovered, s.first_byte.unwrap());
         // The rest leaves the server 100 ms after the first part, so it cannot arrive sooner.
-        assert!(s.last_byte >= s.first_byte + SimDuration::from_millis(100));
+        assert!(s.last_byte.unwrap() >= s.first_byte.unwrap() + SimDuration::from_millis(100));
         // Images referenced past byte 4,000 wait for it.
-        assert!(slow.assets[7].discovered >= s.first_byte + SimDuration::from_millis(100));
+        assert!(slow.assets[7].discovered >= s.first_byte.unwrap() + SimDuration::from_millis(100));
     }
 
     /// 103 Early Hints (RFC 8297) on the HTML's stream: while the server generates the page,
@@ -1146,8 +1154,8 @@ mod tests {
             assert_eq!(a.source, want, "{}", a.path);
             if early {
                 // The hint leaves as the request arrives, 300 ms before the page's head.
-                assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte);
-                assert_eq!(a.request_sent, a.discovered);
+                assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte.unwrap());
+                assert_eq!(a.request_sent.unwrap(), a.discovered);
             }
         }
         // The final response's header block is what it was without the hint.
@@ -1158,16 +1166,17 @@ mod tests {
         // Render-blocking CSS and JS were in flight during the think time: first paint
         // comes more than 150 ms sooner (measured: 888 ms against 1,131 ms).
         assert!(
-            h.metrics.first_paint + SimDuration::from_millis(150) < plain.metrics.first_paint,
+            h.metrics.first_paint.unwrap() + SimDuration::from_millis(150)
+                < plain.metrics.first_paint.unwrap(),
             "{:?} vs {:?}",
-            h.metrics.first_paint,
-            plain.metrics.first_paint
+            h.metrics.first_paint.unwrap(),
+            plain.metrics.first_paint.unwrap()
         );
         // Without think time the hint shares the HTML's first datagram.
         let mut quick = blog();
         quick.server.early_hints = true;
         let q = lane(&quick, Protocol::Http3);
-        assert_eq!(q.assets[1].discovered, q.assets[0].first_byte);
+        assert_eq!(q.assets[1].discovered, q.assets[0].first_byte.unwrap());
         assert_eq!(q.assets[1].source, Source::EarlyHint);
     }
 
@@ -1180,7 +1189,10 @@ mod tests {
         let mut s = blog();
         s.server.scheduler = SchedulerKind::RoundRobin;
         let rr = lane(&s, Protocol::Http3);
-        let (a, b) = (seq.metrics.first_paint, rr.metrics.first_paint);
+        let (a, b) = (
+            seq.metrics.first_paint.unwrap(),
+            rr.metrics.first_paint.unwrap(),
+        );
         assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
     }
 
@@ -1219,13 +1231,14 @@ mod tests {
         // later and takes 50 ms back (plus serialisation and queueing behind images).
         let span = live
             .last_byte
-            .saturating_since(live.request_sent)
+            .unwrap()
+            .saturating_since(live.request_sent.unwrap())
             .as_micros();
         assert!((4_600_000..4_700_000).contains(&span), "{span} µs");
         // live.js is found in the early flush and run before /api/live is requested.
         let js = &l.assets[3];
         assert_eq!(js.path, "/js/live.js");
-        assert!(js.last_byte < live.discovered);
+        assert!(js.last_byte.unwrap() < live.discovered);
     }
 
     /// QUIC's first byte arrives one round trip before TCP + TLS 1.3's, and 0-RTT saves
@@ -1239,7 +1252,7 @@ mod tests {
         let s = blog();
         let rtt = s.network.rtt.as_micros() as i64;
         assert_eq!(rtt, 100_000);
-        let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.as_micros() as i64;
+        let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.unwrap().as_micros() as i64;
         let h2 = ttfb(&s, Protocol::Http2);
         let h3 = ttfb(&s, Protocol::Http3);
         let mut z = blog();
@@ -1266,8 +1279,8 @@ mod tests {
             s.network.loss = LossModel::Random { ppm: 20_000 };
             s.network.seed = seed;
             s.server.scheduler = kind;
-            h2.push(lane(&s, Protocol::Http2).metrics.load.as_micros());
-            h3.push(lane(&s, Protocol::Http3).metrics.load.as_micros());
+            h2.push(lane(&s, Protocol::Http2).metrics.load.unwrap().as_micros());
+            h3.push(lane(&s, Protocol::Http3).metrics.load.unwrap().as_micros());
         }
         (median(h2), median(h3))
     }
