@@ -30,15 +30,17 @@ use crate::http::h1 as http1;
 use crate::http::h2::{self as http2, FlowBlock, FrameInfo, HeaderCodec, OutFrame, Scheduler};
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::Direction;
+use crate::link::{Link, Sent};
 use crate::options::PushPolicy;
 use crate::page::Page;
 use crate::scenario::{Protocol, Scenario};
+use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush, Side};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
     HeaderBlock, Lane, Metrics, RttSample, Source,
 };
-use crate::transport::tcp::harness::{App, Harness, Pair, Side};
+use crate::transport::tcp::Segment;
 use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
 use crate::transport::tls::{AppData, TlsConfig, TlsEndpoint, TlsTag};
 use crate::wire::frame::FRAME_HEADER_LEN;
@@ -69,6 +71,20 @@ pub(crate) enum Msg {
 }
 
 type Tag = TlsTag<Msg>;
+type Pair = sim::Conn<TcpConnection<Tag>, TcpConnection<Tag>>;
+
+/// One packet put on the link, and what the link did with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PacketRecord {
+    pub conn: usize,
+    pub from: Side,
+    pub sent_at: SimTime,
+    pub seq: u64,
+    pub len: u64,
+    pub syn: bool,
+    pub retransmission: bool,
+    pub link: Sent,
+}
 
 /// A lane stops after this much simulated time even if assets are missing (a guard: every
 /// valid scenario finishes long before).
@@ -187,8 +203,13 @@ struct LaneSim<'a> {
     events: Vec<Event>,
     m: Metrics,
     /// Wake-ups the lane asked for on its own clock (server think time, parse and run
-    /// costs): connection and time. The run loop hands them to [`Harness::wake_at`].
-    wakeups: Vec<(usize, SimTime)>,
+    /// costs): connection and time. They go to the driver between events, in order.
+    wakeups: VecDeque<(usize, SimTime)>,
+    /// Connections handed to the driver so far (the rest of `conns` are still to open).
+    opened: usize,
+    tcp: crate::transport::tcp::TcpConfig,
+    /// Every packet put on the link, in order.
+    packets: Vec<PacketRecord>,
     /// The h2-push lane: the client enables push and the server pushes.
     push: bool,
     /// Pushed streams are even, server-initiated (RFC 9113 §5.1.1).
@@ -254,49 +275,81 @@ fn run_tcp(scenario: &Scenario, protocol: Tcp, push: bool) -> Lane {
         complete: 0,
         events: Vec::new(),
         m: Metrics::default(),
-        wakeups: Vec::new(),
+        wakeups: VecDeque::new(),
+        opened: 0,
+        tcp: scenario.transport.tcp_config(),
+        packets: Vec::new(),
         push,
         next_push_stream: 2,
         header_blocks: Vec::new(),
         flow_open: 0,
         tcp_scratch: Vec::new(),
     };
-    let tcp = scenario.transport.tcp_config();
-    let mut h: Harness<Tag> = Harness::new(scenario.network.link_config());
+    let mut driver: Driver<TcpConnection<Tag>, TcpConnection<Tag>, Link, ()> =
+        Driver::new(Link::new(scenario.network.link_config()));
     // Navigation starts at t = 0 with the HTML.
     sim.discover(SimTime::ZERO, AssetId(0), None);
-    let limit = SimTime::ZERO + TIME_LIMIT;
-    loop {
-        // Connections the browser decided to open, and writes it made on other connections.
-        loop {
-            for (c, at) in sim.wakeups.drain(..) {
-                h.wake_at(c, at);
-            }
-            if h.pairs.len() < sim.conns.len() {
-                h.open(h.now(), tcp.clone(), &mut sim);
-                continue;
-            }
-            let Some(c) = sim.dirty.pop_first() else {
-                break;
-            };
-            let now = h.now();
-            if let Some(pair) = h.pairs.get_mut(c) {
-                sim.on_wake(now, c, pair);
-            }
-            h.flush(c);
-        }
-        if sim.complete == page.assets.len() || h.now() > limit {
-            break;
-        }
-        if h.step(&mut sim).is_none() {
-            break;
-        }
-    }
-    sim.finish(&mut h)
+    driver.run(&mut sim, SimTime::ZERO + TIME_LIMIT);
+    sim.finish(driver.conns_mut())
 }
 
-impl App<Tag> for LaneSim<'_> {
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+impl App<TcpConnection<Tag>, TcpConnection<Tag>, Link> for LaneSim<'_> {
+    type Wake = ();
+
+    /// Whatever happened on `conn`, the lane looks at both its ends, then both transmit.
+    fn on_event(
+        &mut self,
+        now: SimTime,
+        conn: usize,
+        _: Cause<()>,
+        pair: &mut Pair,
+        _: &mut Ctx<Segment<Tag>, ()>,
+    ) -> Flush {
+        self.on_wake(now, conn, pair);
+        Flush::Both
+    }
+
+    fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Segment<Tag>, sent: &Sent) {
+        self.packets.push(PacketRecord {
+            conn,
+            from,
+            sent_at: at,
+            seq: seg.seq,
+            len: seg.len,
+            syn: seg.syn,
+            retransmission: seg.retransmission,
+            link: *sent,
+        });
+    }
+
+    /// Between events, in order: the wake-ups asked for, then the connections the browser
+    /// decided to open, then the connections it wrote to while handling another.
+    fn next_action(
+        &mut self,
+        now: SimTime,
+    ) -> Option<Action<TcpConnection<Tag>, TcpConnection<Tag>, ()>> {
+        if let Some((conn, at)) = self.wakeups.pop_front() {
+            return Some(Action::WakeAt { conn, at, wake: () });
+        }
+        if self.opened < self.conns.len() {
+            self.opened += 1;
+            let mut client = TcpConnection::client(self.tcp.clone());
+            client.connect(now);
+            return Some(Action::Open(sim::Conn {
+                client,
+                server: TcpConnection::server(self.tcp.clone()),
+            }));
+        }
+        self.dirty.pop_first().map(Action::Touch)
+    }
+
+    fn done(&self) -> bool {
+        self.complete == self.page.assets.len()
+    }
+}
+
+impl LaneSim<'_> {
+    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) {
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
@@ -344,10 +397,7 @@ impl App<Tag> for LaneSim<'_> {
 
 /// The server's first transmissions on connection `conn`, as (start, end, sent at) stream
 /// ranges in sequence order (first transmissions go out in order).
-fn first_sends(
-    packets: &[crate::transport::tcp::harness::PacketRecord],
-    conn: usize,
-) -> Vec<(u64, u64, SimTime)> {
+fn first_sends(packets: &[PacketRecord], conn: usize) -> Vec<(u64, u64, SimTime)> {
     packets
         .iter()
         .filter(|p| p.conn == conn && p.from == Side::Server && !p.retransmission)
@@ -385,7 +435,7 @@ impl LaneSim<'_> {
     }
 
     /// Writes `len` application bytes on one side of `conn` as TLS records.
-    fn write(&mut self, conn: usize, side: Side, pair: &mut Pair<Tag>, len: u64, msg: Msg) {
+    fn write(&mut self, conn: usize, side: Side, pair: &mut Pair, len: u64, msg: Msg) {
         let category = match msg {
             Msg::H2ClientPreface | Msg::H2ServerPreface | Msg::H2SettingsAck => Category::Handshake,
             _ => Category::Other,
@@ -712,7 +762,7 @@ impl LaneSim<'_> {
     }
 
     /// Writes the requests bound to `conn`.
-    fn write_requests(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+    fn write_requests(&mut self, now: SimTime, conn: usize, pair: &mut Pair) {
         // A pipelined request may be bound to a connection still in its handshakes.
         let Some(tls_end) = self.conns[conn].tls_end else {
             return;
@@ -762,7 +812,7 @@ impl LaneSim<'_> {
         }
     }
 
-    fn at_server(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair<Tag>) {
+    fn at_server(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair) {
         match d.tag {
             Msg::H2ClientPreface => {
                 let n = http2::server_preface_len();
@@ -823,7 +873,7 @@ impl LaneSim<'_> {
     /// has passed since the request arrived, and each later part when it is released.
     ///
     /// [`Asset::head_after`]: crate::page::Asset::head_after
-    fn serve_h1(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+    fn serve_h1(&mut self, now: SimTime, conn: usize, pair: &mut Pair) {
         let keep_alive = self.scenario.http1.keep_alive;
         while let Some(&(id, arrived)) = self.conns[conn].serving.front() {
             let a = self.page.asset(id);
@@ -867,7 +917,7 @@ impl LaneSim<'_> {
         let c = &mut self.conns[conn];
         if c.serve_wake != Some(at) {
             c.serve_wake = Some(at);
-            self.wakeups.push((conn, at));
+            self.wakeups.push_back((conn, at));
         }
     }
 
@@ -887,14 +937,14 @@ impl LaneSim<'_> {
             .sched
             .push(id, stream, priority, a.size, now);
         for r in &a.release {
-            self.wakeups.push((conn, now + r.after));
+            self.wakeups.push_back((conn, now + r.after));
         }
     }
 
     /// RFC 9113 §8.4: on the HTML's request, one PUSH_PROMISE per pushed asset on the HTML's
     /// stream, before any of the HTML's DATA (§8.4: promises precede the references), each
     /// response then served on its even stream with the asset's priority.
-    fn promise(&mut self, now: SimTime, conn: usize, html_stream: StreamId, pair: &mut Pair<Tag>) {
+    fn promise(&mut self, now: SimTime, conn: usize, html_stream: StreamId, pair: &mut Pair) {
         for id in self.scenario.http2.push.assets(self.page) {
             let promised = StreamId(self.next_push_stream);
             self.next_push_stream += 2;
@@ -931,7 +981,7 @@ impl LaneSim<'_> {
 
     /// RFC 8297: the server answers the HTML's request at once with `103 Early Hints`
     /// naming the critical assets, before its final response.
-    fn early_hints(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+    fn early_hints(&mut self, now: SimTime, conn: usize, pair: &mut Pair) {
         let ids = PushPolicy::Critical.assets(self.page);
         if ids.is_empty() {
             return;
@@ -960,7 +1010,7 @@ impl LaneSim<'_> {
     /// scheduler (not a deep socket buffer) decides the order on the wire and a new stream
     /// gets its turn within about one window. Only what the server has produced
     /// (`Asset::released`) and what flow control allows goes out.
-    fn pump(&mut self, now: SimTime, conn: usize, pair: &mut Pair<Tag>) {
+    fn pump(&mut self, now: SimTime, conn: usize, pair: &mut Pair) {
         if self.protocol != Tcp::Http2 {
             return;
         }
@@ -1043,7 +1093,7 @@ impl LaneSim<'_> {
             .count();
     }
 
-    fn at_client(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair<Tag>) {
+    fn at_client(&mut self, now: SimTime, conn: usize, d: AppData<Msg>, pair: &mut Pair) {
         match d.tag {
             Msg::H2ServerPreface => {
                 let n = http2::settings_ack_len();
@@ -1160,13 +1210,7 @@ impl LaneSim<'_> {
 
     /// RFC 9113 §6.9: the client consumed `payload` bytes of the connection's window; it
     /// returns them with a connection WINDOW_UPDATE by Chromium's rule.
-    fn consume_connection(
-        &mut self,
-        now: SimTime,
-        conn: usize,
-        payload: u64,
-        pair: &mut Pair<Tag>,
-    ) {
+    fn consume_connection(&mut self, now: SimTime, conn: usize, payload: u64, pair: &mut Pair) {
         let (_, window) = self.scenario.http2.windows.sizes();
         let c = &mut self.conns[conn];
         c.conn_unacked += payload;
@@ -1183,7 +1227,7 @@ impl LaneSim<'_> {
         conn: usize,
         id: AssetId,
         payload: u64,
-        pair: &mut Pair<Tag>,
+        pair: &mut Pair,
     ) {
         let (window, _) = self.scenario.http2.windows.sizes();
         let size = self.page.asset(id).size;
@@ -1203,7 +1247,7 @@ impl LaneSim<'_> {
         stream: StreamId,
         inc: u64,
         asset: Option<AssetId>,
-        pair: &mut Pair<Tag>,
+        pair: &mut Pair,
     ) {
         let increment = u32::try_from(inc).unwrap_or(u32::MAX);
         let f = http2::window_update(stream, increment);
@@ -1301,7 +1345,7 @@ impl LaneSim<'_> {
                 self.parse_due.push((at, child, id));
             }
             if at > now {
-                self.wakeups.push((conn.unwrap_or(0), at));
+                self.wakeups.push_back((conn.unwrap_or(0), at));
             } else {
                 self.parsed(now);
             }
@@ -1321,7 +1365,7 @@ impl LaneSim<'_> {
     /// [`BlockedCause::PipelineHeadOfLine`] interval from its request's arrival to the first
     /// transmission of its first byte, naming the earliest response ahead of it that was
     /// still unsent at that arrival.
-    fn charge_pipeline(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
+    fn charge_pipeline(&mut self, packets: &[PacketRecord]) {
         for (i, c) in self.conns.iter().enumerate() {
             let sent = first_sends(packets, i);
             let first_sent = |off: u64| first_sent(&sent, off);
@@ -1363,7 +1407,7 @@ impl LaneSim<'_> {
     /// the window lets out, and its scheduler chose those streams first. It is charged a
     /// [`BlockedCause::CongestionWindow`] interval from ready to the first transmission of
     /// its HEADERS frame, unless flow control held it over that time instead.
-    fn charge_server_queue(&mut self, packets: &[crate::transport::tcp::harness::PacketRecord]) {
+    fn charge_server_queue(&mut self, packets: &[PacketRecord]) {
         for (i, c) in self.conns.iter().enumerate() {
             let sent = first_sends(packets, i);
             let mut seen = vec![false; self.assets.len()];
@@ -1396,9 +1440,10 @@ impl LaneSim<'_> {
         }
     }
 
-    fn finish(mut self, h: &mut Harness<Tag>) -> Lane {
+    fn finish(mut self, pairs: &mut [Pair]) -> Lane {
+        let packets = std::mem::take(&mut self.packets);
         // Whatever the endpoints did since their last wake-up.
-        for (i, pair) in h.pairs.iter_mut().enumerate() {
+        for (i, pair) in pairs.iter_mut().enumerate() {
             self.tcp_events(i, Side::Client, &mut pair.client);
             self.tcp_events(i, Side::Server, &mut pair.server);
             // What TLS wrote besides application records is its handshake.
@@ -1410,14 +1455,14 @@ impl LaneSim<'_> {
             && self.scenario.http1.pipelining
             && self.scenario.http1.keep_alive
         {
-            self.charge_pipeline(&h.packets);
+            self.charge_pipeline(&packets);
         }
         if self.protocol == Tcp::Http2 {
-            self.charge_server_queue(&h.packets);
+            self.charge_server_queue(&packets);
         }
         let mut m = self.m;
-        self.events.reserve(h.packets.len());
-        for p in &h.packets {
+        self.events.reserve(packets.len());
+        for p in &packets {
             m.packets += 1;
             m.bytes_total += p.link.bytes;
             if p.syn {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssetId, ConnId, StreamId};
+pub use crate::link::Direction;
 use crate::link::DropReason;
 use crate::page::AssetKind;
 use crate::scenario::{Protocol, Scenario};
@@ -302,16 +303,6 @@ pub struct ConnectPhases {
     pub start: SimTime,
     pub tcp_end: SimTime,
     pub tls_end: SimTime,
-}
-
-/// Which way bytes travel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Client to server.
-    Up,
-    /// Server to client.
-    Down,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
