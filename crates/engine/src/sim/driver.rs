@@ -47,6 +47,12 @@ pub trait Wire {
     fn wire_len(&self) -> u64;
 }
 
+impl<T: Wire> Wire for std::rc::Rc<T> {
+    fn wire_len(&self) -> u64 {
+        T::wire_len(self)
+    }
+}
+
 /// Where packets travel: told when a packet of some size reaches it from one side, it says
 /// when the packet arrives at the other end, or that it does not.
 pub trait Path {

@@ -39,18 +39,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::SimDuration;
 
 /// Which end of the connection an endpoint is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Client,
-    Server,
-}
-
-impl Side {
-    pub fn is_client(self) -> bool {
-        self == Side::Client
-    }
-}
+pub use crate::sim::Side;
 
 /// Default maximum UDP payload: 1,252 bytes, a 1,280-byte path MTU (the IPv6 minimum,
 /// RFC 8200 §5, which browsers assume before path MTU discovery) less 20 bytes of IPv4 and 8
