@@ -38,10 +38,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use crate::headers::{request_fields, Field};
-use crate::http::h3::harness::Site;
 use crate::http::h3::{
     Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Priority, Scheduling,
 };
+use crate::http::origin::Site;
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::{Direction, Fate, Link, Sent};
 use crate::options::{PushPolicy, SchedulerKind};

@@ -15,7 +15,8 @@
 //! - flushing a side takes packets until the endpoint has none, calling
 //!   [`App::before_transmit`] before each and once after the last (an app that reacts to
 //!   what sending raised, as HTTP/3 does, writes there), then re-arms that side's timer;
-//! - a timer event that is no longer the endpoint's deadline is skipped;
+//! - a timer event that is no longer the endpoint's deadline is skipped (a deadline already
+//!   past when it is armed fires at once);
 //! - between events the driver carries out the app's [`Action`]s (open a connection, wake
 //!   one later, wake one now) until there are none, then stops if [`App::done`] or if the
 //!   next event lies past the time limit.
@@ -207,12 +208,22 @@ where
         self.now
     }
 
+    /// When the next event is due, if any.
+    pub fn next_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
     pub fn conns(&self) -> &[Conn<C, S>] {
         &self.conns
     }
 
     pub fn conns_mut(&mut self) -> &mut [Conn<C, S>] {
         &mut self.conns
+    }
+
+    /// The connections, once the run is over.
+    pub fn into_conns(self) -> Vec<Conn<C, S>> {
+        self.conns
     }
 
     /// Opens a connection now: it gets the next index; the app sees [`Cause::Opened`].
@@ -362,15 +373,17 @@ where
             now,
         };
         app.before_transmit(now, conn, side, c, &mut ctx);
+        // A deadline already past fires now.
         let deadline = match side {
             Side::Client => c.client.poll_timeout(),
             Side::Server => c.server.poll_timeout(),
-        };
+        }
+        .map(|t| t.max(now));
         if let Some(slot) = self.armed.get_mut(conn).map(|a| &mut a[side.index()]) {
             if deadline != *slot {
                 *slot = deadline;
                 if let Some(at) = deadline {
-                    self.queue.schedule(at.max(now), Ev::Timer { conn, side });
+                    self.queue.schedule(at, Ev::Timer { conn, side });
                 }
             }
         }
@@ -486,6 +499,59 @@ mod tests {
             ]
         );
         assert_eq!(app.sent, [(SimTime::ZERO, Side::Client); 2]);
+    }
+
+    /// An endpoint whose deadline is already past when the driver re-arms it (a sans-IO
+    /// endpoint may report one: quinn-proto's `poll_timeout` does) is woken at once, not
+    /// forgotten as a superseded timer.
+    #[test]
+    fn a_deadline_already_past_fires_at_once() {
+        struct Late(Option<SimTime>, Vec<SimTime>);
+        impl Endpoint for Late {
+            type Packet = Pkt;
+            type Peer = Late;
+            fn handle_input(&mut self, _: SimTime, _: &Pkt, _: &Late) {}
+            fn handle_timeout(&mut self, now: SimTime) {
+                self.1.push(now);
+                self.0 = None;
+            }
+            fn poll_transmit(&mut self, _: SimTime) -> Option<Pkt> {
+                None
+            }
+            fn poll_timeout(&self) -> Option<SimTime> {
+                self.0
+            }
+        }
+        struct Nudge;
+        impl App<Late, Late, Wire10> for Nudge {
+            type Wake = ();
+            fn on_event(
+                &mut self,
+                _: SimTime,
+                _: usize,
+                cause: Cause<()>,
+                c: &mut Conn<Late, Late>,
+                _: &mut Ctx<Pkt, ()>,
+            ) -> Flush {
+                if cause == Cause::Wake(()) {
+                    // At 50 µs the endpoint says it wanted waking at 20.
+                    c.client.0 = Some(SimTime::from_micros(20));
+                }
+                Flush::Both
+            }
+        }
+        let mut d: Driver<Late, Late, Wire10, ()> = Driver::new(Wire10);
+        let mut app = Nudge;
+        d.open(
+            &mut app,
+            Conn {
+                client: Late(None, Vec::new()),
+                server: Late(None, Vec::new()),
+            },
+        );
+        d.wake_at(0, SimTime::from_micros(50), ());
+        d.run(&mut app, SimTime::from_micros(1_000));
+        assert_eq!(d.conns()[0].client.1, [SimTime::from_micros(50)]);
     }
 
     #[test]

@@ -37,7 +37,8 @@
 //! RFC 9114 §4.6), GOAWAY/shutdown, request cancellation, trailers, grease frames and
 //! settings, the QPACK dynamic table.
 
-pub mod harness;
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 

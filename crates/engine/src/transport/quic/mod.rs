@@ -20,11 +20,11 @@
 
 mod connection;
 mod event;
-pub mod harness;
 pub mod packet;
 pub(crate) mod ranges;
 mod rtt;
 mod streams;
+pub mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +40,28 @@ use crate::time::SimDuration;
 
 /// Which end of the connection an endpoint is.
 pub use crate::sim::Side;
+
+/// A QUIC endpoint on the [`crate::sim::Driver`]: datagrams in, datagrams out.
+impl crate::sim::Endpoint for Connection {
+    type Packet = Datagram;
+    type Peer = Connection;
+
+    fn handle_input(&mut self, now: crate::time::SimTime, d: &Datagram, _: &Connection) {
+        self.handle_datagram(now, d);
+    }
+
+    fn handle_timeout(&mut self, now: crate::time::SimTime) {
+        Connection::handle_timeout(self, now);
+    }
+
+    fn poll_transmit(&mut self, now: crate::time::SimTime) -> Option<Datagram> {
+        Connection::poll_transmit(self, now)
+    }
+
+    fn poll_timeout(&self) -> Option<crate::time::SimTime> {
+        Connection::poll_timeout(self)
+    }
+}
 
 /// Default maximum UDP payload: 1,252 bytes, a 1,280-byte path MTU (the IPv6 minimum,
 /// RFC 8200 §5, which browsers assume before path MTU discovery) less 20 bytes of IPv4 and 8

@@ -19,11 +19,12 @@
 
 mod connection;
 mod event;
-pub mod harness;
 mod receiver;
 mod rtt;
 pub mod segment;
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
