@@ -52,6 +52,15 @@ impl AssetKind {
         }
     }
 
+    /// The `as` of a preload link for this kind (HTML's link type "preload": the request
+    /// destinations of the Fetch standard, where fetched JSON is `fetch`).
+    pub fn preload_as(self) -> &'static str {
+        match self {
+            AssetKind::Json => "fetch",
+            other => other.fetch_dest(),
+        }
+    }
+
     /// The `sec-fetch-dest` header Chrome sends for this kind of request.
     pub fn fetch_dest(self) -> &'static str {
         match self {

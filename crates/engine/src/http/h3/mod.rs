@@ -58,7 +58,7 @@ use crate::wire::h3::{FrameError, SettingId};
 use crate::wire::qpack;
 use crate::wire::Decoded;
 
-pub use crate::transport::quic::Priority;
+pub use crate::http::priority::{parse_priority, priority_field, Priority, DEFAULT_PRIORITY, MAX_URGENCY};
 
 /// RFC 9114 §6.2.1: stream type of a control stream.
 pub const STREAM_TYPE_CONTROL: u64 = 0x00;
@@ -78,20 +78,11 @@ pub const CHROME_MAX_FIELD_SECTION_SIZE: u64 = 262_144;
 /// Its frame header is 5 bytes (type 0x00 and a 4-byte length varint, RFC 9000 §16).
 pub const DEFAULT_DATA_FRAME_PAYLOAD: u64 = 16_384;
 
-/// RFC 9218 §4.1: "The default urgency is 3"; §4.2: incremental defaults to false.
-pub const DEFAULT_PRIORITY: Priority = Priority {
-    urgency: 3,
-    incremental: false,
-};
-
 /// The priority of the control and QPACK streams: the most urgent of RFC 9218 §4.1's range.
 pub const CRITICAL_PRIORITY: Priority = Priority {
     urgency: 0,
     incremental: false,
 };
-
-/// RFC 9218 §4.1: urgency is an integer "between 0 and 7 inclusive".
-pub const MAX_URGENCY: u8 = 7;
 
 /// The SETTINGS both sides send: no dynamic table (RFC 9204 §5: capacity 0 and 0 blocked
 /// streams) and Chrome's field section limit (RFC 9114 §7.2.4.1).
@@ -470,45 +461,6 @@ impl RecvStream {
             written: None,
         }
     }
-}
-
-/// Formats an RFC 9218 §5 `priority` field value, or `None` for the default (§4: absent
-/// parameters take their defaults, so Chrome omits the field then).
-pub fn priority_field(p: Priority) -> Option<String> {
-    let urgency = p.urgency.min(MAX_URGENCY);
-    match (urgency == DEFAULT_PRIORITY.urgency, p.incremental) {
-        (true, false) => None,
-        (true, true) => Some("i".to_owned()),
-        (false, false) => Some(format!("u={urgency}")),
-        (false, true) => Some(format!("u={urgency}, i")),
-    }
-}
-
-/// Parses an RFC 9218 `priority` field value (a Structured Fields Dictionary, RFC 8941
-/// §3.2). RFC 9218 §4: unknown parameters, out-of-range values and values of the wrong type
-/// are ignored, leaving the defaults.
-pub fn parse_priority(value: &str) -> Priority {
-    let mut p = DEFAULT_PRIORITY;
-    for member in value.split(',') {
-        let member = member.trim();
-        let (key, val) = member.split_once('=').unwrap_or((member, "?1"));
-        match key.trim() {
-            "u" => {
-                if let Ok(u) = val.trim().parse::<u8>() {
-                    if u <= MAX_URGENCY {
-                        p.urgency = u;
-                    }
-                }
-            }
-            "i" => match val.trim() {
-                "?1" => p.incremental = true,
-                "?0" => p.incremental = false,
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    p
 }
 
 fn varint_bytes(values: &[u64]) -> Result<Vec<u8>, EncodeError> {

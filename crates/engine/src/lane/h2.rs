@@ -1,0 +1,488 @@
+//! The HTTP/2 lanes: the browser sends every request at once on ONE TCP connection with TLS,
+//! an [`H2Client`] talking to an [`H2Server`]; on the `h2-push` lane the client enables push
+//! and the server promises the pushed assets with the HTML.
+//!
+//! Whatever happens on the connection, the lane looks at both ends in a fixed order: TLS
+//! (both), TCP's events, TLS established (the preface goes out, the requests waiting are
+//! bound), what the server read (it answers), what the client read (the browser reacts),
+//! parsed children due, the server's frames while its congestion window has room (and the
+//! flow-control stalls that leaves), then the requests bound to the connection go out.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
+use super::trace::{cid, TraceBuilder};
+use crate::browser::priority::chrome_priority;
+use crate::browser::{Browser, Net};
+use crate::http::carrier::{Carrier, Packet};
+use crate::http::early_hints;
+use crate::http::h2::prioritize::FlowBlock;
+use crate::http::h2::{H2Client, H2Event, H2Server, H2ServerEvent, PushAnswer};
+use crate::http::origin::Origin;
+use crate::http::ReadError;
+use crate::ids::AssetId;
+use crate::link::{Direction, Link, Sent};
+use crate::options::PushPolicy;
+use crate::scenario::{Protocol, Scenario};
+use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush, Side};
+use crate::time::SimTime;
+use crate::trace::{Blocked, BlockedCause, EventKind, Lane, Source};
+use crate::transport::tcp::TcpConfig;
+use crate::transport::tls::TlsConfig;
+
+type Pair = sim::Conn<H2Client, H2Server>;
+
+/// The browser's network for HTTP/2: one connection, its queue, and the trace.
+struct Host {
+    trace: TraceBuilder,
+    tcp: TcpLane,
+    /// Found before the connection could take requests.
+    pending: VecDeque<AssetId>,
+    /// Requests bound to the connection, not yet written.
+    outbox: VecDeque<AssetId>,
+    requests: u32,
+    dirty: BTreeSet<usize>,
+    /// Parsed children waiting for their parent's parse: when, child, parent.
+    parse_due: Vec<(SimTime, AssetId, AssetId)>,
+}
+
+impl Net for Host {
+    fn log(&mut self, at: SimTime, kind: EventKind) {
+        self.trace.log(at, kind);
+    }
+
+    fn fetch(&mut self, now: SimTime, id: AssetId) {
+        self.pending.push_back(id);
+        self.dispatch(now);
+    }
+
+    fn parse_at(
+        &mut self,
+        now: SimTime,
+        at: SimTime,
+        children: &[AssetId],
+        parent: AssetId,
+        conn: Option<usize>,
+    ) -> bool {
+        if at <= now {
+            return true;
+        }
+        for &child in children {
+            self.parse_due.push((at, child, parent));
+        }
+        self.tcp.wakeups.push_back((conn.unwrap_or(0), at));
+        false
+    }
+}
+
+impl Host {
+    /// The one connection: opened for the first request; once it is up, every request goes
+    /// to it at once.
+    fn dispatch(&mut self, now: SimTime) {
+        if self.trace.conns.is_empty() {
+            self.trace.open(now);
+        } else if self.trace.conns[0].tls_end.is_some() {
+            while let Some(id) = self.pending.pop_front() {
+                self.requests += 1;
+                let first = self.requests == 1;
+                let phases = self.trace.conns[0].phases();
+                self.outbox.push_back(id);
+                self.dirty.insert(0);
+                let w = self.trace.asset(id);
+                w.conn = Some(cid(0));
+                w.connect = first.then_some(phases);
+            }
+        }
+    }
+
+    fn due(&mut self, now: SimTime) -> Vec<(AssetId, AssetId)> {
+        if self.parse_due.iter().all(|&(at, _, _)| at > now) {
+            return Vec::new();
+        }
+        let (due, later) = std::mem::take(&mut self.parse_due)
+            .into_iter()
+            .partition(|&(at, _, _)| at <= now);
+        self.parse_due = later;
+        due.into_iter().map(|(_, c, p)| (c, p)).collect::<Vec<_>>()
+    }
+}
+
+struct H2Lane<'a> {
+    scenario: &'a Scenario,
+    browser: Browser<'a>,
+    host: Host,
+    origin: Origin<'a>,
+    push: bool,
+    tcp_cfg: TcpConfig,
+    tls_cfg: TlsConfig,
+    opened: usize,
+    /// Per asset: since when it has waited for flow-control credit, and for which window.
+    flow: Vec<Option<(SimTime, FlowBlock)>>,
+    /// Assets with an open flow-control interval.
+    flow_open: usize,
+    error: Option<ReadError>,
+}
+
+/// Simulates an HTTP/2 lane (with server push if `push`) of a validated scenario.
+pub fn run(scenario: &Scenario, push: bool) -> Result<Lane, ReadError> {
+    let page = &scenario.page;
+    let early = if scenario.server.early_hints && !push {
+        PushPolicy::Critical.assets(page)
+    } else {
+        Vec::new()
+    };
+    let pushed = if push {
+        scenario
+            .http2
+            .push
+            .assets(page)
+            .into_iter()
+            .map(|id| (id, chrome_priority(page.asset(id).kind)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let n = page.assets.len();
+    let mut lane = H2Lane {
+        scenario,
+        browser: Browser::new(scenario),
+        host: Host {
+            trace: TraceBuilder::new(n),
+            tcp: TcpLane::default(),
+            pending: VecDeque::new(),
+            outbox: VecDeque::new(),
+            requests: 0,
+            dirty: BTreeSet::new(),
+            parse_due: Vec::new(),
+        },
+        origin: Origin::new(page, early, pushed),
+        push,
+        tcp_cfg: scenario.transport.tcp_config(),
+        tls_cfg: scenario.transport.tls_config(),
+        opened: 0,
+        flow: vec![None; n],
+        flow_open: 0,
+        error: None,
+    };
+    let mut driver: Driver<H2Client, H2Server, Link, ()> =
+        Driver::new(Link::new(scenario.network.link_config()));
+    // Navigation starts at t = 0 with the HTML.
+    lane.browser.discover(
+        SimTime::ZERO,
+        AssetId(0),
+        None,
+        Source::Request,
+        &mut lane.host,
+    );
+    driver.run(&mut lane, SimTime::ZERO + super::TIME_LIMIT);
+    if let Some(e) = lane.error {
+        return Err(e);
+    }
+    let mut conns = driver.into_conns();
+    let H2Lane {
+        browser, mut host, ..
+    } = lane;
+    charge_server_queue(&conns, &host.tcp.packets, page, &mut host.trace);
+    host.tcp.finish(
+        conns
+            .iter_mut()
+            .map(|c| (&mut c.client.carrier, &mut c.server.carrier)),
+        &browser,
+        &mut host.trace,
+    );
+    let protocol = if push {
+        Protocol::Http2Push
+    } else {
+        Protocol::Http2
+    };
+    Ok(host.trace.finish(scenario, protocol, &browser))
+}
+
+impl App<H2Client, H2Server, Link> for H2Lane<'_> {
+    type Wake = ();
+
+    fn on_event(
+        &mut self,
+        now: SimTime,
+        conn: usize,
+        _: Cause<()>,
+        pair: &mut Pair,
+        _: &mut Ctx<Packet, ()>,
+    ) -> Flush {
+        if self.error.is_none() {
+            if let Err(e) = self.on_wake(now, conn, pair) {
+                self.error = Some(e);
+            }
+        }
+        Flush::Both
+    }
+
+    fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
+        self.host
+            .tcp
+            .packets
+            .push(PacketRecord::of(conn, from, at, seg, sent));
+    }
+
+    fn next_action(&mut self, now: SimTime) -> Option<Action<H2Client, H2Server, ()>> {
+        if let Some((conn, at)) = self.host.tcp.wakeups.pop_front() {
+            return Some(Action::WakeAt { conn, at, wake: () });
+        }
+        if self.opened < self.host.trace.conns.len() {
+            self.opened += 1;
+            let carrier = |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
+            return Some(Action::Open(sim::Conn {
+                client: H2Client::new(carrier(Side::Client), self.scenario.http2.windows, self.push),
+                server: H2Server::new(carrier(Side::Server), self.scenario.server.scheduler),
+            }));
+        }
+        self.host.dirty.pop_first().map(Action::Touch)
+    }
+
+    fn done(&self) -> bool {
+        self.browser.done() || self.error.is_some()
+    }
+}
+
+impl H2Lane<'_> {
+    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) -> Result<(), ReadError> {
+        let (client, server) = (&mut pair.client, &mut pair.server);
+        client.carrier.poll_tls(now);
+        server.carrier.poll_tls(now);
+        let host = &mut self.host;
+        host.tcp.poll(
+            conn,
+            &mut client.carrier,
+            &mut server.carrier,
+            &self.browser,
+            &mut host.trace,
+        );
+        if host.trace.conns[conn].tls_end.is_none() {
+            if let Some(t) = client.carrier.tls.done_at() {
+                host.trace.conns[conn].tls_end = Some(t);
+                host.trace
+                    .log(t, EventKind::TlsEstablished { conn: cid(conn) });
+                client.start();
+                self.client_events(now, conn, client);
+                self.host.dispatch(now);
+            }
+        }
+        server.read(now, &client.carrier.ledger, &self.origin)?;
+        self.server_events(now, conn, server);
+        loop {
+            let (browser, trace, origin) = (&mut self.browser, &mut self.host.trace, &self.origin);
+            let more = client.read_record(&server.carrier.ledger, &mut |path| {
+                let id = origin.asset_at(path)?;
+                // RFC 9113 §8.4.2: a promise of something cached or already fetched is
+                // refused with RST_STREAM (CANCEL).
+                if browser.promised(id) {
+                    Some(PushAnswer::Refuse(id))
+                } else {
+                    trace.asset(id).conn = Some(cid(conn));
+                    Some(PushAnswer::Accept(id))
+                }
+            })?;
+            if !more {
+                break;
+            }
+            self.client_events(now, conn, client);
+        }
+        for (child, parent) in self.host.due(now) {
+            self.browser
+                .discover(now, child, Some(parent), Source::Request, &mut self.host);
+        }
+        server.pump(now, self.browser.page);
+        self.server_events(now, conn, server);
+        self.charge_flow_control(now, conn, server);
+        self.write_requests(now, conn, client);
+        self.host.dirty.remove(&conn);
+        Ok(())
+    }
+
+    fn client_events(&mut self, now: SimTime, conn: usize, client: &mut H2Client) {
+        while let Some(e) = client.poll_event() {
+            match e {
+                H2Event::Wrote { frame, asset } => {
+                    self.host
+                        .trace
+                        .frame(now, conn, Direction::Up, frame, asset)
+                }
+                H2Event::Block {
+                    frame,
+                    asset,
+                    block,
+                } => self
+                    .host
+                    .trace
+                    .header_block(now, conn, Direction::Up, frame, block, asset),
+                H2Event::Interim { status, fields, .. } => {
+                    // RFC 8297 §2: the client may start fetching the hinted resources at once.
+                    let hinted: Vec<AssetId> = early_hints::preloads(status, &fields)
+                        .filter_map(|p| self.origin.asset_at(p))
+                        .collect();
+                    for id in hinted {
+                        self.browser.discover(
+                            now,
+                            id,
+                            Some(AssetId(0)),
+                            Source::EarlyHint,
+                            &mut self.host,
+                        );
+                    }
+                }
+                H2Event::Head { asset, .. } => {
+                    let st = self.browser.asset(asset);
+                    if st.first_byte.is_none() {
+                        st.first_byte = Some(now);
+                        self.host.trace.log(now, EventKind::FirstByte { asset });
+                    }
+                }
+                H2Event::Body { asset, len } => self.browser.body(now, asset, len, &mut self.host),
+                H2Event::Complete { asset } => {
+                    self.browser.arrived(now, asset, conn, &mut self.host)
+                }
+            }
+        }
+    }
+
+    fn server_events(&mut self, now: SimTime, conn: usize, server: &mut H2Server) {
+        while let Some(e) = server.poll_event() {
+            let trace = &mut self.host.trace;
+            match e {
+                H2ServerEvent::Wrote { frame, asset } => {
+                    trace.frame(now, conn, Direction::Down, frame, asset)
+                }
+                H2ServerEvent::Block {
+                    frame,
+                    asset,
+                    block,
+                } => trace.header_block(now, conn, Direction::Down, frame, block, asset),
+                H2ServerEvent::Request { asset, .. } => trace.asset(asset).arrived = Some(now),
+                H2ServerEvent::Promised {
+                    asset,
+                    stream,
+                    block,
+                } => {
+                    let w = trace.asset(asset);
+                    w.stream = Some(stream);
+                    w.request_header_bytes = block;
+                    // The promised request is made here, by the server (RFC 9113 §8.4.1).
+                    w.request_sent = Some(now);
+                    w.arrived = Some(now);
+                }
+                H2ServerEvent::ResponseHead { asset, block } => {
+                    trace.asset(asset).response_header_bytes = block
+                }
+                H2ServerEvent::Reset { asset, written } => {
+                    trace.asset(asset).wasted = written;
+                    let was_blocked = self.flow[asset.0 as usize].take().is_some();
+                    self.flow_open -= usize::from(was_blocked);
+                }
+                H2ServerEvent::Wake { at } => self.host.tcp.wakeups.push_back((conn, at)),
+            }
+        }
+    }
+
+    /// RFC 9113 §5.2: streams with released bytes but no credit are stalled; each interval
+    /// ends when credit (a WINDOW_UPDATE) lets the stream send again.
+    fn charge_flow_control(&mut self, now: SimTime, conn: usize, server: &H2Server) {
+        let blocked = server.flow_blocked();
+        if blocked.is_empty() && self.flow_open == 0 {
+            // Nothing stalled before or now: no interval opens or closes.
+            return;
+        }
+        let id = cid(conn);
+        for i in 0..self.flow.len() {
+            let asset = AssetId(u32::try_from(i).unwrap_or(u32::MAX));
+            let want = blocked.iter().find(|b| b.0 == asset).map(|b| b.1);
+            let open = self.flow[i].map(|(_, b)| b);
+            if open == want {
+                continue;
+            }
+            if let Some((from, stream)) = self.flow[i].take() {
+                if from < now {
+                    self.host.trace.asset(asset).blocked.push(Blocked {
+                        from,
+                        to: now,
+                        cause: BlockedCause::FlowControl { conn: id, stream },
+                    });
+                }
+            }
+            self.flow[i] = want.map(|b| (now, b));
+        }
+        self.flow_open = self.flow.iter().filter(|f| f.is_some()).count();
+    }
+
+    /// Writes the requests bound to the connection, each on its own stream.
+    fn write_requests(&mut self, now: SimTime, conn: usize, client: &mut H2Client) {
+        if self.host.trace.conns[conn].tls_end.is_none() {
+            return;
+        }
+        let phases = self.host.trace.conns[conn].phases();
+        while let Some(id) = self.host.outbox.pop_front() {
+            let w = self.host.trace.asset(id);
+            if w.connect.is_some() {
+                w.connect = Some(phases);
+            }
+            let page = self.browser.page;
+            let (stream, n) = client.request(page, id, chrome_priority(page.asset(id).kind));
+            self.host.trace.asset(id).stream = Some(stream);
+            self.client_events(now, conn, client);
+            let w = self.host.trace.asset(id);
+            w.request_sent = Some(now);
+            w.request_header_bytes = n;
+            self.host.trace.log(
+                now,
+                EventKind::RequestSent {
+                    asset: id,
+                    conn: cid(conn),
+                    header_bytes: n,
+                },
+            );
+        }
+    }
+}
+
+/// HTTP/2: a response the server had ready (its request had arrived, or the push was
+/// promised, and its head was produced) that could not start because the connection's
+/// congestion window was full of other streams' frames — the server hands TCP only what the
+/// window lets out, and its scheduler chose those streams first. It is charged a
+/// [`BlockedCause::CongestionWindow`] interval from ready to the first transmission of its
+/// HEADERS frame, unless flow control held it over that time instead.
+fn charge_server_queue(
+    conns: &[Pair],
+    packets: &[PacketRecord],
+    page: &crate::page::Page,
+    trace: &mut TraceBuilder,
+) {
+    for (i, c) in conns.iter().enumerate() {
+        let sent = first_sends(packets, i);
+        let mut seen = vec![false; trace.assets.len()];
+        for (start, _, a) in responses(&c.server.carrier.ledger) {
+            let k = a.0 as usize;
+            if std::mem::replace(&mut seen[k], true) {
+                continue;
+            }
+            let Some(arrived) = trace.assets[k].arrived else {
+                continue;
+            };
+            let ready = arrived + page.asset(a).head_after();
+            let Some(began) = first_sent(&sent, start) else {
+                continue;
+            };
+            let w = &mut trace.assets[k];
+            let flow = w.blocked.iter().any(|b| {
+                matches!(b.cause, BlockedCause::FlowControl { .. })
+                    && b.from < began
+                    && b.to > ready
+            });
+            if began > ready && !flow {
+                w.blocked.push(Blocked {
+                    from: ready,
+                    to: began,
+                    cause: BlockedCause::CongestionWindow { conn: cid(i) },
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The lane scenario tests, by topic.
