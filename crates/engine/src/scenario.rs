@@ -341,7 +341,10 @@ pub enum ScenarioError {
     DuplicateProtocol(Protocol),
     Page(PageError),
     /// The engine broke its own protocol while simulating the `protocol` lane: a bug.
-    Engine { protocol: Protocol, error: String },
+    Engine {
+        protocol: Protocol,
+        error: String,
+    },
 }
 
 impl From<PageError> for ScenarioError {

@@ -162,12 +162,7 @@ impl<'a> Browser<'a> {
 
     /// Discovery of a pushed asset (RFC 9113 §8.4): the browser does not request it; it is
     /// complete now if the push has arrived, else when it does. Returns whether it was.
-    fn take_push(
-        &mut self,
-        now: SimTime,
-        id: AssetId,
-        net: &mut impl Net,
-    ) -> bool {
+    fn take_push(&mut self, now: SimTime, id: AssetId, net: &mut impl Net) -> bool {
         let st = self.asset(id);
         let Some(p) = st.pushed else {
             return false;
@@ -204,13 +199,7 @@ impl<'a> Browser<'a> {
     }
 
     /// `len` more body bytes of `id` arrived: children referenced within them are found.
-    pub fn body(
-        &mut self,
-        now: SimTime,
-        id: AssetId,
-        len: u64,
-        net: &mut impl Net,
-    ) {
+    pub fn body(&mut self, now: SimTime, id: AssetId, len: u64, net: &mut impl Net) {
         let st = self.asset(id);
         st.got += len;
         let got = st.got;
@@ -221,13 +210,7 @@ impl<'a> Browser<'a> {
 
     /// The whole response of `id` arrived over `conn`: complete, unless it was pushed and
     /// the browser has not found its reference yet (it completes when it does).
-    pub fn arrived(
-        &mut self,
-        now: SimTime,
-        id: AssetId,
-        conn: usize,
-        net: &mut impl Net,
-    ) {
+    pub fn arrived(&mut self, now: SimTime, id: AssetId, conn: usize, net: &mut impl Net) {
         let st = self.asset(id);
         if let Some(p) = &mut st.pushed {
             if st.discovered.is_none() {
@@ -239,13 +222,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Finds the children of `id` whose reference lies within its first `body` bytes.
-    fn reveal(
-        &mut self,
-        now: SimTime,
-        id: AssetId,
-        body: u64,
-        net: &mut impl Net,
-    ) {
+    fn reveal(&mut self, now: SimTime, id: AssetId, body: u64, net: &mut impl Net) {
         loop {
             let next = self.assets[id.0 as usize].revealed;
             let Some(&(off, child)) = self.children[id.0 as usize].get(next) else {
@@ -261,13 +238,7 @@ impl<'a> Browser<'a> {
 
     /// `id` is complete (over `conn`; `None`: from the cache or a push): its remaining offset
     /// children are found now, its parsed children once it is parsed or run.
-    fn complete(
-        &mut self,
-        now: SimTime,
-        id: AssetId,
-        conn: Option<usize>,
-        net: &mut impl Net,
-    ) {
+    fn complete(&mut self, now: SimTime, id: AssetId, conn: Option<usize>, net: &mut impl Net) {
         if self.asset(id).last_byte.is_some() {
             return;
         }

@@ -31,10 +31,22 @@ mod tests {
 
     #[test]
     fn chrome_priorities_as_sent() {
-        assert_eq!(priority_field(chrome_priority(AssetKind::Html)).as_deref(), Some("u=0, i"));
-        assert_eq!(priority_field(chrome_priority(AssetKind::Css)).as_deref(), Some("u=0"));
-        assert_eq!(priority_field(chrome_priority(AssetKind::Js)).as_deref(), Some("u=1"));
+        assert_eq!(
+            priority_field(chrome_priority(AssetKind::Html)).as_deref(),
+            Some("u=0, i")
+        );
+        assert_eq!(
+            priority_field(chrome_priority(AssetKind::Css)).as_deref(),
+            Some("u=0")
+        );
+        assert_eq!(
+            priority_field(chrome_priority(AssetKind::Js)).as_deref(),
+            Some("u=1")
+        );
         // Images are the RFC default urgency, incremental.
-        assert_eq!(priority_field(chrome_priority(AssetKind::Image)).as_deref(), Some("i"));
+        assert_eq!(
+            priority_field(chrome_priority(AssetKind::Image)).as_deref(),
+            Some("i")
+        );
     }
 }

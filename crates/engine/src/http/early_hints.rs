@@ -49,7 +49,10 @@ mod tests {
     fn a_preload_link_names_its_path_and_destination_and_parses_back() {
         let p = Page::preset(PresetId::Blog);
         let v = preload_link(&p, AssetId(1));
-        assert_eq!(v, format!("<{}>; rel=preload; as=style", p.asset(AssetId(1)).path));
+        assert_eq!(
+            v,
+            format!("<{}>; rel=preload; as=style", p.asset(AssetId(1)).path)
+        );
         let fields = vec![("link".to_owned(), v), ("x".to_owned(), "<a>".to_owned())];
         let got: Vec<&str> = preloads(103, &fields).collect();
         assert_eq!(got, [p.asset(AssetId(1)).path.as_str()]);

@@ -51,4 +51,3 @@ pub fn parse_priority(value: &str) -> Priority {
     }
     p
 }
-

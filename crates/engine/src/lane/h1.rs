@@ -239,7 +239,8 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
         }
         if self.opened < self.host.trace.conns.len() {
             self.opened += 1;
-            let carrier = |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
+            let carrier =
+                |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
             return Some(Action::Open(sim::Conn {
                 client: H1Client::new(carrier(Side::Client)),
                 server: H1Server::new(carrier(Side::Server)),
@@ -296,7 +297,9 @@ impl H1Lane<'_> {
     fn server_events(&mut self, conn: usize, server: &mut H1Server) {
         while let Some(e) = server.poll_event() {
             match e {
-                H1ServerEvent::Request { asset, at } => self.host.trace.asset(asset).arrived = Some(at),
+                H1ServerEvent::Request { asset, at } => {
+                    self.host.trace.asset(asset).arrived = Some(at)
+                }
                 H1ServerEvent::Wake { at } => self.host.tcp.wakeups.push_back((conn, at)),
             }
         }

@@ -12,10 +12,12 @@ use std::collections::{BTreeSet, VecDeque};
 
 use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
 use super::trace::{cid, TraceBuilder};
+use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
 use crate::http::carrier::{Carrier, Packet};
 use crate::http::early_hints;
+use crate::http::h2::hpack::in_step;
 use crate::http::h2::prioritize::FlowBlock;
 use crate::http::h2::{H2Client, H2Event, H2Server, H2ServerEvent, PushAnswer};
 use crate::http::origin::Origin;
@@ -30,7 +32,7 @@ use crate::trace::{Blocked, BlockedCause, EventKind, Lane, Source};
 use crate::transport::tcp::TcpConfig;
 use crate::transport::tls::TlsConfig;
 
-type Pair = sim::Conn<H2Client, H2Server>;
+pub(crate) type Pair = sim::Conn<H2Client, H2Server>;
 
 /// The browser's network for HTTP/2: one connection, its queue, and the trace.
 struct Host {
@@ -124,7 +126,12 @@ struct H2Lane<'a> {
 }
 
 /// Simulates an HTTP/2 lane (with server push if `push`) of a validated scenario.
-pub fn run(scenario: &Scenario, push: bool) -> Result<Lane, ReadError> {
+pub fn run(scenario: &Scenario, push: bool) -> Result<Lane, LaneError> {
+    run_conns(scenario, push).map(|(lane, _)| lane)
+}
+
+/// [`run`], with the connections' endpoints as they ended.
+pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pair>), LaneError> {
     let page = &scenario.page;
     let early = if scenario.server.early_hints && !push {
         PushPolicy::Critical.assets(page)
@@ -176,9 +183,18 @@ pub fn run(scenario: &Scenario, push: bool) -> Result<Lane, ReadError> {
     );
     driver.run(&mut lane, SimTime::ZERO + super::TIME_LIMIT);
     if let Some(e) = lane.error {
-        return Err(e);
+        return Err(e.into());
     }
     let mut conns = driver.into_conns();
+    for (i, c) in conns.iter().enumerate() {
+        // The receiver's HPACK table followed the sender's after every block it read, both
+        // ways (RFC 7541 §2.3.2: the two ends of a direction keep one table).
+        let (server_enc, server_dec) = c.server.hpack();
+        let (client_enc, client_dec) = c.client.hpack();
+        if !in_step(server_enc, client_dec) || !in_step(client_enc, server_dec) {
+            return Err(LaneError::HpackOutOfStep { conn: i });
+        }
+    }
     let H2Lane {
         browser, mut host, ..
     } = lane;
@@ -195,7 +211,7 @@ pub fn run(scenario: &Scenario, push: bool) -> Result<Lane, ReadError> {
     } else {
         Protocol::Http2
     };
-    Ok(host.trace.finish(scenario, protocol, &browser))
+    Ok((host.trace.finish(scenario, protocol, &browser), conns))
 }
 
 impl App<H2Client, H2Server, Link> for H2Lane<'_> {
@@ -230,9 +246,14 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
         }
         if self.opened < self.host.trace.conns.len() {
             self.opened += 1;
-            let carrier = |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
+            let carrier =
+                |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
             return Some(Action::Open(sim::Conn {
-                client: H2Client::new(carrier(Side::Client), self.scenario.http2.windows, self.push),
+                client: H2Client::new(
+                    carrier(Side::Client),
+                    self.scenario.http2.windows,
+                    self.push,
+                ),
                 server: H2Server::new(carrier(Side::Server), self.scenario.server.scheduler),
             }));
         }

@@ -40,6 +40,8 @@ pub const TIME_LIMIT: SimDuration = SimDuration::from_secs(3_600);
 pub enum LaneError {
     /// An HTTP/1.1 or HTTP/2 endpoint could not read what it received.
     Read(ReadError),
+    /// On HTTP/2 connection `conn`, a receiver's HPACK table did not follow its sender's.
+    HpackOutOfStep { conn: usize },
     /// An HTTP/3 endpoint refused a call.
     Http3(H3Error),
     /// An HTTP/3 endpoint saw the peer break the protocol on `stream`.
@@ -55,6 +57,11 @@ impl fmt::Display for LaneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LaneError::Read(e) => e.fmt(f),
+            LaneError::HpackOutOfStep { conn } => write!(
+                f,
+                "on HTTP/2 connection {conn} a receiver's HPACK table no longer matched its \
+                 sender's"
+            ),
             LaneError::Http3(e) => e.fmt(f),
             LaneError::Http3Protocol {
                 side,

@@ -33,9 +33,7 @@ use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
 use crate::headers::{request_fields, Field};
-use crate::http::h3::{
-    Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Scheduling,
-};
+use crate::http::h3::{Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Scheduling};
 use crate::http::origin::{Origin, Production, Site};
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::{Direction, Link, Sent};
@@ -447,7 +445,10 @@ impl QuicLane<'_> {
                     self.browser.arrived(at, asset, 0, &mut host);
                 }
                 H3EventKind::InterimResponse {
-                    status, fields, asset, ..
+                    status,
+                    fields,
+                    asset,
+                    ..
                 } => {
                     // RFC 8297 §2: the client may start fetching the hinted resources at once.
                     let hinted: Vec<AssetId> = crate::http::early_hints::preloads(status, &fields)
@@ -558,10 +559,11 @@ impl QuicLane<'_> {
     /// Server: `103 Early Hints` on the HTML's stream, a `link` field per critical asset
     /// (the set HTTP/2 push would push).
     fn send_early_hints(&mut self, now: SimTime, stream: StreamId, c: &mut H3Conn) {
-        let fields: Vec<Field> = crate::http::early_hints::fields(self.page, &self.origin.early_hints)
-            .into_iter()
-            .map(|(n, v)| Field::new(n, v))
-            .collect();
+        let fields: Vec<Field> =
+            crate::http::early_hints::fields(self.page, &self.origin.early_hints)
+                .into_iter()
+                .map(|(n, v)| Field::new(n, v))
+                .collect();
         if let Err(e) = c.server.respond_interim(now, stream, 103, &fields) {
             self.st.error.get_or_insert(e.into());
         }

@@ -62,7 +62,9 @@ pub struct TcpLane {
 /// and body write, and its asset, in order.
 pub fn responses(server: &Ledger) -> impl Iterator<Item = (u64, u64, AssetId)> + '_ {
     server.writes().iter().filter_map(|w| match w.what {
-        What::ResponseHead { asset, .. } | What::Body { asset } => Some((w.wire.0, w.wire.1, asset)),
+        What::ResponseHead { asset, .. } | What::Body { asset } => {
+            Some((w.wire.0, w.wire.1, asset))
+        }
         _ => None,
     })
 }
@@ -83,8 +85,22 @@ impl TcpLane {
                 trace.log(t, EventKind::TcpEstablished { conn: cid(conn) });
             }
         }
-        self.events(conn, Side::Client, &mut client.tcp, &server.ledger, browser, trace);
-        self.events(conn, Side::Server, &mut server.tcp, &server.ledger, browser, trace);
+        self.events(
+            conn,
+            Side::Client,
+            &mut client.tcp,
+            &server.ledger,
+            browser,
+            trace,
+        );
+        self.events(
+            conn,
+            Side::Server,
+            &mut server.tcp,
+            &server.ledger,
+            browser,
+            trace,
+        );
     }
 
     /// Logs what the `side` endpoint of `conn` reported since the last call.
@@ -184,8 +200,22 @@ impl TcpLane {
     ) {
         for (i, (client, server)) in pairs.enumerate() {
             // Whatever the endpoints did since their last wake-up.
-            self.events(i, Side::Client, &mut client.tcp, &server.ledger, browser, trace);
-            self.events(i, Side::Server, &mut server.tcp, &server.ledger, browser, trace);
+            self.events(
+                i,
+                Side::Client,
+                &mut client.tcp,
+                &server.ledger,
+                browser,
+                trace,
+            );
+            self.events(
+                i,
+                Side::Server,
+                &mut server.tcp,
+                &server.ledger,
+                browser,
+                trace,
+            );
             // What TLS wrote besides application records is its handshake.
             trace.m.bytes_handshake += client.tls_handshake_wire() + server.tls_handshake_wire();
             ledger_bytes(&client.ledger, trace);

@@ -149,11 +149,7 @@ impl H1Client {
                 ));
             };
             if (100..200).contains(&code) {
-                let fields = item
-                    .fields
-                    .into_iter()
-                    .map(|f| (f.name, f.value))
-                    .collect();
+                let fields = item.fields.into_iter().map(|f| (f.name, f.value)).collect();
                 self.events.push_back(H1Event::Interim {
                     status: code,
                     fields,

@@ -101,7 +101,11 @@ impl H1Server {
                 ));
             };
             let asset = origin.asset_at(target).ok_or_else(|| {
-                ReadError::new(Side::Server, at, format!("a request for {target}, not on the site"))
+                ReadError::new(
+                    Side::Server,
+                    at,
+                    format!("a request for {target}, not on the site"),
+                )
             })?;
             // RFC 9112 §9.6: the response says `close` when the request did.
             let keep_alive = !item
@@ -117,7 +121,10 @@ impl H1Server {
             self.events
                 .push_back(H1ServerEvent::Request { asset, at: now });
             self.queue.push_back(Answer {
-                production: Production { asset, arrived: now },
+                production: Production {
+                    asset,
+                    arrived: now,
+                },
                 keep_alive,
             });
             self.serve(now, origin);
@@ -141,10 +148,8 @@ impl H1Server {
                 self.head_sent = true;
                 let text = message::response(origin.page, id, answer.keep_alive).into_bytes();
                 let block = text.len() as u64;
-                self.carrier.write(
-                    Payload::Real(text),
-                    What::ResponseHead { asset: id, block },
-                );
+                self.carrier
+                    .write(Payload::Real(text), What::ResponseHead { asset: id, block });
             }
             if ready.body > self.served {
                 let n = ready.body - self.served;

@@ -224,7 +224,9 @@ impl H2Client {
             }
             Incoming::Frame(Frame::Headers(h)) => {
                 if !h.end_headers {
-                    return Err(err("HEADERS without END_HEADERS (no CONTINUATION here)".into()));
+                    return Err(err(
+                        "HEADERS without END_HEADERS (no CONTINUATION here)".into()
+                    ));
                 }
                 // Decoded whatever the stream: the table must follow the server's.
                 let fields = self
@@ -233,7 +235,10 @@ impl H2Client {
                     .map_err(|e| err(format!("HPACK: {e}")))?;
                 let block = h.header_block_fragment.len() as u64;
                 let Some(st) = self.streams.get_mut(&h.stream_id) else {
-                    return Err(err(format!("HEADERS on {}, which is not open", h.stream_id)));
+                    return Err(err(format!(
+                        "HEADERS on {}, which is not open",
+                        h.stream_id
+                    )));
                 };
                 if st.reset {
                     return Ok(());
@@ -267,7 +272,9 @@ impl H2Client {
                     // RFC 9113 §8.4: a client that disabled push must treat this as an error.
                     return Err(err("PUSH_PROMISE with SETTINGS_ENABLE_PUSH 0".into()));
                 }
-                let path = hpack::field(&fields, ":path").unwrap_or_default().to_owned();
+                let path = hpack::field(&fields, ":path")
+                    .unwrap_or_default()
+                    .to_owned();
                 let mut st = Stream::default();
                 match answer(&path) {
                     Some(PushAnswer::Accept(asset)) => st.asset = Some(asset),
@@ -351,14 +358,10 @@ impl H2Client {
         self.events.pop_front()
     }
 
-    /// The HPACK decoder's table now (it follows the server's encoder).
-    pub fn decoder_table(&self) -> crate::wire::hpack::TableSnapshot {
-        self.dec.table()
-    }
-
-    /// The HPACK encoder's table now (the server's decoder follows it).
-    pub fn encoder_table(&self) -> crate::wire::hpack::TableSnapshot {
-        self.enc.table()
+    /// This end's HPACK contexts: its encoder (the peer's decoder follows it) and its
+    /// decoder (it follows the peer's encoder).
+    pub fn hpack(&self) -> (&BlockEncoder, &BlockDecoder) {
+        (&self.enc, &self.dec)
     }
 }
 

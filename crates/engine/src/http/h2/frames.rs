@@ -128,7 +128,10 @@ pub fn client_preface(windows: FlowWindows, push: bool) -> (Vec<u8>, Vec<FrameIn
 /// (§6.5.3), written together.
 pub fn server_preface() -> (Vec<u8>, Vec<FrameInfo>) {
     let frames = [settings(false, &SERVER_SETTINGS), settings_ack()];
-    let bytes = frames.iter().flat_map(|f| f.bytes.iter().copied()).collect();
+    let bytes = frames
+        .iter()
+        .flat_map(|f| f.bytes.iter().copied())
+        .collect();
     (bytes, frames.into_iter().map(|f| f.info).collect())
 }
 
@@ -188,7 +191,10 @@ mod tests {
         assert_eq!(bytes.len(), 24 + 33 + 13);
         assert_eq!(frames.len(), 2);
         // RFC windows: no SETTINGS_INITIAL_WINDOW_SIZE and no WINDOW_UPDATE.
-        assert_eq!(client_preface(FlowWindows::Rfc, true).0.len(), 24 + 9 + 3 * 6);
+        assert_eq!(
+            client_preface(FlowWindows::Rfc, true).0.len(),
+            24 + 9 + 3 * 6
+        );
         assert_eq!(server_preface().0.len(), (9 + 3 * 6) + 9);
         assert_eq!(settings_ack().bytes.len(), 9);
         // RFC 9113 §6.9, §6.4: 4-byte payloads.
@@ -209,7 +215,12 @@ mod tests {
         let (h, info) = data_header(StreamId(5), 1_000, true);
         let parsed = FrameHeader::parse(&h).unwrap();
         assert_eq!(
-            (parsed.length, parsed.frame_type, parsed.flags, parsed.stream_id),
+            (
+                parsed.length,
+                parsed.frame_type,
+                parsed.flags,
+                parsed.stream_id
+            ),
             (1_000, FrameType::Data, END_STREAM, 5)
         );
         assert_eq!(info.wire(), 1_009);

@@ -24,10 +24,28 @@ pub struct Block {
     pub table: Option<Vec<HeaderField>>,
 }
 
+/// A fingerprint of a dynamic table (FNV-1a 64 of its entries, newest first): the encoder
+/// and the decoder of one direction record one after every block, so the engine can check
+/// that the receiver's table followed the sender's block by block.
+pub fn table_digest(t: &TableSnapshot) -> u64 {
+    /// FNV-1a 64-bit offset basis and prime (draft-eastlake-fnv §2).
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = OFFSET;
+    for e in &t.entries {
+        for b in e.name.bytes().chain([0]).chain(e.value.bytes()).chain([0]) {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    }
+    (h ^ t.max_size as u64).wrapping_mul(PRIME)
+}
+
 /// The sender's context: encodes its blocks in the order they go on the wire.
 #[derive(Clone, Debug)]
 pub struct BlockEncoder {
     enc: Encoder,
+    /// [`table_digest`] after each block encoded.
+    digests: Vec<u64>,
 }
 
 impl Default for BlockEncoder {
@@ -36,6 +54,7 @@ impl Default for BlockEncoder {
     fn default() -> Self {
         BlockEncoder {
             enc: Encoder::new(EncoderConfig::default()),
+            digests: Vec::new(),
         }
     }
 }
@@ -66,11 +85,13 @@ impl BlockEncoder {
                 }
             })
             .collect();
+        let table = self.enc.table();
+        self.digests.push(table_digest(&table));
         Block {
             bytes,
             reps,
             table_size: self.enc.table_size(),
-            table: changed.then(|| self.enc.table().entries),
+            table: changed.then_some(table.entries),
         }
     }
 
@@ -78,12 +99,19 @@ impl BlockEncoder {
     pub fn table(&self) -> TableSnapshot {
         self.enc.table()
     }
+
+    /// The table's fingerprint after each block, in order.
+    pub fn digests(&self) -> &[u64] {
+        &self.digests
+    }
 }
 
 /// The receiver's context.
 #[derive(Clone, Debug)]
 pub struct BlockDecoder {
     dec: Decoder,
+    /// [`table_digest`] after each block decoded.
+    digests: Vec<u64>,
 }
 
 impl BlockDecoder {
@@ -93,14 +121,17 @@ impl BlockDecoder {
     pub fn new(limit: usize) -> BlockDecoder {
         let mut dec = Decoder::new(DecoderConfig::default());
         dec.set_max_table_size(limit);
-        BlockDecoder { dec }
+        BlockDecoder {
+            dec,
+            digests: Vec::new(),
+        }
     }
 
     /// Decodes one whole block into its fields (name, value).
     pub fn decode(&mut self, block: &[u8]) -> Result<Vec<(String, String)>, HpackError> {
         let d = self.dec.decode(block)?;
-        Ok(d
-            .headers
+        self.digests.push(table_digest(&d.table));
+        Ok(d.headers
             .into_iter()
             .map(|h| (h.name.to_string(), h.value.to_string()))
             .collect())
@@ -110,6 +141,17 @@ impl BlockDecoder {
     pub fn table(&self) -> TableSnapshot {
         self.dec.table()
     }
+
+    /// The table's fingerprint after each block, in order.
+    pub fn digests(&self) -> &[u64] {
+        &self.digests
+    }
+}
+
+/// The receiver's table followed the sender's after every block it has read: its
+/// fingerprints are the first of the sender's, in order.
+pub fn in_step(enc: &BlockEncoder, dec: &BlockDecoder) -> bool {
+    enc.digests().starts_with(dec.digests())
 }
 
 /// The value of the first field called `name`.

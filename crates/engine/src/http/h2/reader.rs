@@ -50,7 +50,11 @@ impl FrameReader {
     }
 
     /// Takes one chunk of the stream; every frame it completes goes to `out`, in order.
-    pub fn feed(&mut self, chunk: Chunk<'_>, out: &mut Vec<Incoming>) -> Result<(), FrameReadError> {
+    pub fn feed(
+        &mut self,
+        chunk: Chunk<'_>,
+        out: &mut Vec<Incoming>,
+    ) -> Result<(), FrameReadError> {
         match chunk {
             Chunk::Opaque(n) => self.payload(n, out),
             Chunk::Bytes(b) if self.data.is_some() => self.payload(b.len() as u64, out),
@@ -158,13 +162,18 @@ mod tests {
         r.feed(Chunk::Bytes(&h), &mut out).unwrap();
         assert_eq!(out.len(), 2);
         r.feed(Chunk::Opaque(100), &mut out).unwrap();
-        assert!(matches!(out[2], Incoming::Data(FrameHeader { length: 100, .. })));
+        assert!(matches!(
+            out[2],
+            Incoming::Data(FrameHeader { length: 100, .. })
+        ));
         // Body bytes with no DATA frame around them are an error, with their offset.
         let e = r.feed(Chunk::Opaque(1), &mut out).unwrap_err();
         assert_eq!(e.offset, preface.len() as u64 + 109);
         // So is a broken preface.
         let mut r = FrameReader::new(16_384, true);
-        let e = r.feed(Chunk::Bytes(b"PRI * HTTP/1.1"), &mut Vec::new()).unwrap_err();
+        let e = r
+            .feed(Chunk::Bytes(b"PRI * HTTP/1.1"), &mut Vec::new())
+            .unwrap_err();
         assert_eq!(e.offset, 11);
     }
 }

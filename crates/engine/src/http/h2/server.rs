@@ -161,7 +161,13 @@ impl H2Server {
         Ok(())
     }
 
-    fn frame(&mut self, now: SimTime, f: Incoming, at: u64, origin: &Origin) -> Result<(), ReadError> {
+    fn frame(
+        &mut self,
+        now: SimTime,
+        f: Incoming,
+        at: u64,
+        origin: &Origin,
+    ) -> Result<(), ReadError> {
         let err = |reason: String| ReadError::new(Side::Server, at, reason);
         match f {
             Incoming::Frame(Frame::Settings(s)) if !s.ack => {
@@ -197,7 +203,9 @@ impl H2Server {
             }
             Incoming::Frame(Frame::Headers(h)) => {
                 if !h.end_headers {
-                    return Err(err("HEADERS without END_HEADERS (no CONTINUATION here)".into()));
+                    return Err(err(
+                        "HEADERS without END_HEADERS (no CONTINUATION here)".into()
+                    ));
                 }
                 let fields = self
                     .dec
@@ -318,15 +326,14 @@ impl H2Server {
             s.head_ready = ready.head;
             s.released = ready.body.min(s.size);
         }
-        while self.carrier.tls.may_write()
-            && self.carrier.tcp.unacked() < self.carrier.tcp.cwnd()
-        {
+        while self.carrier.tls.may_write() && self.carrier.tcp.unacked() < self.carrier.tcp.cwnd() {
             match self.sched.next_frame() {
                 Some(OutFrame::Headers { asset, stream }) => {
                     let end = page.asset(asset).size == 0;
-                    let block = self.headers(stream, &response_list(page, asset), end, asset, |block| {
-                        What::ResponseHead { asset, block }
-                    });
+                    let block =
+                        self.headers(stream, &response_list(page, asset), end, asset, |block| {
+                            What::ResponseHead { asset, block }
+                        });
                     self.events
                         .push_back(H2ServerEvent::ResponseHead { asset, block });
                 }
@@ -356,14 +363,10 @@ impl H2Server {
         self.events.pop_front()
     }
 
-    /// The HPACK encoder's table now (the client's decoder follows it).
-    pub fn encoder_table(&self) -> crate::wire::hpack::TableSnapshot {
-        self.enc.table()
-    }
-
-    /// The HPACK decoder's table now (it follows the client's encoder).
-    pub fn decoder_table(&self) -> crate::wire::hpack::TableSnapshot {
-        self.dec.table()
+    /// This end's HPACK contexts: its encoder (the peer's decoder follows it) and its
+    /// decoder (it follows the peer's encoder).
+    pub fn hpack(&self) -> (&BlockEncoder, &BlockDecoder) {
+        (&self.enc, &self.dec)
     }
 }
 

@@ -58,7 +58,9 @@ use crate::wire::h3::{FrameError, SettingId};
 use crate::wire::qpack;
 use crate::wire::Decoded;
 
-pub use crate::http::priority::{parse_priority, priority_field, Priority, DEFAULT_PRIORITY, MAX_URGENCY};
+pub use crate::http::priority::{
+    parse_priority, priority_field, Priority, DEFAULT_PRIORITY, MAX_URGENCY,
+};
 
 /// RFC 9114 §6.2.1: stream type of a control stream.
 pub const STREAM_TYPE_CONTROL: u64 = 0x00;
