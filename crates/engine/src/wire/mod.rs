@@ -10,4 +10,4 @@ pub mod hpack;
 pub(crate) mod prefix_int;
 pub mod qpack;
 
-pub use decoded::Decoded;
+pub use decoded::{decode_all, Decoded, Located};
