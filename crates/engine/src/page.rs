@@ -296,6 +296,15 @@ impl Page {
         &self.assets[id.0 as usize]
     }
 
+    /// Asset by URL path: the first asset with each path.
+    pub fn by_path(&self) -> std::collections::BTreeMap<&str, AssetId> {
+        let mut paths = std::collections::BTreeMap::new();
+        for id in self.ids() {
+            paths.entry(self.asset(id).path.as_str()).or_insert(id);
+        }
+        paths
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = AssetId> {
         (0..self.assets.len() as u32).map(AssetId)
     }

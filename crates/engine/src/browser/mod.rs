@@ -24,7 +24,7 @@
 pub mod metrics;
 pub mod priority;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::ids::AssetId;
 use crate::page::Page;
@@ -91,6 +91,8 @@ pub struct Browser<'a> {
     draining: bool,
     /// Assets complete so far.
     pub complete: usize,
+    /// Asset by URL path (the first with that path).
+    paths: BTreeMap<&'a str, AssetId>,
 }
 
 impl<'a> Browser<'a> {
@@ -106,6 +108,34 @@ impl<'a> Browser<'a> {
             hits: VecDeque::new(),
             draining: false,
             complete: 0,
+            paths: page.by_path(),
+        }
+    }
+
+    /// The first byte of `id`'s response arrived (once: later heads change nothing).
+    pub fn first_byte(&mut self, now: SimTime, id: AssetId, net: &mut impl Net) {
+        let st = self.asset(id);
+        if st.first_byte.is_none() {
+            st.first_byte = Some(now);
+            net.log(now, EventKind::FirstByte { asset: id });
+        }
+    }
+
+    /// An interim response arrived on `by`'s request: each preload a `103 Early Hints` names
+    /// (RFC 8297 §2: the client may fetch them at once) is found now.
+    pub fn hints(
+        &mut self,
+        now: SimTime,
+        status: u16,
+        fields: &[(String, String)],
+        by: AssetId,
+        net: &mut impl Net,
+    ) {
+        let hinted: Vec<AssetId> = crate::http::early_hints::preloads(status, fields)
+            .filter_map(|p| self.paths.get(p).copied())
+            .collect();
+        for id in hinted {
+            self.discover(now, id, Some(by), Source::EarlyHint, net);
         }
     }
 

@@ -65,13 +65,9 @@ impl<'a> Origin<'a> {
         early_hints: Vec<AssetId>,
         push: Vec<(AssetId, Priority)>,
     ) -> Origin<'a> {
-        let mut paths = BTreeMap::new();
-        for id in page.ids() {
-            paths.entry(page.asset(id).path.as_str()).or_insert(id);
-        }
         Origin {
             page,
-            paths,
+            paths: page.by_path(),
             early_hints,
             push,
         }

@@ -8,13 +8,12 @@
 //! read (it answers), what the client read (the browser reacts), parsed children due, the
 //! server's production steps, then the requests bound to the connection go out.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
 use super::trace::{cid, TraceBuilder};
 use crate::browser::{Browser, Net};
 use crate::http::carrier::{Carrier, Packet};
-use crate::http::early_hints;
 use crate::http::h1::{Decision, H1Client, H1Event, H1Server, H1ServerEvent, Pool};
 use crate::http::origin::Origin;
 use crate::http::ReadError;
@@ -40,10 +39,6 @@ struct Host<'a> {
     pending: VecDeque<(AssetId, SimTime)>,
     /// Per connection: requests bound to it, not yet written.
     outbox: Vec<VecDeque<AssetId>>,
-    /// Connections with requests to write (other than the one being handled).
-    dirty: BTreeSet<usize>,
-    /// Parsed children waiting for their parent's parse: when, child, parent.
-    parse_due: Vec<(SimTime, AssetId, AssetId)>,
 }
 
 impl Net for Host<'_> {
@@ -64,14 +59,7 @@ impl Net for Host<'_> {
         parent: AssetId,
         conn: Option<usize>,
     ) -> bool {
-        if at <= now {
-            return true;
-        }
-        for &child in children {
-            self.parse_due.push((at, child, parent));
-        }
-        self.tcp.wakeups.push_back((conn.unwrap_or(0), at));
-        false
+        self.tcp.parse_at(now, at, children, parent, conn)
     }
 }
 
@@ -101,7 +89,7 @@ impl Host<'_> {
         let keep_alive = self.scenario.http1.keep_alive;
         let phases = self.trace.conns[conn].phases();
         self.outbox[conn].push_back(id);
-        self.dirty.insert(conn);
+        self.tcp.dirty.insert(conn);
         let w = self.trace.asset(id);
         w.conn = Some(cid(conn));
         w.connect = first.then_some(phases);
@@ -123,18 +111,6 @@ impl Host<'_> {
             });
         }
     }
-
-    /// Parsed children whose parent's parse is done by `now`.
-    fn due(&mut self, now: SimTime) -> Vec<(AssetId, AssetId)> {
-        if self.parse_due.iter().all(|&(at, _, _)| at > now) {
-            return Vec::new();
-        }
-        let (due, later) = std::mem::take(&mut self.parse_due)
-            .into_iter()
-            .partition(|&(at, _, _)| at <= now);
-        self.parse_due = later;
-        due.into_iter().map(|(_, c, p)| (c, p)).collect::<Vec<_>>()
-    }
 }
 
 struct H1Lane<'a> {
@@ -143,8 +119,6 @@ struct H1Lane<'a> {
     origin: Origin<'a>,
     tcp_cfg: TcpConfig,
     tls_cfg: TlsConfig,
-    /// Connections handed to the driver so far.
-    opened: usize,
     error: Option<ReadError>,
 }
 
@@ -165,13 +139,10 @@ pub fn run(scenario: &Scenario) -> Result<Lane, ReadError> {
             pool: Pool::new(o.connections, o.keep_alive, o.pipelining),
             pending: VecDeque::new(),
             outbox: Vec::new(),
-            dirty: BTreeSet::new(),
-            parse_due: Vec::new(),
         },
         origin: Origin::new(&scenario.page, early, Vec::new()),
         tcp_cfg: scenario.transport.tcp_config(),
         tls_cfg: scenario.transport.tls_config(),
-        opened: 0,
         error: None,
     };
     let mut driver: Driver<H1Client, H1Server, Link, ()> =
@@ -225,28 +196,19 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
     }
 
     fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
-        self.host
-            .tcp
-            .packets
-            .push(PacketRecord::of(conn, from, at, seg, sent));
+        self.host.tcp.sent(conn, from, at, seg, sent);
     }
 
     /// Between events, in order: the wake-ups asked for, then the connections the pool
     /// decided to open, then the connections written to while handling another.
     fn next_action(&mut self, now: SimTime) -> Option<Action<H1Client, H1Server, ()>> {
-        if let Some((conn, at)) = self.host.tcp.wakeups.pop_front() {
-            return Some(Action::WakeAt { conn, at, wake: () });
-        }
-        if self.opened < self.host.trace.conns.len() {
-            self.opened += 1;
-            let carrier =
-                |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
-            return Some(Action::Open(sim::Conn {
-                client: H1Client::new(carrier(Side::Client)),
-                server: H1Server::new(carrier(Side::Server)),
-            }));
-        }
-        self.host.dirty.pop_first().map(Action::Touch)
+        let (tcp, tls) = (&self.tcp_cfg, &self.tls_cfg);
+        let carrier = |side| Carrier::new(side, tcp.clone(), tls.clone(), now);
+        let conns = self.host.trace.conns.len();
+        self.host.tcp.next_action(conns, || sim::Conn {
+            client: H1Client::new(carrier(Side::Client)),
+            server: H1Server::new(carrier(Side::Server)),
+        })
     }
 
     fn done(&self) -> bool {
@@ -257,24 +219,18 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
 impl H1Lane<'_> {
     fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) -> Result<(), ReadError> {
         let (client, server) = (&mut pair.client, &mut pair.server);
-        client.carrier.poll_tls(now);
-        server.carrier.poll_tls(now);
         let host = &mut self.host;
-        host.tcp.poll(
+        let up = host.tcp.wake(
+            now,
             conn,
             &mut client.carrier,
             &mut server.carrier,
             &self.browser,
             &mut host.trace,
         );
-        if host.trace.conns[conn].tls_end.is_none() {
-            if let Some(t) = client.carrier.tls.done_at() {
-                host.trace.conns[conn].tls_end = Some(t);
-                host.trace
-                    .log(t, EventKind::TlsEstablished { conn: cid(conn) });
-                host.pool.ready(conn);
-                host.dispatch(now);
-            }
+        if up {
+            self.host.pool.ready(conn);
+            self.host.dispatch(now);
         }
         server.read(now, &client.carrier.ledger, &self.origin)?;
         self.server_events(conn, server);
@@ -283,14 +239,14 @@ impl H1Lane<'_> {
                 self.client_event(now, conn, e);
             }
         }
-        for (child, parent) in self.host.due(now) {
+        for (child, parent) in self.host.tcp.parsed(now) {
             self.browser
                 .discover(now, child, Some(parent), Source::Request, &mut self.host);
         }
         server.serve(now, &self.origin);
         self.server_events(conn, server);
         self.write_requests(now, conn, client);
-        self.host.dirty.remove(&conn);
+        self.host.tcp.dirty.remove(&conn);
         Ok(())
     }
 
@@ -307,28 +263,14 @@ impl H1Lane<'_> {
 
     fn client_event(&mut self, now: SimTime, conn: usize, e: H1Event) {
         match e {
+            // A 103 on HTTP/1.1 comes before the HTML's response, the first on the connection.
             H1Event::Interim { status, fields } => {
-                // RFC 8297 §2: the client may start fetching the hinted resources at once.
-                let hinted: Vec<AssetId> = early_hints::preloads(status, &fields)
-                    .filter_map(|p| self.origin.asset_at(p))
-                    .collect();
-                for id in hinted {
-                    self.browser.discover(
-                        now,
-                        id,
-                        Some(AssetId(0)),
-                        Source::EarlyHint,
-                        &mut self.host,
-                    );
-                }
+                self.browser
+                    .hints(now, status, &fields, AssetId(0), &mut self.host)
             }
             H1Event::Head { asset, block, .. } => {
                 self.host.trace.asset(asset).response_header_bytes = block;
-                let st = self.browser.asset(asset);
-                if st.first_byte.is_none() {
-                    st.first_byte = Some(now);
-                    self.host.trace.log(now, EventKind::FirstByte { asset });
-                }
+                self.browser.first_byte(now, asset, &mut self.host);
             }
             H1Event::Body { asset, len } => {
                 self.browser.body(now, asset, len, &mut self.host);

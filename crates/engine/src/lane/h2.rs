@@ -8,7 +8,7 @@
 //! parsed children due, the server's frames while its congestion window has room (and the
 //! flow-control stalls that leaves), then the requests bound to the connection go out.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
 use super::trace::{cid, TraceBuilder};
@@ -16,7 +16,6 @@ use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
 use crate::http::carrier::{Carrier, Packet};
-use crate::http::early_hints;
 use crate::http::h2::hpack::in_step;
 use crate::http::h2::prioritize::FlowBlock;
 use crate::http::h2::{H2Client, H2Event, H2Server, H2ServerEvent, PushAnswer};
@@ -43,9 +42,6 @@ struct Host {
     /// Requests bound to the connection, not yet written.
     outbox: VecDeque<AssetId>,
     requests: u32,
-    dirty: BTreeSet<usize>,
-    /// Parsed children waiting for their parent's parse: when, child, parent.
-    parse_due: Vec<(SimTime, AssetId, AssetId)>,
 }
 
 impl Net for Host {
@@ -66,14 +62,7 @@ impl Net for Host {
         parent: AssetId,
         conn: Option<usize>,
     ) -> bool {
-        if at <= now {
-            return true;
-        }
-        for &child in children {
-            self.parse_due.push((at, child, parent));
-        }
-        self.tcp.wakeups.push_back((conn.unwrap_or(0), at));
-        false
+        self.tcp.parse_at(now, at, children, parent, conn)
     }
 }
 
@@ -89,23 +78,12 @@ impl Host {
                 let first = self.requests == 1;
                 let phases = self.trace.conns[0].phases();
                 self.outbox.push_back(id);
-                self.dirty.insert(0);
+                self.tcp.dirty.insert(0);
                 let w = self.trace.asset(id);
                 w.conn = Some(cid(0));
                 w.connect = first.then_some(phases);
             }
         }
-    }
-
-    fn due(&mut self, now: SimTime) -> Vec<(AssetId, AssetId)> {
-        if self.parse_due.iter().all(|&(at, _, _)| at > now) {
-            return Vec::new();
-        }
-        let (due, later) = std::mem::take(&mut self.parse_due)
-            .into_iter()
-            .partition(|&(at, _, _)| at <= now);
-        self.parse_due = later;
-        due.into_iter().map(|(_, c, p)| (c, p)).collect::<Vec<_>>()
     }
 }
 
@@ -117,7 +95,6 @@ struct H2Lane<'a> {
     push: bool,
     tcp_cfg: TcpConfig,
     tls_cfg: TlsConfig,
-    opened: usize,
     /// Per asset: since when it has waited for flow-control credit, and for which window.
     flow: Vec<Option<(SimTime, FlowBlock)>>,
     /// Assets with an open flow-control interval.
@@ -159,14 +136,11 @@ pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pa
             pending: VecDeque::new(),
             outbox: VecDeque::new(),
             requests: 0,
-            dirty: BTreeSet::new(),
-            parse_due: Vec::new(),
         },
         origin: Origin::new(page, early, pushed),
         push,
         tcp_cfg: scenario.transport.tcp_config(),
         tls_cfg: scenario.transport.tls_config(),
-        opened: 0,
         flow: vec![None; n],
         flow_open: 0,
         error: None,
@@ -234,30 +208,19 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
     }
 
     fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
-        self.host
-            .tcp
-            .packets
-            .push(PacketRecord::of(conn, from, at, seg, sent));
+        self.host.tcp.sent(conn, from, at, seg, sent);
     }
 
     fn next_action(&mut self, now: SimTime) -> Option<Action<H2Client, H2Server, ()>> {
-        if let Some((conn, at)) = self.host.tcp.wakeups.pop_front() {
-            return Some(Action::WakeAt { conn, at, wake: () });
-        }
-        if self.opened < self.host.trace.conns.len() {
-            self.opened += 1;
-            let carrier =
-                |side| Carrier::new(side, self.tcp_cfg.clone(), self.tls_cfg.clone(), now);
-            return Some(Action::Open(sim::Conn {
-                client: H2Client::new(
-                    carrier(Side::Client),
-                    self.scenario.http2.windows,
-                    self.push,
-                ),
-                server: H2Server::new(carrier(Side::Server), self.scenario.server.scheduler),
-            }));
-        }
-        self.host.dirty.pop_first().map(Action::Touch)
+        let (tcp, tls) = (&self.tcp_cfg, &self.tls_cfg);
+        let carrier = |side| Carrier::new(side, tcp.clone(), tls.clone(), now);
+        let (windows, push) = (self.scenario.http2.windows, self.push);
+        let scheduler = self.scenario.server.scheduler;
+        let conns = self.host.trace.conns.len();
+        self.host.tcp.next_action(conns, || sim::Conn {
+            client: H2Client::new(carrier(Side::Client), windows, push),
+            server: H2Server::new(carrier(Side::Server), scheduler),
+        })
     }
 
     fn done(&self) -> bool {
@@ -268,25 +231,19 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
 impl H2Lane<'_> {
     fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) -> Result<(), ReadError> {
         let (client, server) = (&mut pair.client, &mut pair.server);
-        client.carrier.poll_tls(now);
-        server.carrier.poll_tls(now);
         let host = &mut self.host;
-        host.tcp.poll(
+        let up = host.tcp.wake(
+            now,
             conn,
             &mut client.carrier,
             &mut server.carrier,
             &self.browser,
             &mut host.trace,
         );
-        if host.trace.conns[conn].tls_end.is_none() {
-            if let Some(t) = client.carrier.tls.done_at() {
-                host.trace.conns[conn].tls_end = Some(t);
-                host.trace
-                    .log(t, EventKind::TlsEstablished { conn: cid(conn) });
-                client.start();
-                self.client_events(now, conn, client);
-                self.host.dispatch(now);
-            }
+        if up {
+            client.start();
+            self.client_events(now, conn, client);
+            self.host.dispatch(now);
         }
         server.read(now, &client.carrier.ledger, &self.origin)?;
         self.server_events(now, conn, server);
@@ -308,7 +265,7 @@ impl H2Lane<'_> {
             }
             self.client_events(now, conn, client);
         }
-        for (child, parent) in self.host.due(now) {
+        for (child, parent) in self.host.tcp.parsed(now) {
             self.browser
                 .discover(now, child, Some(parent), Source::Request, &mut self.host);
         }
@@ -316,7 +273,7 @@ impl H2Lane<'_> {
         self.server_events(now, conn, server);
         self.charge_flow_control(now, conn, server);
         self.write_requests(now, conn, client);
-        self.host.dirty.remove(&conn);
+        self.host.tcp.dirty.remove(&conn);
         Ok(())
     }
 
@@ -336,28 +293,14 @@ impl H2Lane<'_> {
                     .host
                     .trace
                     .header_block(now, conn, Direction::Up, frame, block, asset),
-                H2Event::Interim { status, fields, .. } => {
-                    // RFC 8297 §2: the client may start fetching the hinted resources at once.
-                    let hinted: Vec<AssetId> = early_hints::preloads(status, &fields)
-                        .filter_map(|p| self.origin.asset_at(p))
-                        .collect();
-                    for id in hinted {
-                        self.browser.discover(
-                            now,
-                            id,
-                            Some(AssetId(0)),
-                            Source::EarlyHint,
-                            &mut self.host,
-                        );
-                    }
-                }
-                H2Event::Head { asset, .. } => {
-                    let st = self.browser.asset(asset);
-                    if st.first_byte.is_none() {
-                        st.first_byte = Some(now);
-                        self.host.trace.log(now, EventKind::FirstByte { asset });
-                    }
-                }
+                H2Event::Interim {
+                    asset,
+                    status,
+                    fields,
+                } => self
+                    .browser
+                    .hints(now, status, &fields, asset, &mut self.host),
+                H2Event::Head { asset, .. } => self.browser.first_byte(now, asset, &mut self.host),
                 H2Event::Body { asset, len } => self.browser.body(now, asset, len, &mut self.host),
                 H2Event::Complete { asset } => {
                     self.browser.arrived(now, asset, conn, &mut self.host)

@@ -414,11 +414,13 @@ impl QuicLane<'_> {
             let at = e.at;
             match e.kind {
                 H3EventKind::FirstByte { asset, .. } => {
-                    let st = self.browser.asset(asset);
-                    if st.first_byte.is_none() {
-                        st.first_byte = Some(at);
-                        self.st.trace.log(at, EventKind::FirstByte { asset });
-                    }
+                    let mut host = Host {
+                        st: &mut self.st,
+                        c,
+                        ctx,
+                        page: self.page,
+                    };
+                    self.browser.first_byte(at, asset, &mut host);
                 }
                 H3EventKind::ResponseHeaders {
                     asset,

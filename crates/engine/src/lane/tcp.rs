@@ -5,7 +5,7 @@
 //! Every connection of a lane competes for the lane's ONE link ([`crate::link::Link`]), so
 //! the n-th packet in each direction has the same luck in every lane.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use super::trace::{cid, TraceBuilder};
 use crate::browser::Browser;
@@ -13,7 +13,7 @@ use crate::http::carrier::{Carrier, Packet, Tag};
 use crate::http::stream::{Ledger, Payload, What};
 use crate::ids::AssetId;
 use crate::link::{Direction, Sent};
-use crate::sim::Side;
+use crate::sim::{self, Action, Side};
 use crate::time::SimTime;
 use crate::trace::{Blocked, BlockedCause, CwndSample, EventKind, RttSample};
 use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
@@ -54,6 +54,12 @@ pub struct TcpLane {
     /// Wake-ups asked for on the lane's own clock (server think time, parse and run costs):
     /// connection and time. They go to the driver between events, in order.
     pub wakeups: VecDeque<(usize, SimTime)>,
+    /// Connections with requests to write (other than the one being handled).
+    pub dirty: BTreeSet<usize>,
+    /// Connections handed to the driver so far.
+    opened: usize,
+    /// Parsed children waiting for their parent's parse: when, child, parent.
+    parse_due: Vec<(SimTime, AssetId, AssetId)>,
     /// Reused for the events drained from TCP.
     scratch: Vec<TcpEvent>,
 }
@@ -70,8 +76,40 @@ pub fn responses(server: &Ledger) -> impl Iterator<Item = (u64, u64, AssetId)> +
 }
 
 impl TcpLane {
-    /// TCP established at the client (once), then what both TCP endpoints reported.
-    pub fn poll(
+    /// The first steps on a connection, whatever happened on it: TLS at both ends, TCP
+    /// established at the client (once), what both TCP endpoints reported, TLS established
+    /// at the client (once). Returns true when TLS has just been established.
+    pub fn wake(
+        &mut self,
+        now: SimTime,
+        conn: usize,
+        client: &mut Carrier,
+        server: &mut Carrier,
+        browser: &Browser,
+        trace: &mut TraceBuilder,
+    ) -> bool {
+        client.poll_tls(now);
+        server.poll_tls(now);
+        if trace.conns[conn].tcp_end.is_none() {
+            if let Some(t) = client.tcp.established_at() {
+                trace.conns[conn].tcp_end = Some(t);
+                trace.log(t, EventKind::TcpEstablished { conn: cid(conn) });
+            }
+        }
+        self.pair_events(conn, client, server, browser, trace);
+        if trace.conns[conn].tls_end.is_some() {
+            return false;
+        }
+        let Some(t) = client.tls.done_at() else {
+            return false;
+        };
+        trace.conns[conn].tls_end = Some(t);
+        trace.log(t, EventKind::TlsEstablished { conn: cid(conn) });
+        true
+    }
+
+    /// What both TCP endpoints of `conn` reported since the last call, client first.
+    fn pair_events(
         &mut self,
         conn: usize,
         client: &mut Carrier,
@@ -79,12 +117,6 @@ impl TcpLane {
         browser: &Browser,
         trace: &mut TraceBuilder,
     ) {
-        if trace.conns[conn].tcp_end.is_none() {
-            if let Some(t) = client.tcp.established_at() {
-                trace.conns[conn].tcp_end = Some(t);
-                trace.log(t, EventKind::TcpEstablished { conn: cid(conn) });
-            }
-        }
         self.events(
             conn,
             Side::Client,
@@ -101,6 +133,63 @@ impl TcpLane {
             browser,
             trace,
         );
+    }
+
+    /// A packet went on the link.
+    pub fn sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
+        self.packets
+            .push(PacketRecord::of(conn, from, at, seg, sent));
+    }
+
+    /// Between events, in order: the wake-ups asked for, then the connections the lane
+    /// decided to open (of `conns` it has; `open` makes the next), then the connections
+    /// written to while handling another.
+    pub fn next_action<C, S>(
+        &mut self,
+        conns: usize,
+        open: impl FnOnce() -> sim::Conn<C, S>,
+    ) -> Option<Action<C, S, ()>> {
+        if let Some((conn, at)) = self.wakeups.pop_front() {
+            return Some(Action::WakeAt { conn, at, wake: () });
+        }
+        if self.opened < conns {
+            self.opened += 1;
+            return Some(Action::Open(open()));
+        }
+        self.dirty.pop_first().map(Action::Touch)
+    }
+
+    /// `children` of `parent` are found once it is parsed or run at `at`: at once if that
+    /// is now, else at a wake-up of `conn` (the connection it arrived on; the first for a
+    /// cache hit). Returns whether to find them now ([`crate::browser::Net::parse_at`]).
+    pub fn parse_at(
+        &mut self,
+        now: SimTime,
+        at: SimTime,
+        children: &[AssetId],
+        parent: AssetId,
+        conn: Option<usize>,
+    ) -> bool {
+        if at <= now {
+            return true;
+        }
+        for &child in children {
+            self.parse_due.push((at, child, parent));
+        }
+        self.wakeups.push_back((conn.unwrap_or(0), at));
+        false
+    }
+
+    /// The parsed children whose parent's parse is done by `now`: (child, parent).
+    pub fn parsed(&mut self, now: SimTime) -> Vec<(AssetId, AssetId)> {
+        if self.parse_due.iter().all(|&(at, _, _)| at > now) {
+            return Vec::new();
+        }
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.parse_due)
+            .into_iter()
+            .partition(|&(at, _, _)| at <= now);
+        self.parse_due = later;
+        due.into_iter().map(|(_, c, p)| (c, p)).collect()
     }
 
     /// Logs what the `side` endpoint of `conn` reported since the last call.
@@ -200,22 +289,7 @@ impl TcpLane {
     ) {
         for (i, (client, server)) in pairs.enumerate() {
             // Whatever the endpoints did since their last wake-up.
-            self.events(
-                i,
-                Side::Client,
-                &mut client.tcp,
-                &server.ledger,
-                browser,
-                trace,
-            );
-            self.events(
-                i,
-                Side::Server,
-                &mut server.tcp,
-                &server.ledger,
-                browser,
-                trace,
-            );
+            self.pair_events(i, client, server, browser, trace);
             // What TLS wrote besides application records is its handshake.
             trace.m.bytes_handshake += client.tls_handshake_wire() + server.tls_handshake_wire();
             ledger_bytes(&client.ledger, trace);
