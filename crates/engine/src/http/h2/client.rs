@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::flow_control::RecvWindow;
 use super::frames::{self, FrameInfo, CLIENT_HEADER_TABLE_SIZE};
 use super::hpack::{self, Block, BlockDecoder, BlockEncoder};
-use super::reader::{FrameReader, Incoming};
+use super::reader::{next_record, FrameReader, Incoming};
 use crate::headers::{request_fields, Field};
 use crate::http::carrier::Carrier;
 use crate::http::priority::{priority_field, Priority};
@@ -182,23 +182,11 @@ impl H2Client {
         peer: &Ledger,
         answer: &mut dyn FnMut(&str) -> Option<PushAnswer>,
     ) -> Result<bool, ReadError> {
-        let Some(d) = self.carrier.poll_app_data() else {
+        let Some((incoming, at)) =
+            next_record(&mut self.carrier, &mut self.reader, peer, Side::Client)?
+        else {
             return Ok(false);
         };
-        let mut incoming = Vec::new();
-        let at = self.carrier.read_offset();
-        let reader = &mut self.reader;
-        let mut bad = None;
-        self.carrier
-            .read(&d, peer, |c| {
-                if bad.is_none() {
-                    bad = reader.feed(c, &mut incoming).err();
-                }
-            })
-            .map_err(|e| ReadError::new(Side::Client, at, e.to_string()))?;
-        if let Some(e) = bad {
-            return Err(ReadError::new(Side::Client, e.offset, e.reason));
-        }
         for f in incoming {
             self.frame(f, at, answer)?;
         }

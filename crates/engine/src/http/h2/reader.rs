@@ -3,7 +3,10 @@
 //! first, on the server's side), except the payload of a DATA frame, which is response
 //! body: its header is decoded, its payload counted.
 
-use crate::http::stream::Chunk;
+use crate::http::carrier::Carrier;
+use crate::http::stream::{Chunk, Ledger};
+use crate::http::ReadError;
+use crate::sim::Side;
 use crate::wire::frame::{decode_preface, Frame, FrameDecoder, FrameHeader, FrameType};
 use crate::wire::Decoded;
 
@@ -20,6 +23,34 @@ pub enum Incoming {
 pub struct FrameReadError {
     pub offset: u64,
     pub reason: String,
+}
+
+/// Takes the next record TLS completed at `side`'s `carrier`, from the `peer` ledger, and
+/// parses it: the frames it completed and the stream offset it started at, or `None` when
+/// no record is waiting.
+pub fn next_record(
+    carrier: &mut Carrier,
+    reader: &mut FrameReader,
+    peer: &Ledger,
+    side: Side,
+) -> Result<Option<(Vec<Incoming>, u64)>, ReadError> {
+    let Some(d) = carrier.poll_app_data() else {
+        return Ok(None);
+    };
+    let mut incoming = Vec::new();
+    let at = carrier.read_offset();
+    let mut bad = None;
+    carrier
+        .read(&d, peer, |c| {
+            if bad.is_none() {
+                bad = reader.feed(c, &mut incoming).err();
+            }
+        })
+        .map_err(|e| ReadError::new(side, at, e.to_string()))?;
+    match bad {
+        Some(e) => Err(ReadError::new(side, e.offset, e.reason)),
+        None => Ok(Some((incoming, at))),
+    }
 }
 
 /// One receiving end's parser.

@@ -12,7 +12,7 @@ use super::frames::{self, FrameInfo};
 use super::hpack::{self, Block, BlockDecoder, BlockEncoder};
 use super::prioritize::{FlowBlock, OutFrame, Scheduler};
 use super::push;
-use super::reader::{FrameReader, Incoming};
+use super::reader::{next_record, FrameReader, Incoming};
 use crate::headers::{response_fields, Field};
 use crate::http::carrier::Carrier;
 use crate::http::origin::{Origin, Production};
@@ -139,22 +139,10 @@ impl H2Server {
 
     /// Reads every record TLS completed from the client's `peer` ledger.
     pub fn read(&mut self, now: SimTime, peer: &Ledger, origin: &Origin) -> Result<(), ReadError> {
-        let mut incoming = Vec::new();
-        while let Some(d) = self.carrier.poll_app_data() {
-            let at = self.carrier.read_offset();
-            let reader = &mut self.reader;
-            let mut bad = None;
-            self.carrier
-                .read(&d, peer, |c| {
-                    if bad.is_none() {
-                        bad = reader.feed(c, &mut incoming).err();
-                    }
-                })
-                .map_err(|e| ReadError::new(Side::Server, at, e.to_string()))?;
-            if let Some(e) = bad {
-                return Err(ReadError::new(Side::Server, e.offset, e.reason));
-            }
-            for f in incoming.drain(..) {
+        while let Some((incoming, at)) =
+            next_record(&mut self.carrier, &mut self.reader, peer, Side::Server)?
+        {
+            for f in incoming {
                 self.frame(now, f, at, origin)?;
             }
         }
