@@ -26,7 +26,7 @@ pub mod priority;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 use crate::page::Page;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -73,7 +73,7 @@ pub trait Net {
         at: SimTime,
         children: &[AssetId],
         parent: AssetId,
-        conn: Option<usize>,
+        conn: Option<ConnId>,
     ) -> bool;
 }
 
@@ -240,7 +240,7 @@ impl<'a> Browser<'a> {
 
     /// The whole response of `id` arrived over `conn`: complete, unless it was pushed and
     /// the browser has not found its reference yet (it completes when it does).
-    pub fn arrived(&mut self, now: SimTime, id: AssetId, conn: usize, net: &mut impl Net) {
+    pub fn arrived(&mut self, now: SimTime, id: AssetId, conn: ConnId, net: &mut impl Net) {
         let st = self.asset(id);
         if let Some(p) = &mut st.pushed {
             if st.discovered.is_none() {
@@ -268,7 +268,7 @@ impl<'a> Browser<'a> {
 
     /// `id` is complete (over `conn`; `None`: from the cache or a push): its remaining offset
     /// children are found now, its parsed children once it is parsed or run.
-    fn complete(&mut self, now: SimTime, id: AssetId, conn: Option<usize>, net: &mut impl Net) {
+    fn complete(&mut self, now: SimTime, id: AssetId, conn: Option<ConnId>, net: &mut impl Net) {
         if self.asset(id).last_byte.is_some() {
             return;
         }

@@ -11,13 +11,13 @@
 use std::collections::VecDeque;
 
 use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
-use super::trace::{cid, TraceBuilder};
+use super::trace::TraceBuilder;
 use crate::browser::{Browser, Net};
 use crate::http::carrier::{Carrier, Packet};
 use crate::http::h1::{Decision, H1Client, H1Event, H1Server, H1ServerEvent, Pool};
 use crate::http::origin::Origin;
 use crate::http::ReadError;
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 use crate::link::{Link, Sent};
 use crate::options::PushPolicy;
 use crate::scenario::{Protocol, Scenario};
@@ -57,7 +57,7 @@ impl Net for Host<'_> {
         at: SimTime,
         children: &[AssetId],
         parent: AssetId,
-        conn: Option<usize>,
+        conn: Option<ConnId>,
     ) -> bool {
         self.tcp.parse_at(now, at, children, parent, conn)
     }
@@ -85,13 +85,13 @@ impl Host<'_> {
         }
     }
 
-    fn bind(&mut self, now: SimTime, conn: usize, id: AssetId, found: SimTime, first: bool) {
+    fn bind(&mut self, now: SimTime, conn: ConnId, id: AssetId, found: SimTime, first: bool) {
         let keep_alive = self.scenario.http1.keep_alive;
-        let phases = self.trace.conns[conn].phases();
-        self.outbox[conn].push_back(id);
+        let phases = self.trace.conn(conn).phases();
+        self.outbox[conn.index()].push_back(id);
         self.tcp.dirty.insert(conn);
         let w = self.trace.asset(id);
-        w.conn = Some(cid(conn));
+        w.conn = Some(conn);
         w.connect = first.then_some(phases);
         if !first && found < now {
             // It waited for a connection that was busy with another response.
@@ -182,7 +182,7 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
     fn on_event(
         &mut self,
         now: SimTime,
-        conn: usize,
+        conn: ConnId,
         _: Cause<()>,
         pair: &mut Pair,
         _: &mut Ctx<Packet, ()>,
@@ -195,7 +195,7 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
         Flush::Both
     }
 
-    fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
+    fn on_sent(&mut self, conn: ConnId, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
         self.host.tcp.sent(conn, from, at, seg, sent);
     }
 
@@ -217,7 +217,7 @@ impl App<H1Client, H1Server, Link> for H1Lane<'_> {
 }
 
 impl H1Lane<'_> {
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) -> Result<(), ReadError> {
+    fn on_wake(&mut self, now: SimTime, conn: ConnId, pair: &mut Pair) -> Result<(), ReadError> {
         let (client, server) = (&mut pair.client, &mut pair.server);
         let host = &mut self.host;
         let up = host.tcp.wake(
@@ -250,7 +250,7 @@ impl H1Lane<'_> {
         Ok(())
     }
 
-    fn server_events(&mut self, conn: usize, server: &mut H1Server) {
+    fn server_events(&mut self, conn: ConnId, server: &mut H1Server) {
         while let Some(e) = server.poll_event() {
             match e {
                 H1ServerEvent::Request { asset, at } => {
@@ -261,7 +261,7 @@ impl H1Lane<'_> {
         }
     }
 
-    fn client_event(&mut self, now: SimTime, conn: usize, e: H1Event) {
+    fn client_event(&mut self, now: SimTime, conn: ConnId, e: H1Event) {
         match e {
             // A 103 on HTTP/1.1 comes before the HTML's response, the first on the connection.
             H1Event::Interim { status, fields } => {
@@ -285,13 +285,13 @@ impl H1Lane<'_> {
 
     /// Writes the requests bound to `conn` (a pipelined request may be bound to a connection
     /// still in its handshakes: it waits).
-    fn write_requests(&mut self, now: SimTime, conn: usize, client: &mut H1Client) {
-        if self.host.trace.conns[conn].tls_end.is_none() {
+    fn write_requests(&mut self, now: SimTime, conn: ConnId, client: &mut H1Client) {
+        if self.host.trace.conn(conn).tls_end.is_none() {
             return;
         }
-        let phases = self.host.trace.conns[conn].phases();
+        let phases = self.host.trace.conn(conn).phases();
         let keep_alive = self.host.scenario.http1.keep_alive;
-        while let Some(id) = self.host.outbox[conn].pop_front() {
+        while let Some(id) = self.host.outbox[conn.index()].pop_front() {
             let w = self.host.trace.asset(id);
             if w.connect.is_some() {
                 w.connect = Some(phases);
@@ -304,7 +304,7 @@ impl H1Lane<'_> {
                 now,
                 EventKind::RequestSent {
                     asset: id,
-                    conn: cid(conn),
+                    conn,
                     header_bytes: n,
                 },
             );
@@ -320,7 +320,7 @@ impl H1Lane<'_> {
 /// unsent at that arrival.
 fn charge_pipeline(conns: &[Pair], packets: &[PacketRecord], trace: &mut TraceBuilder) {
     for (i, c) in conns.iter().enumerate() {
-        let sent = first_sends(packets, i);
+        let sent = first_sends(packets, ConnId::at(i));
         let first_sent = |off: u64| first_sent(&sent, off);
         // The responses in the order the server wrote them (never interleaved).
         let mut order: Vec<(AssetId, u64, u64)> = Vec::new();
@@ -345,7 +345,7 @@ fn charge_pipeline(conns: &[Pair], packets: &[PacketRecord], trace: &mut TraceBu
                     from: arrived,
                     to: began,
                     cause: BlockedCause::PipelineHeadOfLine {
-                        conn: cid(i),
+                        conn: ConnId::at(i),
                         behind: b,
                     },
                 });

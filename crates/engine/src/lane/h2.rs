@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 
 use super::tcp::{first_sends, first_sent, responses, PacketRecord, TcpLane};
-use super::trace::{cid, TraceBuilder};
+use super::trace::TraceBuilder;
 use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
@@ -21,7 +21,7 @@ use crate::http::h2::prioritize::FlowBlock;
 use crate::http::h2::{H2Client, H2Event, H2Server, H2ServerEvent, PushAnswer};
 use crate::http::origin::Origin;
 use crate::http::ReadError;
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 use crate::link::{Direction, Link, Sent};
 use crate::options::PushPolicy;
 use crate::scenario::{Protocol, Scenario};
@@ -60,7 +60,7 @@ impl Net for Host {
         at: SimTime,
         children: &[AssetId],
         parent: AssetId,
-        conn: Option<usize>,
+        conn: Option<ConnId>,
     ) -> bool {
         self.tcp.parse_at(now, at, children, parent, conn)
     }
@@ -78,9 +78,9 @@ impl Host {
                 let first = self.requests == 1;
                 let phases = self.trace.conns[0].phases();
                 self.outbox.push_back(id);
-                self.tcp.dirty.insert(0);
+                self.tcp.dirty.insert(ConnId(0));
                 let w = self.trace.asset(id);
-                w.conn = Some(cid(0));
+                w.conn = Some(ConnId(0));
                 w.connect = first.then_some(phases);
             }
         }
@@ -166,7 +166,9 @@ pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pa
         let (server_enc, server_dec) = c.server.hpack();
         let (client_enc, client_dec) = c.client.hpack();
         if !in_step(server_enc, client_dec) || !in_step(client_enc, server_dec) {
-            return Err(LaneError::HpackOutOfStep { conn: i });
+            return Err(LaneError::HpackOutOfStep {
+                conn: ConnId::at(i),
+            });
         }
     }
     let H2Lane {
@@ -194,7 +196,7 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
     fn on_event(
         &mut self,
         now: SimTime,
-        conn: usize,
+        conn: ConnId,
         _: Cause<()>,
         pair: &mut Pair,
         _: &mut Ctx<Packet, ()>,
@@ -207,7 +209,7 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
         Flush::Both
     }
 
-    fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
+    fn on_sent(&mut self, conn: ConnId, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
         self.host.tcp.sent(conn, from, at, seg, sent);
     }
 
@@ -229,7 +231,7 @@ impl App<H2Client, H2Server, Link> for H2Lane<'_> {
 }
 
 impl H2Lane<'_> {
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair) -> Result<(), ReadError> {
+    fn on_wake(&mut self, now: SimTime, conn: ConnId, pair: &mut Pair) -> Result<(), ReadError> {
         let (client, server) = (&mut pair.client, &mut pair.server);
         let host = &mut self.host;
         let up = host.tcp.wake(
@@ -256,7 +258,7 @@ impl H2Lane<'_> {
                 if browser.promised(id) {
                     Some(PushAnswer::Refuse(id))
                 } else {
-                    trace.asset(id).conn = Some(cid(conn));
+                    trace.asset(id).conn = Some(conn);
                     Some(PushAnswer::Accept(id))
                 }
             })?;
@@ -277,7 +279,7 @@ impl H2Lane<'_> {
         Ok(())
     }
 
-    fn client_events(&mut self, now: SimTime, conn: usize, client: &mut H2Client) {
+    fn client_events(&mut self, now: SimTime, conn: ConnId, client: &mut H2Client) {
         while let Some(e) = client.poll_event() {
             match e {
                 H2Event::Wrote { frame, asset } => {
@@ -309,7 +311,7 @@ impl H2Lane<'_> {
         }
     }
 
-    fn server_events(&mut self, now: SimTime, conn: usize, server: &mut H2Server) {
+    fn server_events(&mut self, now: SimTime, conn: ConnId, server: &mut H2Server) {
         while let Some(e) = server.poll_event() {
             let trace = &mut self.host.trace;
             match e {
@@ -349,13 +351,13 @@ impl H2Lane<'_> {
 
     /// RFC 9113 §5.2: streams with released bytes but no credit are stalled; each interval
     /// ends when credit (a WINDOW_UPDATE) lets the stream send again.
-    fn charge_flow_control(&mut self, now: SimTime, conn: usize, server: &H2Server) {
+    fn charge_flow_control(&mut self, now: SimTime, conn: ConnId, server: &H2Server) {
         let blocked = server.flow_blocked();
         if blocked.is_empty() && self.flow_open == 0 {
             // Nothing stalled before or now: no interval opens or closes.
             return;
         }
-        let id = cid(conn);
+        let id = conn;
         for i in 0..self.flow.len() {
             let asset = AssetId(u32::try_from(i).unwrap_or(u32::MAX));
             let want = blocked.iter().find(|b| b.0 == asset).map(|b| b.1);
@@ -378,11 +380,11 @@ impl H2Lane<'_> {
     }
 
     /// Writes the requests bound to the connection, each on its own stream.
-    fn write_requests(&mut self, now: SimTime, conn: usize, client: &mut H2Client) {
-        if self.host.trace.conns[conn].tls_end.is_none() {
+    fn write_requests(&mut self, now: SimTime, conn: ConnId, client: &mut H2Client) {
+        if self.host.trace.conn(conn).tls_end.is_none() {
             return;
         }
-        let phases = self.host.trace.conns[conn].phases();
+        let phases = self.host.trace.conn(conn).phases();
         while let Some(id) = self.host.outbox.pop_front() {
             let w = self.host.trace.asset(id);
             if w.connect.is_some() {
@@ -399,7 +401,7 @@ impl H2Lane<'_> {
                 now,
                 EventKind::RequestSent {
                     asset: id,
-                    conn: cid(conn),
+                    conn,
                     header_bytes: n,
                 },
             );
@@ -420,7 +422,7 @@ fn charge_server_queue(
     trace: &mut TraceBuilder,
 ) {
     for (i, c) in conns.iter().enumerate() {
-        let sent = first_sends(packets, i);
+        let sent = first_sends(packets, ConnId::at(i));
         let mut seen = vec![false; trace.assets.len()];
         for (start, _, a) in responses(&c.server.carrier.ledger) {
             let k = a.0 as usize;
@@ -444,7 +446,9 @@ fn charge_server_queue(
                 w.blocked.push(Blocked {
                     from: ready,
                     to: began,
-                    cause: BlockedCause::CongestionWindow { conn: cid(i) },
+                    cause: BlockedCause::CongestionWindow {
+                        conn: ConnId::at(i),
+                    },
                 });
             }
         }

@@ -20,6 +20,7 @@ pub mod trace;
 #[cfg(test)]
 mod tests;
 
+use crate::ids::ConnId;
 use core::fmt;
 
 use crate::http::h3::H3Error;
@@ -41,7 +42,7 @@ pub enum LaneError {
     /// An HTTP/1.1 or HTTP/2 endpoint could not read what it received.
     Read(ReadError),
     /// On HTTP/2 connection `conn`, a receiver's HPACK table did not follow its sender's.
-    HpackOutOfStep { conn: usize },
+    HpackOutOfStep { conn: ConnId },
     /// An HTTP/3 endpoint refused a call.
     Http3(H3Error),
     /// An HTTP/3 endpoint saw the peer break the protocol on `stream`.

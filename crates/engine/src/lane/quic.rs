@@ -145,11 +145,11 @@ impl Net for Host<'_, '_> {
         at: SimTime,
         children: &[AssetId],
         parent: AssetId,
-        _: Option<usize>,
+        _: Option<ConnId>,
     ) -> bool {
         for &child in children {
             self.ctx.wake_at(
-                0,
+                ConnId(0),
                 at,
                 Ev::Discover {
                     asset: child,
@@ -266,7 +266,7 @@ impl App<H3Client, H3Server, Link> for QuicLane<'_> {
     fn on_event(
         &mut self,
         now: SimTime,
-        _: usize,
+        _: ConnId,
         cause: Cause<Ev>,
         c: &mut H3Conn,
         ctx: &mut H3Ctx,
@@ -298,7 +298,7 @@ impl App<H3Client, H3Server, Link> for QuicLane<'_> {
     fn before_transmit(
         &mut self,
         now: SimTime,
-        _: usize,
+        _: ConnId,
         side: Side,
         c: &mut H3Conn,
         ctx: &mut H3Ctx,
@@ -309,7 +309,7 @@ impl App<H3Client, H3Server, Link> for QuicLane<'_> {
         }
     }
 
-    fn on_sent(&mut self, _: usize, from: Side, at: SimTime, d: &Rc<Datagram>, sent: &Sent) {
+    fn on_sent(&mut self, _: ConnId, from: Side, at: SimTime, d: &Rc<Datagram>, sent: &Sent) {
         self.st.crossings.push(Crossing {
             from,
             sent: at,
@@ -357,7 +357,7 @@ impl QuicLane<'_> {
         if !sv.head {
             if !ready.head {
                 if let Some(at) = ready.next {
-                    ctx.wake_at(0, at, Ev::Release(stream));
+                    ctx.wake_at(ConnId(0), at, Ev::Release(stream));
                 }
                 return;
             }
@@ -386,7 +386,7 @@ impl QuicLane<'_> {
         match ready.next {
             Some(at) => {
                 self.serving.insert(stream, sv);
-                ctx.wake_at(0, at, Ev::Release(stream));
+                ctx.wake_at(ConnId(0), at, Ev::Release(stream));
             }
             None => {
                 self.serving.remove(&stream);
@@ -444,7 +444,7 @@ impl QuicLane<'_> {
                         ctx,
                         page: self.page,
                     };
-                    self.browser.arrived(at, asset, 0, &mut host);
+                    self.browser.arrived(at, asset, CONN, &mut host);
                 }
                 H3EventKind::InterimResponse {
                     status,
@@ -665,7 +665,7 @@ impl QuicLane<'_> {
                 m.retransmissions += 1;
             }
             let seq = d.packets.first().map_or(0, |p| p.pn.0);
-            trace.packet(c.sent, 0, seq, payload, retransmission, &c.link);
+            trace.packet(c.sent, CONN, seq, payload, retransmission, &c.link);
         }
         let ready = self.st.ready.unwrap_or(SimTime::ZERO);
         trace.conns[0].tcp_end = Some(ready);

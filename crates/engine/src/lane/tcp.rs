@@ -7,11 +7,11 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use super::trace::{cid, TraceBuilder};
+use super::trace::TraceBuilder;
 use crate::browser::Browser;
 use crate::http::carrier::{Carrier, Packet, Tag};
 use crate::http::stream::{Ledger, Payload, What};
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 use crate::link::{Direction, Sent};
 use crate::sim::{self, Action, Side};
 use crate::time::SimTime;
@@ -21,7 +21,7 @@ use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
 /// One packet put on the link, and what the link did with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketRecord {
-    pub conn: usize,
+    pub conn: ConnId,
     pub from: Side,
     pub sent_at: SimTime,
     pub seq: u64,
@@ -32,7 +32,7 @@ pub struct PacketRecord {
 }
 
 impl PacketRecord {
-    pub fn of(conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) -> PacketRecord {
+    pub fn of(conn: ConnId, from: Side, at: SimTime, seg: &Packet, sent: &Sent) -> PacketRecord {
         PacketRecord {
             conn,
             from,
@@ -53,9 +53,9 @@ pub struct TcpLane {
     pub packets: Vec<PacketRecord>,
     /// Wake-ups asked for on the lane's own clock (server think time, parse and run costs):
     /// connection and time. They go to the driver between events, in order.
-    pub wakeups: VecDeque<(usize, SimTime)>,
+    pub wakeups: VecDeque<(ConnId, SimTime)>,
     /// Connections with requests to write (other than the one being handled).
-    pub dirty: BTreeSet<usize>,
+    pub dirty: BTreeSet<ConnId>,
     /// Connections handed to the driver so far.
     opened: usize,
     /// Parsed children waiting for their parent's parse: when, child, parent.
@@ -82,7 +82,7 @@ impl TcpLane {
     pub fn wake(
         &mut self,
         now: SimTime,
-        conn: usize,
+        conn: ConnId,
         client: &mut Carrier,
         server: &mut Carrier,
         browser: &Browser,
@@ -90,28 +90,28 @@ impl TcpLane {
     ) -> bool {
         client.poll_tls(now);
         server.poll_tls(now);
-        if trace.conns[conn].tcp_end.is_none() {
+        if trace.conn(conn).tcp_end.is_none() {
             if let Some(t) = client.tcp.established_at() {
-                trace.conns[conn].tcp_end = Some(t);
-                trace.log(t, EventKind::TcpEstablished { conn: cid(conn) });
+                trace.conn(conn).tcp_end = Some(t);
+                trace.log(t, EventKind::TcpEstablished { conn });
             }
         }
         self.pair_events(conn, client, server, browser, trace);
-        if trace.conns[conn].tls_end.is_some() {
+        if trace.conn(conn).tls_end.is_some() {
             return false;
         }
         let Some(t) = client.tls.done_at() else {
             return false;
         };
-        trace.conns[conn].tls_end = Some(t);
-        trace.log(t, EventKind::TlsEstablished { conn: cid(conn) });
+        trace.conn(conn).tls_end = Some(t);
+        trace.log(t, EventKind::TlsEstablished { conn });
         true
     }
 
     /// What both TCP endpoints of `conn` reported since the last call, client first.
     fn pair_events(
         &mut self,
-        conn: usize,
+        conn: ConnId,
         client: &mut Carrier,
         server: &mut Carrier,
         browser: &Browser,
@@ -136,7 +136,7 @@ impl TcpLane {
     }
 
     /// A packet went on the link.
-    pub fn sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
+    pub fn sent(&mut self, conn: ConnId, from: Side, at: SimTime, seg: &Packet, sent: &Sent) {
         self.packets
             .push(PacketRecord::of(conn, from, at, seg, sent));
     }
@@ -168,7 +168,7 @@ impl TcpLane {
         at: SimTime,
         children: &[AssetId],
         parent: AssetId,
-        conn: Option<usize>,
+        conn: Option<ConnId>,
     ) -> bool {
         if at <= now {
             return true;
@@ -176,7 +176,7 @@ impl TcpLane {
         for &child in children {
             self.parse_due.push((at, child, parent));
         }
-        self.wakeups.push_back((conn.unwrap_or(0), at));
+        self.wakeups.push_back((conn.unwrap_or(ConnId(0)), at));
         false
     }
 
@@ -195,7 +195,7 @@ impl TcpLane {
     /// Logs what the `side` endpoint of `conn` reported since the last call.
     pub fn events(
         &mut self,
-        conn: usize,
+        conn: ConnId,
         side: Side,
         tcp: &mut TcpConnection<Tag>,
         server: &Ledger,
@@ -203,7 +203,7 @@ impl TcpLane {
         trace: &mut TraceBuilder,
     ) {
         let dir = Direction::from(side);
-        let id = cid(conn);
+        let id = conn;
         // One buffer for every call, so draining allocates nothing.
         let mut events = std::mem::take(&mut self.scratch);
         tcp.drain_events_into(&mut events);
@@ -233,7 +233,7 @@ impl TcpLane {
                     trace.log(at, EventKind::Timeout { dir, conn: id, rto })
                 }
                 TcpEventKind::Cwnd { cwnd, ssthresh, .. } if side == Side::Server => {
-                    trace.conns[conn].cwnd.push(CwndSample {
+                    trace.conn(conn).cwnd.push(CwndSample {
                         at,
                         cwnd,
                         ssthresh: (ssthresh != u64::MAX).then_some(ssthresh),
@@ -242,7 +242,7 @@ impl TcpLane {
                 TcpEventKind::Rtt {
                     latest, srtt, rto, ..
                 } if side == Side::Server => {
-                    trace.conns[conn].rtt.push(RttSample {
+                    trace.conn(conn).rtt.push(RttSample {
                         at,
                         latest,
                         srtt,
@@ -289,7 +289,7 @@ impl TcpLane {
     ) {
         for (i, (client, server)) in pairs.enumerate() {
             // Whatever the endpoints did since their last wake-up.
-            self.pair_events(i, client, server, browser, trace);
+            self.pair_events(ConnId::at(i), client, server, browser, trace);
             // What TLS wrote besides application records is its handshake.
             trace.m.bytes_handshake += client.tls_handshake_wire() + server.tls_handshake_wire();
             ledger_bytes(&client.ledger, trace);
@@ -347,7 +347,7 @@ fn ledger_bytes(l: &Ledger, trace: &mut TraceBuilder) {
 /// (`hole`: missing [start, end) and the end of what was held): every asset with response
 /// bytes in that range was stalled.
 fn charge_hol(
-    conn: usize,
+    conn: ConnId,
     from: SimTime,
     to: SimTime,
     (ms, me, held_end): (u64, u64, u64),
@@ -363,7 +363,7 @@ fn charge_hol(
     hit.sort_unstable();
     hit.dedup();
     let cause = BlockedCause::TcpHeadOfLine {
-        conn: cid(conn),
+        conn,
         missing_from: ms,
         missing_to: me,
     };
@@ -381,7 +381,7 @@ fn charge_hol(
 
 /// The server's first transmissions on connection `conn`, as (start, end, sent at) stream
 /// ranges in sequence order (first transmissions go out in order).
-pub fn first_sends(packets: &[PacketRecord], conn: usize) -> Vec<(u64, u64, SimTime)> {
+pub fn first_sends(packets: &[PacketRecord], conn: ConnId) -> Vec<(u64, u64, SimTime)> {
     packets
         .iter()
         .filter(|p| p.conn == conn && p.from == Side::Server && !p.retransmission)

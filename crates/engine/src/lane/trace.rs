@@ -78,11 +78,6 @@ pub struct TraceBuilder {
     pub m: Metrics,
 }
 
-/// A connection index as the trace names it.
-pub fn cid(conn: usize) -> ConnId {
-    ConnId(u32::try_from(conn).unwrap_or(u32::MAX))
-}
-
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -114,11 +109,15 @@ impl TraceBuilder {
         &mut self.assets[id.0 as usize]
     }
 
-    /// A connection opened at `at`: logged, and its index.
-    pub fn open(&mut self, at: SimTime) -> usize {
-        let conn = self.conns.len();
+    pub fn conn(&mut self, id: ConnId) -> &mut ConnRecord {
+        &mut self.conns[id.index()]
+    }
+
+    /// A connection opened at `at`: logged, and its id.
+    pub fn open(&mut self, at: SimTime) -> ConnId {
+        let conn = ConnId::at(self.conns.len());
         self.conns.push(ConnRecord::new(at));
-        self.log(at, EventKind::ConnectionOpened { conn: cid(conn) });
+        self.log(at, EventKind::ConnectionOpened { conn });
         conn
     }
 
@@ -126,7 +125,7 @@ impl TraceBuilder {
     pub fn frame(
         &mut self,
         at: SimTime,
-        conn: usize,
+        conn: ConnId,
         dir: Direction,
         f: FrameInfo,
         asset: Option<AssetId>,
@@ -135,7 +134,7 @@ impl TraceBuilder {
             at,
             EventKind::Frame {
                 dir,
-                conn: cid(conn),
+                conn,
                 stream: f.stream,
                 frame: frame_name(f.kind).to_owned(),
                 length: f.payload,
@@ -150,7 +149,7 @@ impl TraceBuilder {
     pub fn header_block(
         &mut self,
         at: SimTime,
-        conn: usize,
+        conn: ConnId,
         dir: Direction,
         f: FrameInfo,
         block: Block,
@@ -158,7 +157,7 @@ impl TraceBuilder {
     ) {
         self.header_blocks.push(HeaderBlock {
             at,
-            conn: cid(conn),
+            conn,
             dir,
             stream: f.stream,
             frame: frame_name(f.kind).to_owned(),
@@ -171,7 +170,7 @@ impl TraceBuilder {
     }
 
     /// A packet reached the bottleneck at `at`: its event.
-    pub fn packet(&mut self, at: SimTime, conn: usize, seq: u64, len: u64, retx: bool, s: &Sent) {
+    pub fn packet(&mut self, at: SimTime, conn: ConnId, seq: u64, len: u64, retx: bool, s: &Sent) {
         let (arrives, dropped) = match s.fate {
             Fate::Arrives { at } => (Some(at), None),
             Fate::Dropped { reason } => (None, Some(reason)),
@@ -182,7 +181,7 @@ impl TraceBuilder {
             at,
             kind: EventKind::PacketSent {
                 dir: s.dir,
-                conn: cid(conn),
+                conn,
                 seq,
                 len,
                 bytes: s.bytes,
@@ -240,7 +239,7 @@ impl TraceBuilder {
             .map(|(i, c)| {
                 let p = c.phases();
                 Connection {
-                    id: cid(i),
+                    id: ConnId::at(i),
                     opened: c.opened,
                     tcp_established: p.tcp_end,
                     tls_established: p.tls_end,

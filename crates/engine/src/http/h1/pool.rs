@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 
 /// One decision, to carry out in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub enum Decision {
     Open,
     /// Send the request for `asset` on connection `conn`; `first`: its first request.
     Bind {
-        conn: usize,
+        conn: ConnId,
         asset: AssetId,
         first: bool,
     },
@@ -56,15 +56,15 @@ impl Pool {
     }
 
     /// Connection `conn`'s TLS handshake completed.
-    pub fn ready(&mut self, conn: usize) {
-        if let Some(s) = self.slots.get_mut(conn) {
+    pub fn ready(&mut self, conn: ConnId) {
+        if let Some(s) = self.slots.get_mut(conn.index()) {
             s.ready = true;
         }
     }
 
     /// A response on `conn` fully arrived.
-    pub fn done(&mut self, conn: usize) {
-        if let Some(s) = self.slots.get_mut(conn) {
+    pub fn done(&mut self, conn: ConnId) {
+        if let Some(s) = self.slots.get_mut(conn.index()) {
             s.outstanding = s.outstanding.saturating_sub(1);
             // Without keep-alive both sides close the connection after this exchange.
             s.closed = !self.keep_alive;
@@ -87,6 +87,7 @@ impl Pool {
             }) else {
                 break;
             };
+            let conn = ConnId::at(conn);
             if let Some(asset) = pending.pop_front() {
                 self.bind(conn, asset, &mut out);
             }
@@ -113,12 +114,12 @@ impl Pool {
                 .min_by_key(|&(i, s)| (s.outstanding, !s.ready, i))
                 .map(|(i, s)| (i, s.outstanding));
             let conn = match best {
-                Some((i, 0)) => i,
+                Some((i, 0)) => ConnId::at(i),
                 _ if self.slots.len() < self.limit => {
                     self.open(out);
-                    self.slots.len() - 1
+                    ConnId::at(self.slots.len() - 1)
                 }
-                Some((i, _)) => i,
+                Some((i, _)) => ConnId::at(i),
                 None => break,
             };
             pending.pop_front();
@@ -131,9 +132,9 @@ impl Pool {
         out.push(Decision::Open);
     }
 
-    fn bind(&mut self, conn: usize, asset: AssetId, out: &mut Vec<Decision>) {
+    fn bind(&mut self, conn: ConnId, asset: AssetId, out: &mut Vec<Decision>) {
         let mut first = false;
-        if let Some(s) = self.slots.get_mut(conn) {
+        if let Some(s) = self.slots.get_mut(conn.index()) {
             s.outstanding += 1;
             s.requests += 1;
             first = s.requests == 1;

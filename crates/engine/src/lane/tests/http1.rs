@@ -238,7 +238,7 @@ fn pipelining_deals_requests_over_the_connections() {
         let first = l
             .assets
             .iter()
-            .filter(|a| a.connection == cid(i))
+            .filter(|a| a.connection == ConnId::at(i))
             .min_by_key(|a| (a.request_sent.unwrap(), a.asset))
             .expect("every connection carries a request");
         let phases = first.connect.expect("the first request pays the set-up");

@@ -35,7 +35,7 @@ fn the_receivers_hpack_table_follows_the_senders_after_every_block() {
             let blocks = |dir| {
                 lane.header_blocks
                     .iter()
-                    .filter(|b| b.conn == cid(i) && b.dir == dir)
+                    .filter(|b| b.conn == ConnId::at(i) && b.dir == dir)
                     .count()
             };
             assert_eq!(

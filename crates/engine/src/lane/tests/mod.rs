@@ -13,7 +13,6 @@ mod http3;
 mod timing;
 
 pub(super) use crate::ids::{AssetId, ConnId, StreamId};
-pub(super) use crate::lane::trace::cid;
 pub(super) use crate::link::Direction;
 pub(super) use crate::options::PushPolicy;
 pub(super) use crate::options::SchedulerKind;
