@@ -12,18 +12,29 @@
 //! bytes are represented by their length and a `u64` tag the application chose, which
 //! travels with the bytes and comes back in the receiver's delivery events.
 //!
+//! Where the RFCs leave a choice (initial window, pacing, controller, initial RTT, packet
+//! size, ACK frequency, probes, flow-control windows), each endpoint follows a [`Stack`]:
+//! the RFCs alone ([`Stack::Rfc`], the default), or quic-go and Chromium as deployed
+//! ([`Config::deployed`], what the HTTP/3 lane runs). See [`stack`].
+//!
 //! What this model leaves out, on purpose: connection migration, Retry and NEW_TOKEN,
 //! key updates, stream limits (MAX_STREAMS: every stream is allowed), DATA_BLOCKED,
-//! RESET_STREAM/STOP_SENDING, NewSessionTicket, ECN, pacing and the idle timeout.
+//! RESET_STREAM/STOP_SENDING, NewSessionTicket, ECN, flow-control auto-tuning (quic-go's
+//! and quiche's windows grow when consumed fast; a page never exhausts Chromium's 6 MiB),
+//! quic-go's random packet-number skips (`packet_number_generator.go`, against optimistic
+//! ACKs: one per 256 to 128 Ki packets) and the idle timeout.
 //! Packets that arrive before their keys are dropped rather than buffered (RFC 9001 §5.7
 //! allows either).
 
 mod connection;
 mod event;
 pub mod harness;
+pub mod pacer;
 pub mod packet;
+pub mod quicgo_cc;
 pub(crate) mod ranges;
 mod rtt;
+pub mod stack;
 mod streams;
 #[cfg(test)]
 mod tests;
@@ -32,6 +43,7 @@ pub use connection::{Connection, StreamError};
 pub use event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
 pub use packet::{Datagram, Frame, Packet, PacketType, SpaceId};
 pub use rtt::{GRANULARITY, INITIAL_RTT};
+pub use stack::Stack;
 pub use streams::Priority;
 
 use serde::{Deserialize, Serialize};
@@ -184,10 +196,17 @@ pub struct Config {
     /// [`crate::transport::cc::hystart`].
     #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
     pub hystart: bool,
-    /// The congestion controller: NewReno (RFC 9002 §7 and Appendix B) or CUBIC (RFC 9438,
-    /// which RFC 9002 §7 allows, as Chromium's QUIC runs it).
+    /// The congestion controller of a [`Stack::Rfc`] endpoint: NewReno (RFC 9002 §7 and
+    /// Appendix B) or CUBIC (RFC 9438, which RFC 9002 §7 allows). quic-go and Chromium run
+    /// their own ([`Connection::new`]).
     #[serde(default)]
     pub congestion: crate::transport::cc::Algorithm,
+    /// Whose QUIC the client runs where the RFCs leave a choice.
+    #[serde(default)]
+    pub client_stack: Stack,
+    /// Whose QUIC the server runs.
+    #[serde(default)]
+    pub server_stack: Stack,
 }
 
 impl Default for Config {
@@ -204,11 +223,31 @@ impl Default for Config {
             default_priority: Priority::default(),
             hystart: true,
             congestion: crate::transport::cc::Algorithm::NewReno,
+            client_stack: Stack::Rfc,
+            server_stack: Stack::Rfc,
         }
     }
 }
 
 impl Config {
+    /// The rig's pair: a Chromium client ([`Stack::Chromium`]) and a quic-go server
+    /// ([`Stack::QuicGo`], Caddy 2.6's), everything else as [`Config::default`].
+    pub fn deployed() -> Config {
+        Config {
+            client_stack: Stack::Chromium,
+            server_stack: Stack::QuicGo,
+            ..Config::default()
+        }
+    }
+
+    /// The stack the endpoint on `side` runs.
+    pub fn stack_of(&self, side: Side) -> Stack {
+        match side {
+            Side::Client => self.client_stack,
+            Side::Server => self.server_stack,
+        }
+    }
+
     /// RFC 9002 §7.2: "the initial congestion window ... min(10 * max_datagram_size,
     /// max(14720, 2 * max_datagram_size))".
     pub fn initial_window(&self) -> u64 {
