@@ -684,8 +684,8 @@ impl Connection {
             self.address_validated = true;
         }
         let ack_eliciting = packet.is_ack_eliciting();
-        if sid == SpaceId::Data && self.stack.decimates_acks() {
-            self.chromium_ack_decision(now, pn, ack_eliciting);
+        if self.stack.decimates_acks() {
+            self.chromium_ack_decision(now, sid, pn, ack_eliciting);
         } else {
             let delay = self.ack_delay;
             let space = &mut self.spaces[sid.index()];
@@ -755,10 +755,19 @@ impl Connection {
     /// packet on, `MaybeEnableAckDecimation`), and every packet while the newest run after a
     /// gap is at most 4 long (`HasNewMissingPackets`); otherwise after 25 ms, or from the
     /// 100th packet on after min(25 ms, min_rtt / 4) (`GetMaxAckDelay`).
-    fn chromium_ack_decision(&mut self, now: SimTime, pn: u64, ack_eliciting: bool) {
+    ///
+    /// Initial and Handshake packets follow the same rules with a delay of 1 ms and no
+    /// decimation ([`Stack::handshake_ack_delay`]).
+    fn chromium_ack_decision(&mut self, now: SimTime, sid: SpaceId, pn: u64, ack_eliciting: bool) {
         let min_rtt = self.rtt.min();
-        let ack_delay = self.ack_delay;
-        let space = &mut self.spaces[SpaceId::Data.index()];
+        let ack_delay = if sid == SpaceId::Data {
+            self.ack_delay
+        } else {
+            self.stack
+                .handshake_ack_delay()
+                .unwrap_or(SimDuration::ZERO)
+        };
+        let space = &mut self.spaces[sid.index()];
         // RecordPacketReceived: was_last_packet_missing_ = IsMissing(packet_number).
         let was_missing = space.largest_received.is_some_and(|(l, _)| pn < l);
         space.least_received = Some(space.least_received.map_or(pn, |l| l.min(pn)));
@@ -786,9 +795,10 @@ impl Connection {
             return;
         }
         space.unacked_ack_eliciting += 1;
-        let decimating = space
-            .least_received
-            .is_some_and(|least| pn >= least + CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION);
+        let decimating = sid == SpaceId::Data
+            && space
+                .least_received
+                .is_some_and(|least| pn >= least + CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION);
         let frequency = if decimating {
             CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK
         } else {
@@ -1446,15 +1456,15 @@ impl Connection {
     }
 
     fn update_ack_timer(&mut self) {
-        let data = &self.spaces[SpaceId::Data.index()];
-        let slot = Timer::Ack as usize;
         // RFC 9000 §13.2.1: at most max_ack_delay after the first unacknowledged
-        // ack-eliciting packet (the deadline set when it arrived).
-        self.timers[slot] = if data.unacked_ack_eliciting > 0 && !data.ack_immediately {
-            data.ack_deadline
-        } else {
-            None
-        };
+        // ack-eliciting packet (the deadline set when it arrived), in each space that delays
+        // its ACKs (1-RTT; Initial and Handshake only at a Chromium client).
+        self.timers[Timer::Ack as usize] = self
+            .spaces
+            .iter()
+            .filter(|s| s.unacked_ack_eliciting > 0 && !s.ack_immediately && !s.discarded)
+            .filter_map(|s| s.ack_deadline)
+            .min();
     }
 
     /// Runs the timers that expired at or before `now`.
@@ -1462,7 +1472,11 @@ impl Connection {
         let ack = Timer::Ack as usize;
         if self.timers[ack].is_some_and(|t| t <= now) {
             self.timers[ack] = None;
-            self.spaces[SpaceId::Data.index()].ack_immediately = true;
+            for space in &mut self.spaces {
+                if space.ack_deadline.is_some_and(|t| t <= now) && space.unacked_ack_eliciting > 0 {
+                    space.ack_immediately = true;
+                }
+            }
         }
         let ld = Timer::LossDetection as usize;
         if self.timers[ld].is_some_and(|t| t <= now) {
@@ -1725,17 +1739,15 @@ impl Connection {
             self.app_limited = false;
         }
         // RFC 9000 §14.1: pad datagrams carrying Initial packets (a server's only when
-        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet. quic-go
-        // pads them to its full packet size (`packet_packer.go initialPaddingLen`), Chromium
-        // every datagram carrying CRYPTO data (`fully_pad_crypto_handshake_packets_`).
+        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet; quic-go and
+        // Chromium pad them to their full packet size ([`Stack::pads_initial_to_full_size`]).
         let needs_pad = packets.iter().any(|(p, s)| {
-            (p.ty == PacketType::Initial && (self.side.is_client() || s.ack_eliciting))
-                || (self.stack.pads_crypto_datagrams()
-                    && p.frames.iter().any(|f| matches!(f, Frame::Crypto { .. })))
+            p.ty == PacketType::Initial && (self.side.is_client() || s.ack_eliciting)
         });
-        let pad_to = match self.stack {
-            Stack::Rfc => MIN_INITIAL_DATAGRAM,
-            Stack::QuicGo | Stack::Chromium => budget.max(MIN_INITIAL_DATAGRAM),
+        let pad_to = if self.stack.pads_initial_to_full_size() {
+            budget.max(MIN_INITIAL_DATAGRAM)
+        } else {
+            MIN_INITIAL_DATAGRAM
         };
         if needs_pad && used < pad_to {
             let pad = pad_to - used;

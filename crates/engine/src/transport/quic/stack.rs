@@ -118,6 +118,10 @@ pub const CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING: u64 = 4;
 /// (`QuicConfig::SetDefaults`: `SetMaxAckDelayToSendMs(GetDefaultDelayedAckTimeMs())`).
 pub const CHROMIUM_MAX_ACK_DELAY: SimDuration = SimDuration::from_millis(25);
 
+/// quiche `quic_constants.h kAlarmGranularity`: the client's delay for ACKs of Initial and
+/// Handshake packets.
+pub const CHROMIUM_HANDSHAKE_ACK_DELAY: SimDuration = SimDuration::from_millis(1);
+
 /// quiche `quic_sent_packet_manager.cc kPtoMultiplierWithoutRttSamples`: before any RTT
 /// sample the probe timeout is 3 × the initial RTT (`GetProbeTimeoutDelay`), which is what
 /// RFC 9002 §6.2.2's formula gives too (initial + 4 × initial / 2).
@@ -249,10 +253,21 @@ impl Stack {
         self == Stack::QuicGo
     }
 
-    /// quiche `quic_packet_creator.cc`: `fully_pad_crypto_handshake_packets_` pads every
-    /// packet carrying CRYPTO data (Initial and Handshake) to the full packet size.
-    pub fn pads_crypto_datagrams(self) -> bool {
-        self == Stack::Chromium
+    /// Datagrams carrying Initial packets are padded to the full packet size, not just to
+    /// RFC 9000 §14.1's 1,200 bytes: quic-go `packet_packer.go initialPaddingLen` (to
+    /// `maxPacketSize`, 1,252), Chromium `quic_packet_creator.cc` (its Initial datagrams are
+    /// 1,250 bytes in the rig's traces). Chromium's Handshake datagram (its Finished) is not
+    /// padded: 142 bytes in the rig's traces.
+    pub fn pads_initial_to_full_size(self) -> bool {
+        self != Stack::Rfc
+    }
+
+    /// How long the receiver may delay an ACK of Initial and Handshake packets: RFC 9000
+    /// §13.2.1 says "SHOULD NOT" delay them, and quic-go does not; Chromium's client delays
+    /// them by `kAlarmGranularity` (1 ms, `uber_received_packet_manager.cc
+    /// EnableMultiplePacketNumberSpacesSupport`), so that the ACK rides with its Finished.
+    pub fn handshake_ack_delay(self) -> Option<SimDuration> {
+        (self == Stack::Chromium).then_some(CHROMIUM_HANDSHAKE_ACK_DELAY)
     }
 
     /// quiche's ACK decimation (`QuicReceivedPacketManager::MaybeUpdateAckTimeout`).
