@@ -90,9 +90,21 @@ pub fn scheduling(kind: SchedulerKind) -> Scheduling {
     }
 }
 
-/// The HTTP/3 configuration of the lane for `scenario`: its scheduler and 0-RTT, and the
-/// datagram sizes of a 1,500-byte Ethernet path (BASE_PLPMTU until the handshake is
-/// confirmed, then the path MTU).
+/// The HTTP/3 configuration of the lane for `scenario`: its 0-RTT, and by default the
+/// deployed stacks of the reality rig, a Chromium client and a quic-go server (Caddy 2.6.2
+/// runs quic-go v0.29.2), each with its own packet size, path MTU discovery, initial window,
+/// controller, pacing and ACK frequency (`transport::quic::Config::deployed`,
+/// `transport::quic::stack`).
+/// quic-go v0.29's HTTP/3 server ignores RFC 9218 priorities (`http3/server.go` reads no
+/// `priority` field): its framer serves every stream with data in turn
+/// (`framer.go AppendStreamFrames`), so the responses share the connection round-robin
+/// whatever the scenario's scheduler; and Caddy's `file_server` writes each file with
+/// `http.ServeContent` through `io.Copy`'s 32 KiB buffer, one DATA frame per write.
+///
+/// With `http3.rfc_only`: both endpoints follow RFC 9000/9002 alone (the scenario's
+/// controller and HyStart switch, the datagram sizes of a 1,500-byte Ethernet path:
+/// BASE_PLPMTU until the handshake is confirmed, then the path MTU) and the server the
+/// scenario's scheduler.
 pub fn lane_config(scenario: &Scenario) -> H3Config {
     let mut c = H3Config {
         scheduling: scheduling(scenario.server.scheduler),
@@ -103,6 +115,14 @@ pub fn lane_config(scenario: &Scenario) -> H3Config {
     c.quic.zero_rtt = scenario.http3.zero_rtt;
     c.quic.hystart = scenario.transport.hystart;
     c.quic.congestion = scenario.transport.congestion;
+    if !scenario.http3.rfc_only {
+        let deployed = crate::transport::quic::Config::deployed();
+        c.quic.client_stack = deployed.client_stack;
+        c.quic.server_stack = deployed.server_stack;
+        c.scheduling = Scheduling::RoundRobin;
+        // Go `io.Copy`'s buffer (`io.go copyBuffer`: 32 * 1024).
+        c.data_frame_payload = 32 * 1024;
+    }
     c
 }
 
@@ -887,6 +907,17 @@ mod tests {
         Scenario::preset(PresetId::Blog)
     }
 
+    /// The downlink serialisation of one full quic-go datagram before path MTU discovery:
+    /// 1,252 bytes of UDP payload (`InitialPacketSizeIPv4`) and 28 of UDP/IPv4 headers at the
+    /// preset's 10 Mbit/s.
+    fn second_datagram() -> SimDuration {
+        SimDuration::serialisation(
+            crate::transport::quic::stack::QUIC_GO_INITIAL_PACKET_SIZE
+                + crate::transport::quic::packet::UDP_IP_OVERHEAD,
+            blog().network.downlink_bps,
+        )
+    }
+
     fn lane(s: &Scenario, p: Protocol) -> Lane {
         crate::browser::run(s, p)
     }
@@ -1006,7 +1037,9 @@ mod tests {
     }
 
     /// Chrome's urgencies go out as the RFC 9218 `priority` field, and the server answers
-    /// round-robin regardless.
+    /// round-robin regardless: quic-go v0.29 reads no priorities (`framer.go
+    /// AppendStreamFrames` serves the streams in turn); an RFC-only server follows the
+    /// scenario's scheduler.
     #[test]
     fn chrome_priorities() {
         assert_eq!(
@@ -1016,11 +1049,14 @@ mod tests {
         assert_eq!(chrome_priority(AssetKind::Css).urgency, 0);
         assert_eq!(chrome_priority(AssetKind::Js).urgency, 1);
         assert!(chrome_priority(AssetKind::Image).incremental);
-        // The scenario's scheduler picks the server's: RFC 9218 §10 by these urgencies by
-        // default, or round-robin.
+        // quic-go's server (the default) is round-robin whatever the scenario says.
         let mut s = blog();
-        assert_eq!(lane_config(&s).scheduling, Scheduling::ClientPriority);
+        assert_eq!(lane_config(&s).scheduling, Scheduling::RoundRobin);
         assert!(!lane_config(&s).quic.zero_rtt);
+        // An RFC-only server: the scenario's scheduler, RFC 9218 §10 by these urgencies by
+        // default, or round-robin.
+        s.http3.rfc_only = true;
+        assert_eq!(lane_config(&s).scheduling, Scheduling::ClientPriority);
         s.server.scheduler = SchedulerKind::RoundRobin;
         s.http3.zero_rtt = true;
         assert_eq!(lane_config(&s).scheduling, Scheduling::RoundRobin);
@@ -1082,8 +1118,10 @@ mod tests {
             assert_eq!(a.last_byte, a.discovered, "{}", a.path);
             assert!(a.discovered >= html.first_byte && a.discovered <= html.last_byte);
         }
-        // main.css is referenced at byte 1,200, in the first packet of the HTML.
-        assert_eq!(l.assets[1].discovered, html.first_byte);
+        // main.css is referenced at byte 1,200, past what the first 1,252-byte datagram of
+        // quic-go carries of the body: it comes in the second, sent right behind the first
+        // (the pacer's initial burst), one serialisation of 1,280 IP bytes later.
+        assert_eq!(l.assets[1].discovered, html.first_byte + second_datagram());
         // 72,000 bytes of CSS at 10 µs/KiB: 703 µs of parsing (model::parsed_at).
         let css = l.assets[1].last_byte;
         assert_eq!(l.assets[14].discovered, css + SimDuration::from_micros(703));
@@ -1117,8 +1155,9 @@ mod tests {
             s.first_byte.as_micros(),
             f.first_byte.as_micros()
         );
-        // main.css is referenced in the early-flushed 4,000 bytes: found with the first byte.
-        assert_eq!(slow.assets[1].discovered, s.first_byte);
+        // main.css is referenced in the early-flushed 4,000 bytes, in their second datagram
+        // (see `warm_cache_fetches_only_the_html`).
+        assert_eq!(slow.assets[1].discovered, s.first_byte + second_datagram());
         // The rest leaves the server 100 ms after the first part, so it cannot arrive sooner.
         assert!(s.last_byte >= s.first_byte + SimDuration::from_millis(100));
         // Images referenced past byte 4,000 wait for it.
@@ -1173,37 +1212,87 @@ mod tests {
 
     /// RFC 9218 §10 scheduling by Chrome's urgencies sends the render-blocking CSS (u=0) and
     /// scripts (u=1) ahead of the images (u=3); round-robin shares the path with the 180 KB
-    /// hero and the photos, so first paint waits (blog, 0 % loss: 785 ms against 1,198 ms).
+    /// hero and the photos, so first paint waits (blog, 0 % loss, RFC-only QUIC: 785 ms
+    /// against 1,198 ms). The deployed quic-go server is round-robin whatever the scenario's
+    /// scheduler, so there the choice changes nothing.
     #[test]
     fn sequential_scheduling_paints_sooner_than_round_robin() {
-        let seq = lane(&blog(), Protocol::Http3);
-        let mut s = blog();
+        let mut rfc = blog();
+        rfc.http3.rfc_only = true;
+        let seq = lane(&rfc, Protocol::Http3);
+        let mut s = rfc.clone();
         s.server.scheduler = SchedulerKind::RoundRobin;
         let rr = lane(&s, Protocol::Http3);
         let (a, b) = (seq.metrics.first_paint, rr.metrics.first_paint);
         assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
+        let mut rr_quic_go = blog();
+        rr_quic_go.server.scheduler = SchedulerKind::RoundRobin;
+        assert_eq!(
+            lane(&blog(), Protocol::Http3).metrics,
+            lane(&rr_quic_go, Protocol::Http3).metrics
+        );
     }
 
-    /// Datagrams: the client's Initial is padded to 1,200 bytes (RFC 9000 §14.1), and the
-    /// server's 1-RTT datagrams fill the 1,472-byte payload of a 1,500-byte MTU once the
-    /// handshake is confirmed (RFC 9000 §14.3).
+    /// Datagrams of an RFC-only lane: the client's Initial is padded to 1,200 bytes (RFC 9000
+    /// §14.1), and the server's 1-RTT datagrams fill the 1,472-byte payload of a 1,500-byte
+    /// MTU once the handshake is confirmed (RFC 9000 §14.3). The deployed stacks: Chromium's
+    /// datagrams are 1,250 bytes (`kDefaultMaxPacketSize`, its Initial padded to all of it),
+    /// quic-go's 1,252 (`InitialPacketSizeIPv4`) until its path MTU search
+    /// (`mtu_discoverer.go`), 5 smoothed RTTs after the handshake is confirmed, has a probe
+    /// of (1,252 + 1,452) / 2 = 1,352 bytes acknowledged (`transport::quic::tests` follows
+    /// the search to its end).
     #[test]
     fn lane_datagrams_use_the_ethernet_path_mtu() {
-        let l = lane(&blog(), Protocol::Http3);
-        let sent: Vec<(Direction, u64)> = l
-            .events
-            .iter()
-            .filter_map(|e| match e.kind {
-                EventKind::PacketSent { dir, len, .. } => Some((dir, len)),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(sent.first(), Some(&(Direction::Up, 1_200)));
-        let down = sent.iter().filter(|(d, _)| *d == Direction::Down);
-        assert_eq!(down.clone().map(|&(_, n)| n).max(), Some(1_472));
+        let sizes = |s: &Scenario| -> Vec<(SimTime, Direction, u64)> {
+            lane(s, Protocol::Http3)
+                .events
+                .iter()
+                .filter_map(|e| match e.kind {
+                    EventKind::PacketSent { dir, len, .. } => Some((e.at, dir, len)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut rfc = blog();
+        rfc.http3.rfc_only = true;
+        let sent = sizes(&rfc);
+        assert_eq!(
+            sent.first().map(|s| (s.1, s.2)),
+            Some((Direction::Up, 1_200))
+        );
+        let down = sent.iter().filter(|s| s.1 == Direction::Down);
+        assert_eq!(down.clone().map(|s| s.2).max(), Some(1_472));
         // About 1 MB of bodies: most downlink datagrams are full.
-        let full = down.filter(|&&(_, n)| n == 1_472).count();
+        let full = down.filter(|s| s.2 == 1_472).count();
         assert!(full > 650, "{full}");
+
+        let sent = sizes(&blog());
+        assert_eq!(
+            sent.first().map(|s| (s.1, s.2)),
+            Some((Direction::Up, 1_250))
+        );
+        assert!(sent
+            .iter()
+            .filter(|s| s.1 == Direction::Up)
+            .all(|s| s.2 <= 1_250));
+        let down: Vec<_> = sent.iter().filter(|s| s.1 == Direction::Down).collect();
+        let probe = down
+            .iter()
+            .position(|s| s.2 > 1_252)
+            .expect("a path MTU probe within the load");
+        assert_eq!(down[probe].2, 1_352);
+        // The handshake is confirmed a round trip after the client's first flight; the probe
+        // waits 5 smoothed RTTs (at least 5 × 100 ms) after that.
+        assert!(
+            down[probe].0 > SimTime::from_millis(100 + 500),
+            "{:?}",
+            down[probe].0
+        );
+        assert!(down[probe + 1..].iter().all(|s| s.2 <= 1_352));
+        // Queueing stretches the smoothed RTT, so the probe goes late in the load (here at
+        // 1,030 ms of 1,157): nearly every datagram of it is 1,252 bytes.
+        let full_before = down[..probe].iter().filter(|s| s.2 == 1_252).count();
+        assert!(full_before > 800, "{full_before}");
     }
 
     /// The streaming preset: `/api/live` is answered over one stream whose 10 chunks the
@@ -1305,8 +1394,9 @@ mod tests {
     /// of it (RFC 9438 §4.6, beta_cubic 0.7).
     #[test]
     fn quic_follows_the_scenario_congestion_controller() {
-        let first_cut = |algorithm| {
+        let first_cut = |algorithm, rfc_only| {
             let mut s = blog();
+            s.http3.rfc_only = rfc_only;
             s.network.loss = LossModel::Random { ppm: 20_000 };
             s.network.seed = 3;
             s.transport.congestion = algorithm;
@@ -1322,15 +1412,24 @@ mod tests {
         // The window is sampled once per datagram handled, so ACKs in the same datagram as
         // the loss may have grown it a little past the last sample before the cut: the
         // ratio to that sample sits just above the factor, within 10 %.
-        let (before, after) = first_cut(Algorithm::NewReno);
+        let (before, after) = first_cut(Algorithm::NewReno, true);
         assert!(
             after * 100 >= before * 50 && after * 100 < before * 55,
             "NewReno: {before} → {after}"
         );
-        let (before, after) = first_cut(Algorithm::Cubic);
+        let (before, after) = first_cut(Algorithm::Cubic, true);
         assert!(
             after * 100 >= before * 70 && after * 100 < before * 77,
             "CUBIC: {before} → {after}"
         );
+        // The deployed quic-go server runs its own controller whatever the scenario names:
+        // Reno with renoBeta = 0.7 (`cubic_sender.go OnPacketLost`).
+        for algorithm in [Algorithm::NewReno, Algorithm::Cubic] {
+            let (before, after) = first_cut(algorithm, false);
+            assert!(
+                after * 100 >= before * 70 && after * 100 < before * 77,
+                "quic-go with {algorithm:?}: {before} → {after}"
+            );
+        }
     }
 }
