@@ -2349,7 +2349,7 @@ mod fidelity {
     /// The h3 figures are those of RFC-only QUIC; the deployed quic-go server's
     /// `HybridSlowStart` counts one sample per ACK frame, and Chromium acknowledges every
     /// tenth packet from the 100th on, so its 8 samples span 80 packets and it finds the
-    /// rise too late to matter here (187 / 189, 1156.8 / 1156.7): no worse, not better.
+    /// rise too late to matter here (188 / 189, 1155.7 / 1154.7 ms): no worse, not better.
     #[test]
     fn hystart_cuts_slow_start_overflow_at_zero_loss() {
         let deployed = Scenario::preset(crate::page::PresetId::Blog);

@@ -98,8 +98,9 @@ pub fn scheduling(kind: SchedulerKind) -> Scheduling {
 /// quic-go v0.29's HTTP/3 server ignores RFC 9218 priorities (`http3/server.go` reads no
 /// `priority` field): its framer serves every stream with data in turn
 /// (`framer.go AppendStreamFrames`), so the responses share the connection round-robin
-/// whatever the scenario's scheduler; and Caddy's `file_server` writes each file with
-/// `http.ServeContent` through `io.Copy`'s 32 KiB buffer, one DATA frame per write.
+/// whatever the scenario's scheduler; Caddy's `file_server` writes each file with
+/// `http.ServeContent` through `io.Copy`'s 32 KiB buffer, one DATA frame per write; and its
+/// TLS answers with an X25519 share (`stack::QUIC_GO_SERVER_HELLO`).
 ///
 /// With `http3.rfc_only`: both endpoints follow RFC 9000/9002 alone (the scenario's
 /// controller and HyStart switch, the datagram sizes of a 1,500-byte Ethernet path:
@@ -119,6 +120,7 @@ pub fn lane_config(scenario: &Scenario) -> H3Config {
         let deployed = crate::transport::quic::Config::deployed();
         c.quic.client_stack = deployed.client_stack;
         c.quic.server_stack = deployed.server_stack;
+        c.quic.handshake.server_hello = crate::transport::quic::stack::QUIC_GO_SERVER_HELLO;
         c.scheduling = Scheduling::RoundRobin;
         // Go `io.Copy`'s buffer (`io.go copyBuffer`: 32 * 1024).
         c.data_frame_payload = 32 * 1024;
@@ -1290,7 +1292,7 @@ mod tests {
         );
         assert!(down[probe + 1..].iter().all(|s| s.2 <= 1_352));
         // Queueing stretches the smoothed RTT, so the probe goes late in the load (here at
-        // 1,030 ms of 1,157): nearly every datagram of it is 1,252 bytes.
+        // 1,031 ms of 1,156): nearly every datagram of it is 1,252 bytes.
         let full_before = down[..probe].iter().filter(|s| s.2 == 1_252).count();
         assert!(full_before > 800, "{full_before}");
     }

@@ -68,6 +68,12 @@ pub const QUIC_GO_ANNOUNCED_MAX_ACK_DELAY: SimDuration = SimDuration::from_milli
 pub const QUIC_GO_INITIAL_MAX_STREAM_DATA: u64 = 512 * 1024;
 pub const QUIC_GO_INITIAL_MAX_DATA: u64 = 3 * QUIC_GO_INITIAL_MAX_STREAM_DATA / 2;
 
+/// The ServerHello (RFC 8446 §4.1.3) of quic-go v0.29's TLS (`qtls-go1-19`, Go 1.19's
+/// `crypto/tls`): it has no X25519MLKEM768 (Go added hybrid key exchange in 1.24), so it
+/// answers Chromium's X25519 share: 4 + 2 + 32 + 1 (empty legacy_session_id_echo, as QUIC
+/// clients send none) + 2 + 1 + 2 extensions (supported_versions 6, key_share 4 + 2 + 2 + 32).
+pub const QUIC_GO_SERVER_HELLO: u64 = 4 + 2 + 32 + 1 + 2 + 1 + 2 + 6 + (4 + 2 + 2 + 32);
+
 /// quic-go `mtu_discoverer.go mtuProbeDelay`: a path MTU probe every 5 smoothed RTTs.
 pub const QUIC_GO_MTU_PROBE_DELAY_RTTS: u64 = 5;
 /// quic-go `mtu_discoverer.go maxMTUDiff`: the search stops once the largest size that may
