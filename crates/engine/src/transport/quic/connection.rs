@@ -1718,7 +1718,10 @@ impl Connection {
                     );
                 }
             } else if paced {
-                if self.streams_or_crypto_pending() {
+                let control = self.hs.handshake_done_pending
+                    || self.max_data_pending
+                    || !self.max_stream_data_pending.is_empty();
+                if self.streams_or_crypto_pending() || control {
                     let rate = self.pacing_rate();
                     let at = self
                         .pacer

@@ -169,22 +169,26 @@ impl HandshakeSizes {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// Largest UDP payload sent (RFC 9000 §14: max_datagram_size); also the congestion
-    /// controller's max_datagram_size.
+    /// controller's max_datagram_size. quic-go and Chromium endpoints use their own
+    /// ([`Stack::initial_max_udp_payload`]).
     pub max_udp_payload: u64,
     /// The UDP payload size path MTU discovery settles on (RFC 9000 §14.3, DPLPMTUD of
     /// RFC 8899), used from the moment the endpoint's handshake is confirmed; `None`: stay at
     /// `max_udp_payload`. The probe is not modelled: it is taken to have succeeded at
     /// confirmation (RFC 9000 §14.3 lets probing start only then, as probe packets need
     /// 1-RTT keys). The congestion controller's max_datagram_size follows (RFC 9002 §7.2).
+    /// Only for [`Stack::Rfc`] endpoints: quic-go searches with probes, Chromium does not.
     #[serde(default)]
     pub path_max_udp_payload: Option<u64>,
-    /// The max_ack_delay both endpoints announce (RFC 9000 §18.2).
+    /// The max_ack_delay a [`Stack::Rfc`] endpoint announces (RFC 9000 §18.2) and waits.
     pub max_ack_delay: SimDuration,
-    /// RFC 9002 §6.2.2: the RTT assumed before the first sample.
+    /// RFC 9002 §6.2.2: the RTT a [`Stack::Rfc`] endpoint assumes before the first sample.
     pub initial_rtt: SimDuration,
-    /// RFC 9000 §18.2 initial_max_data. Chrome announces 15 MiB.
+    /// RFC 9000 §18.2 initial_max_data of an RFC or Chromium endpoint. Chrome announces
+    /// 15 MiB (`net/quic/quic_context.cc kQuicSessionMaxRecvWindowSize`).
     pub initial_max_data: u64,
-    /// RFC 9000 §18.2 initial_max_stream_data_*. Chrome announces 6 MiB.
+    /// RFC 9000 §18.2 initial_max_stream_data_* of an RFC or Chromium endpoint. Chrome
+    /// announces 6 MiB (`kQuicStreamMaxRecvWindowSize`).
     pub initial_max_stream_data: u64,
     pub handshake: HandshakeSizes,
     /// A resumed session: the server skips Certificate and CertificateVerify, and the client
@@ -192,8 +196,8 @@ pub struct Config {
     pub zero_rtt: bool,
     /// The priority new streams start with.
     pub default_priority: Priority,
-    /// Delay-based slow-start exit (HyStart, as Chromium's QUIC runs `HybridSlowStart`): see
-    /// [`crate::transport::cc::hystart`].
+    /// Delay-based slow-start exit: the shared [`crate::transport::cc::hystart`] for RFC and
+    /// Chromium endpoints, quic-go's own `HybridSlowStart` ([`quicgo_cc`]) for quic-go.
     #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
     pub hystart: bool,
     /// The congestion controller of a [`Stack::Rfc`] endpoint: NewReno (RFC 9002 §7 and
