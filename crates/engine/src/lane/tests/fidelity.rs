@@ -67,9 +67,23 @@ fn large_objects_under_loss_load_sooner_over_six_http1_connections() {
 /// the queue starts building, so with a queue of only one BDP a window that doubles
 /// from just under the BDP still overflows it before the exit (h2-push: its flights
 /// leave the queue empty at each round's start until the window is past BDP + queue).
+/// The h3 figures are those of RFC-only QUIC; the deployed quic-go server's
+/// `HybridSlowStart` counts one sample per ACK frame, and Chromium acknowledges every
+/// tenth packet from the 100th on, so its 8 samples span 80 packets and it finds the
+/// rise too late to matter here (188 / 189, 1155.7 / 1154.7 ms): no worse, not better.
 #[test]
 fn hystart_cuts_slow_start_overflow_at_zero_loss() {
-    let with = Scenario::preset(crate::page::PresetId::Blog);
+    let deployed = Scenario::preset(crate::page::PresetId::Blog);
+    let mut deployed_without = deployed.clone();
+    deployed_without.transport.hystart = false;
+    let (a, b) = (
+        run(&deployed, Protocol::Http3).metrics,
+        run(&deployed_without, Protocol::Http3).metrics,
+    );
+    assert!(a.retransmissions <= b.retransmissions);
+    assert!(a.load.unwrap().as_micros() * 100 <= b.load.unwrap().as_micros() * 102);
+    let mut with = deployed;
+    with.http3.rfc_only = true;
     let mut without = with.clone();
     without.transport.hystart = false;
     let (mut total_with, mut total_without) = (0, 0);
