@@ -975,7 +975,7 @@ impl LaneSim<'_> {
             s.head_ready = since >= a.head_after();
             s.released = a.released(since).0.min(a.size);
         }
-        while self.conns[conn].server.may_write() && pair.server.unacked() < pair.server.cwnd() {
+        while self.conns[conn].server.may_write() && pair.server.window_room() > 0 {
             match self.conns[conn].sched.next_frame() {
                 Some(OutFrame::Headers { asset, stream }) => {
                     let f = self.conns[conn]
