@@ -1511,8 +1511,10 @@ mod tests {
     use crate::page::PresetId;
     use crate::scenario::Network;
     use crate::trace::RepKind;
-    use crate::transport::tcp::segment::{IPV4_HEADER, SYN_OPTIONS_SACK, TCP_HEADER};
-    use crate::transport::tcp::MSS;
+    use crate::transport::tcp::segment::{
+        IPV4_HEADER, SYN_OPTIONS_TIMESTAMPS, TCP_HEADER, TIMESTAMP_OPTION,
+    };
+    use crate::transport::tcp::MSS_WITH_TIMESTAMPS as MSS;
     use crate::transport::tls::{
         CERTIFICATE_FRAMING, CERTIFICATE_VERIFY, CHANGE_CIPHER_SPEC, CLIENT_HELLO,
         DEFAULT_CERT_CHAIN, ENCRYPTED_EXTENSIONS, FINISHED_13, PLAINTEXT_HEADER, SERVER_HELLO_13,
@@ -1524,9 +1526,10 @@ mod tests {
         SimDuration::serialisation(bytes, bps).as_micros()
     }
 
-    /// Wire sizes of the segments a write of `len` bytes is cut into (no SACK blocks).
+    /// Wire sizes of the segments a write of `len` bytes is cut into (no SACK blocks; RFC
+    /// 7323 timestamps on every segment, so 1448 payload bytes each).
     fn segments(len: u64) -> Vec<u64> {
-        let header = IPV4_HEADER + TCP_HEADER;
+        let header = IPV4_HEADER + TCP_HEADER + TIMESTAMP_OPTION;
         let mut v = vec![MSS + header; (len / MSS) as usize];
         if len % MSS > 0 {
             v.push(len % MSS + header);
@@ -1552,21 +1555,22 @@ mod tests {
         let one_way = 50_000;
         let l = lane(&s, Protocol::Http1);
 
-        // SYN up and SYN-ACK down: 40 header bytes and 12 of options each.
-        let syn = IPV4_HEADER + TCP_HEADER + SYN_OPTIONS_SACK;
-        assert_eq!(syn, 52);
+        // SYN up and SYN-ACK down: 40 header bytes and 20 of options each (MSS,
+        // SACK-permitted, timestamps, window scale).
+        let syn = IPV4_HEADER + TCP_HEADER + SYN_OPTIONS_TIMESTAMPS;
+        assert_eq!(syn, 60);
         let tcp = ser(syn, up) + one_way + ser(syn, down) + one_way;
         assert_eq!(l.connections[0].tcp_established.as_micros(), tcp);
 
-        // The ClientHello is one plaintext record of 1815 + 5 bytes: segments of 1460 and
-        // 360 payload bytes, back to back (the handshake's last ACK rides on the first).
+        // The ClientHello is one plaintext record of 1815 + 5 bytes: segments of 1448 and
+        // 372 payload bytes, back to back (the handshake's last ACK rides on the first).
         let ch: u64 = segments(CLIENT_HELLO + PLAINTEXT_HEADER)
             .iter()
             .map(|&w| ser(w, up))
             .sum();
         // The server's flight: ServerHello record (1210 + 5), CCS (6), and one encrypted
         // record of EncryptedExtensions, Certificate, CertificateVerify and Finished
-        // (25 + 3218 + 80 + 36 + 22): 4602 bytes in segments of 1460, 1460, 1460 and 222,
+        // (25 + 3218 + 80 + 36 + 22): 4602 bytes in segments of 1448, 1448, 1448 and 258,
         // all within the initial window of ten segments.
         let flight = SERVER_HELLO_13
             + PLAINTEXT_HEADER
@@ -1588,9 +1592,9 @@ mod tests {
         assert_eq!(l.assets[0].request_header_bytes, head);
         let req = CHANGE_CIPHER_SPEC + FINISHED_13 + TLS13_RECORD_OVERHEAD + head + 22;
         assert!(req < MSS, "Finished and the HTML request fit one segment");
-        let req = ser(req + IPV4_HEADER + TCP_HEADER, up);
+        let req = ser(req + IPV4_HEADER + TCP_HEADER + TIMESTAMP_OPTION, up);
         // The response's first segment is full: the head's record and the body's start.
-        let first = ser(MSS + IPV4_HEADER + TCP_HEADER, down);
+        let first = ser(MSS + IPV4_HEADER + TCP_HEADER + TIMESTAMP_OPTION, down);
         let ttfb = tls + req + one_way + first + one_way;
         assert_eq!(l.assets[0].first_byte.as_micros(), ttfb);
         assert_eq!(l.metrics.ttfb.as_micros(), ttfb);
@@ -1837,20 +1841,30 @@ mod tests {
         let mut lost2: Vec<u64> = f2.iter().filter(|f| f.1).map(|f| f.0).collect();
         lost2.retain(|&o| o < n);
         assert!(!lost1.is_empty());
-        // Queue overflow depends on each lane's own traffic; the random draws do not.
-        let random = |l: &Lane| -> Vec<u64> {
+        // Queue overflow depends on each lane's own traffic; the random draws do not. (A
+        // packet that overflows the queue in one lane is reported as such, whatever its
+        // draw: those ordinals say nothing about the draws.)
+        let dropped_as = |l: &Lane, why: crate::link::DropReason| -> Vec<u64> {
             l.events
                 .iter()
                 .filter_map(|e| match e.kind {
                     EventKind::PacketSent {
                         dir: Direction::Down,
                         ordinal,
-                        dropped: Some(crate::link::DropReason::Random),
+                        dropped: Some(r),
                         ..
-                    } if ordinal < n => Some(ordinal),
+                    } if ordinal < n && r == why => Some(ordinal),
                     _ => None,
                 })
                 .collect()
+        };
+        let overflow = crate::link::DropReason::QueueOverflow;
+        let mut queue_dropped = dropped_as(&a.lanes[0], overflow);
+        queue_dropped.extend(dropped_as(&a.lanes[1], overflow));
+        let random = |l: &Lane| -> Vec<u64> {
+            let mut v = dropped_as(l, crate::link::DropReason::Random);
+            v.retain(|o| !queue_dropped.contains(o));
+            v
         };
         assert_eq!(random(&a.lanes[0]), random(&a.lanes[1]));
         let mut other = s.clone();
@@ -1987,11 +2001,13 @@ mod tests {
     /// Server push on a cold cache (blog, 0 % loss, RTT 100 ms). The pushed stylesheet's
     /// bytes follow the HTML's at once instead of a request round trip later: its first byte
     /// arrives 84 ms (0.84 RTT) earlier, within the 0.5–1.5 RTT the request round trip it
-    /// saves predicts (RFC 9113 §8.4). Completion gains less, 30 ms (0.3 RTT) for the last
+    /// saves predicts (RFC 9113 §8.4). Completion gains less, 18 ms (0.18 RTT) for the last
     /// critical script: the critical 234 kB, and the fonts that preempt the scripts at
     /// urgency 0 in both lanes, are paced by TCP slow start (ACK-clocked, delayed ACKs) on
     /// this path, so filling the idle round trip buys less than a round trip. Bounds:
-    /// 0.2–0.5 RTT.
+    /// 0.1–0.5 RTT (Linux's TCP, from the tcp branch: the pushed lane's slow start leaves
+    /// the queue empty while the plain h2 lane overflows it, and both recover with RACK and
+    /// PRR within about a round trip; the gain was 30 ms with the RFC 5681 model).
     #[test]
     fn push_on_a_cold_cache_brings_the_critical_assets_earlier() {
         let s = blog();
@@ -2015,7 +2031,7 @@ mod tests {
         assert!((rtt / 2..=rtt * 3 / 2).contains(&first), "{first} µs");
         let last = |l: &Lane| ids.iter().map(|i| l.assets[i.0 as usize].last_byte).max();
         let gain = last(&h2).unwrap().as_micros() - last(&push).unwrap().as_micros();
-        assert!((rtt / 5..=rtt / 2).contains(&gain), "{gain} µs");
+        assert!((rtt / 10..=rtt / 2).contains(&gain), "{gain} µs");
         // One PUSH_PROMISE per pushed asset on the HTML's stream 1, all before the HTML's
         // first DATA frame (RFC 9113 §8.4), each naming its promised request's header block.
         let promises: Vec<_> = frames(&push, "PUSH_PROMISE").collect();
@@ -2336,16 +2352,19 @@ mod fidelity {
         }
     }
 
-    /// HyStart (delay-based slow-start exit, Linux CUBIC / Chromium QUIC) at 0 % loss on
-    /// the blog preset, default path (RTT 100 ms, 10 Mbit/s, a one-BDP drop-tail queue):
-    /// with it, slow start overflows the queue much less. Figures (retransmissions with /
-    /// without, load ms with / without): h1 0 / 27, 1501.4 / 1856.7; h2 131 / 168,
-    /// 1438.9 / 1662.9; h2-push 168 / 168, 1360.0 / 1360.0; h3 104 / 171, 1307.9 / 1374.5.
-    /// HyStart's delay sample of a round is the minimum RTT of its first ACKs, which
-    /// acknowledge the first packets of the previous round: the rise is seen one round after
-    /// the queue starts building, so with a queue of only one BDP a window that doubles
-    /// from just under the BDP still overflows it before the exit (h2-push: its flights
-    /// leave the queue empty at each round's start until the window is past BDP + queue).
+    /// HyStart at 0 % loss on the blog preset, default path (RTT 100 ms, 10 Mbit/s, a
+    /// one-BDP drop-tail queue): with it, slow start overflows the queue less. TCP runs
+    /// Linux's HyStart (`tcp_cubic.c hystart_update`: ACK train and delay), QUIC the
+    /// delay-only one of `cc::hystart`. Figures (retransmissions with / without, load ms
+    /// with / without): h1 68 / 80, 1985.8 / 1984.7; h2 126 / 183, 1549.5 / 1549.5; h2-push
+    /// 3 / 183, 1439.8 / 1533.0; h3 129 / 203, 1308.0 / 1393.5. The ACK train cannot fire at
+    /// 10 Mbit/s once the client ACKs every second segment (2.4 ms apart, more than
+    /// `hystart_ack_delta_us` = 2 ms; the client is in ping-pong mode after sending its
+    /// requests); the delay test sees the queue only in the round after it starts to build,
+    /// so with a queue of one BDP the h1 lanes' six parallel slow starts and the h2 lane still
+    /// overflow it (so does real Linux: the rig drops 33–54 packets on blog over h1 at 0 %,
+    /// and 95 in four of five h2 runs); the pushed flights, which leave the queue empty at
+    /// each round's start, exit in time.
     #[test]
     fn hystart_cuts_slow_start_overflow_at_zero_loss() {
         let with = Scenario::preset(crate::page::PresetId::Blog);
@@ -2369,14 +2388,16 @@ mod fidelity {
             total_with += a.retransmissions;
             total_without += b.retransmissions;
             match p {
-                Protocol::Http1 => assert!(a.retransmissions * 4 <= b.retransmissions, "{p}"),
+                Protocol::Http2Push => {
+                    assert!(a.retransmissions * 50 <= b.retransmissions, "{p}")
+                }
                 Protocol::Http3 => assert!(a.retransmissions * 3 <= b.retransmissions * 2, "{p}"),
                 _ => {}
             }
         }
-        // 403 against 534 in all.
+        // 326 against 649 in all: about half.
         assert!(
-            total_with * 5 <= total_without * 4,
+            total_with * 100 <= total_without * 51,
             "{total_with} / {total_without}"
         );
     }
@@ -2454,8 +2475,10 @@ mod h1_tests {
             .filter(|a| blocked_by(a, |c| *c == BlockedCause::ConnectionLimit).count() > 0)
             .count();
         assert_eq!(waited, n - 6);
-        // Each later asset pays two more round trips (TCP + TLS 1.3) before its request:
-        // the page takes at least one extra 200 ms set-up longer.
+        // Each later asset pays two more round trips (TCP + TLS 1.3) before its request,
+        // but starts at a fresh initial window, where a reused connection carries the window
+        // the six parallel slow starts' queue overflow cut (68 retransmissions at 0 % loss,
+        // PRR down to 0.7 · cwnd): the page takes at least one round trip longer (170 ms).
         eprintln!(
             "keep-alive on: load {} handshake {}; off: load {} handshake {}",
             on.metrics.load,
@@ -2464,7 +2487,7 @@ mod h1_tests {
             off.metrics.bytes_handshake
         );
         assert!(
-            off.metrics.load.as_micros() >= on.metrics.load.as_micros() + 200_000,
+            off.metrics.load.as_micros() >= on.metrics.load.as_micros() + 100_000,
             "{} vs {}",
             off.metrics.load,
             on.metrics.load
