@@ -1562,12 +1562,16 @@ mod tests {
         let tcp = ser(syn, up) + one_way + ser(syn, down) + one_way;
         assert_eq!(l.connections[0].tcp_established.as_micros(), tcp);
 
-        // The ClientHello is one plaintext record of 1815 + 5 bytes: segments of 1448 and
-        // 372 payload bytes, back to back (the handshake's last ACK rides on the first).
-        let ch: u64 = segments(CLIENT_HELLO + PLAINTEXT_HEADER)
-            .iter()
-            .map(|&w| ser(w, up))
-            .sum();
+        // The client ACKs the SYN-ACK on its own (40 + 12 bytes: Linux
+        // `tcp_rcv_synsent_state_process` sends it before any data), then the ClientHello,
+        // one plaintext record of 1815 + 5 bytes: segments of 1448 and 372 payload bytes,
+        // back to back.
+        let ack = ser(IPV4_HEADER + TCP_HEADER + TIMESTAMP_OPTION, up);
+        let ch: u64 = ack
+            + segments(CLIENT_HELLO + PLAINTEXT_HEADER)
+                .iter()
+                .map(|&w| ser(w, up))
+                .sum::<u64>();
         // The server's flight: ServerHello record (1210 + 5), CCS (6), and one encrypted
         // record of EncryptedExtensions, Certificate, CertificateVerify and Finished
         // (25 + 3218 + 80 + 36 + 22): 4602 bytes in segments of 1448, 1448, 1448 and 258,
@@ -2356,8 +2360,8 @@ mod fidelity {
     /// one-BDP drop-tail queue): with it, slow start overflows the queue less. TCP runs
     /// Linux's HyStart (`tcp_cubic.c hystart_update`: ACK train and delay), QUIC the
     /// delay-only one of `cc::hystart`. Figures (retransmissions with / without, load ms
-    /// with / without): h1 68 / 80, 1985.8 / 1984.7; h2 126 / 183, 1549.5 / 1549.5; h2-push
-    /// 3 / 183, 1439.8 / 1533.0; h3 129 / 203, 1308.0 / 1393.5. The ACK train cannot fire at
+    /// with / without): h1 68 / 80, 1986.0 / 1984.9; h2 126 / 183, 1549.6 / 1549.6; h2-push
+    /// 3 / 183, 1439.9 / 1533.0; h3 129 / 203, 1308.0 / 1393.5. The ACK train cannot fire at
     /// 10 Mbit/s once the client ACKs every second segment (2.4 ms apart, more than
     /// `hystart_ack_delta_us` = 2 ms; the client is in ping-pong mode after sending its
     /// requests); the delay test sees the queue only in the round after it starts to build,

@@ -185,6 +185,9 @@ pub struct TcpConnection<T> {
     syn_due: bool,
     syn_sent_at: Option<SimTime>,
     syn_retransmits: u32,
+    /// The client's ACK of the SYN-ACK goes out on its own, before any data
+    /// (`tcp_rcv_synsent_state_process` → `tcp_send_ack`: nothing is write-pending).
+    handshake_ack_due: bool,
     /// The peer agreed to SACK and to timestamps.
     sack: bool,
     timestamps: bool,
@@ -297,6 +300,7 @@ impl<T: Copy> TcpConnection<T> {
             syn_due: false,
             syn_sent_at: None,
             syn_retransmits: 0,
+            handshake_ack_due: false,
             sack: cfg.sack,
             timestamps: cfg.timestamps,
             write_log: VecDeque::new(),
@@ -718,7 +722,7 @@ impl<T: Copy> TcpConnection<T> {
                     _ => self.rtt.on_syn_retransmitted(),
                 }
                 self.establish(now);
-                self.receiver.ack_now = true;
+                self.handshake_ack_due = true;
             }
             (Role::Client, State::Established) => {
                 // The ACK of the SYN-ACK was lost: acknowledge again.
@@ -2183,6 +2187,10 @@ impl<T: Copy> TcpConnection<T> {
         if self.state != State::Established {
             return None;
         }
+        if self.handshake_ack_due {
+            self.handshake_ack_due = false;
+            return Some(self.finish(now, self.pure_ack()));
+        }
         if self.idle_check {
             self.idle_check = false;
             self.slow_start_after_idle(now);
@@ -2265,22 +2273,25 @@ impl<T: Copy> TcpConnection<T> {
             self.batch_cwnd_blocked = false;
         }
         if self.receiver.ack_now {
-            let seg = Segment {
-                syn: false,
-                sack_permitted: false,
-                seq: self.snd_nxt,
-                len: 0,
-                ack: None,
-                window: 0,
-                sack: Vec::new(),
-                spans: Vec::new(),
-                retransmission: false,
-                timestamps: None,
-                psh: false,
-            };
-            return Some(self.finish(now, seg));
+            return Some(self.finish(now, self.pure_ack()));
         }
         None
+    }
+
+    fn pure_ack(&self) -> Segment<T> {
+        Segment {
+            syn: false,
+            sack_permitted: false,
+            seq: self.snd_nxt,
+            len: 0,
+            ack: None,
+            window: 0,
+            sack: Vec::new(),
+            spans: Vec::new(),
+            retransmission: false,
+            timestamps: None,
+            psh: false,
+        }
     }
 
     /// Fills in what every segment after the handshake carries — the ACK, the window

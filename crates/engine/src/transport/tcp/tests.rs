@@ -127,20 +127,22 @@ fn tls13_completes_one_round_trip_after_tcp() {
     h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
     h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
     let (c, s) = &app.sessions[0];
-    // At 100 144 the client writes its 1820-byte ClientHello record, which rides with the
-    // ACK of the SYN-ACK: 1448 + 372 bytes, 1500 + 424 on the wire, 2400 + 679 µs up (678.4
-    // rounded up). Its last byte arrives at 100 144 + 3079 + 50 000 = 153 223. The server
+    // At 100 144 the client ACKs the SYN-ACK on its own (a 52-byte segment, 84 µs: Linux
+    // `tcp_rcv_synsent_state_process` sends the ACK before any data) and writes its
+    // 1820-byte ClientHello record: 1448 + 372 bytes, 1500 + 424 on the wire, 2400 + 679 µs
+    // up (678.4 rounded up). Its last byte arrives at 100 144 + 84 + 3079 + 50 000 =
+    // 153 307. The server
     // answers with ServerHello (1215) + CCS (6) + one encrypted record of EE, Certificate
     // (3218), CertificateVerify, Finished (3359 + 22) = 4602 bytes: 3 full segments and 258
     // bytes, 3·1200 + 248 µs down. The client has the server's Finished at
-    // 153 223 + 3848 + 50 000 = 207 071: one RTT plus serialisation after TCP.
-    let rtt_plus = 100_000 + 3_079 + 3_848;
+    // 153 307 + 3848 + 50 000 = 207 155: one RTT plus serialisation after TCP.
+    let rtt_plus = 100_000 + 84 + 3_079 + 3_848;
     assert_eq!(c.done_at(), Some(SimTime::from_micros(100_144 + rtt_plus)));
     // Client Finished (CCS 6 + 58) = 64 bytes, one 116-byte segment: 186 µs up (185.6); the
-    // uplink is free (the quick ACK of the third segment, sent at 206 823, took 84 µs).
+    // uplink is free (the quick ACK of the third segment, sent at 206 907, took 84 µs).
     assert_eq!(
         s.done_at(),
-        Some(SimTime::from_micros(207_071 + 186 + 50_000))
+        Some(SimTime::from_micros(207_155 + 186 + 50_000))
     );
 }
 
@@ -149,11 +151,11 @@ fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
     // A 16 000-byte chain: the server flight is 1215 + 6 + (25 + 16 018 + 80 + 36 + 22)
     // = 17 402 bytes, 12 full segments and 26 bytes: 13 segments, but the initial window is
     // 10. The client ACKs each at once; the ACK of segment 1 (at the client at
-    // 153 223 + 1200 + 50 000 = 204 423, at the server 84 + 50 000 later: 254 507) grows
+    // 153 307 + 1200 + 50 000 = 204 507, at the server 84 + 50 000 later: 254 591) grows
     // cwnd to 11 (slow start, `tcp_is_cwnd_limited`: 11 < 2 × 10 in flight), which lets
-    // segments 11 and 12 go; the ACK of segment 2 (255 707) lets segment 13 (26 bytes, 78 on
-    // the wire: 63 µs) go behind them, at 254 507 + 2400: it arrives at
-    // 256 907 + 63 + 50 000 = 306 970, about one RTT later than with the default chain.
+    // segments 11 and 12 go; the ACK of segment 2 (255 791) lets segment 13 (26 bytes, 78 on
+    // the wire: 63 µs) go behind them, at 254 591 + 2400: it arrives at
+    // 256 991 + 63 + 50 000 = 307 054, about one RTT later than with the default chain.
     let mut app = TlsApp::<u32, _>::new(
         TlsConfig {
             cert_chain: 16_000,
@@ -166,7 +168,7 @@ fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
     h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
     assert_eq!(
         app.sessions[0].0.done_at(),
-        Some(SimTime::from_micros(306_970))
+        Some(SimTime::from_micros(307_054))
     );
 }
 
@@ -182,21 +184,21 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
     let mut h = Harness::new(LinkConfig::default());
     h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
     h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
-    // The ClientHello arrives at 153 223 as for TLS 1.3. The server's plaintext flight,
+    // The ClientHello arrives at 153 307 as for TLS 1.3. The server's plaintext flight,
     // ServerHello 96 + Certificate 3218 + ServerKeyExchange 116 + ServerHelloDone 4 in one
     // 3439-byte record: 1448 + 1448 + 543 bytes, 1200 + 1200 + 476 µs down; complete at the
-    // client at 153 223 + 2876 + 50 000 = 206 099. ClientKeyExchange (42) + CCS (6) +
-    // Finished (45) = 93 bytes, 145 on the wire: 232 µs up, at the server at 256 331.
+    // client at 153 307 + 2876 + 50 000 = 206 183. ClientKeyExchange (42) + CCS (6) +
+    // Finished (45) = 93 bytes, 145 on the wire: 232 µs up, at the server at 256 415.
     // CCS + Finished = 51 bytes, 103 on the wire: 83 µs down: the client is done at
-    // 256 331 + 83 + 50 000 = 306 414, two round trips after TCP (100 144) plus
+    // 256 415 + 83 + 50 000 = 306 498, two round trips after TCP (100 144) plus
     // serialisation; the server when the client's Finished arrived.
     assert_eq!(
         app.sessions[0].0.done_at(),
-        Some(SimTime::from_micros(306_414))
+        Some(SimTime::from_micros(306_498))
     );
     assert_eq!(
         app.sessions[0].1.done_at(),
-        Some(SimTime::from_micros(256_331))
+        Some(SimTime::from_micros(256_415))
     );
 
     // 0-RTT: a 1000-byte request written with the ClientHello reaches the server's
@@ -221,9 +223,10 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
     h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
     let (at, len, tag, server_done) = got.unwrap_or_default();
     assert_eq!((len, tag, server_done), (1_000, 42, None));
-    // ClientHello 2070 bytes + CCS 6 + early data record 1022 = 3098 = 1448 + 1448 + 202
-    // bytes, 2400 + 2400 + 407 µs up (254 bytes on the wire: 406.4 rounded up).
-    assert_eq!(at, SimTime::from_micros(100_144 + 5_207 + 50_000));
+    // After the 84 µs ACK, ClientHello 2070 bytes + CCS 6 + early data record 1022 = 3098 =
+    // 1448 + 1448 + 202 bytes, 2400 + 2400 + 407 µs up (254 bytes on the wire: 406.4
+    // rounded up).
+    assert_eq!(at, SimTime::from_micros(100_144 + 84 + 5_207 + 50_000));
 }
 
 #[test]
