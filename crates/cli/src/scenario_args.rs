@@ -3,7 +3,7 @@
 
 use clap::{ValueEnum, ValueHint};
 use protoviz_engine::link::LossModel;
-use protoviz_engine::options::{Cache, FlowWindows, PushPolicy, SchedulerKind};
+use protoviz_engine::options::{Cache, FlowWindows, PushPolicy, SchedulerKind, TlsRecords};
 use protoviz_engine::{url, AssetId, PresetId, Protocol, Scenario, SimDuration};
 
 #[derive(clap::Args, Clone)]
@@ -65,6 +65,20 @@ pub struct ScenarioArgs {
     /// Classic slow start up to the first loss: no delay-based exit (HyStart) on TCP or QUIC.
     #[arg(long)]
     pub no_hystart: bool,
+    /// The server's TLS records on the TCP lanes: `16k` (nginx's default), `4k`, `dynamic`
+    /// (Cloudflare's), `per-write`.
+    #[arg(long, value_enum)]
+    pub tls_records: Option<RecordsArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RecordsArg {
+    #[value(name = "16k")]
+    Nginx16k,
+    #[value(name = "4k")]
+    Small4k,
+    Dynamic,
+    PerWrite,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -241,6 +255,14 @@ impl ScenarioArgs {
         }
         if self.no_hystart {
             scenario.transport.hystart = false;
+        }
+        if let Some(r) = self.tls_records {
+            scenario.server.tls_records = match r {
+                RecordsArg::Nginx16k => TlsRecords::Nginx16k,
+                RecordsArg::Small4k => TlsRecords::Small4k,
+                RecordsArg::Dynamic => TlsRecords::Dynamic,
+                RecordsArg::PerWrite => TlsRecords::PerWrite,
+            };
         }
         Ok(scenario)
     }

@@ -342,6 +342,8 @@ fn option_flags_set_the_scenario() {
         "--windows",
         "rfc",
         "--no-hystart",
+        "--tls-records",
+        "dynamic",
     ]);
     assert_eq!(s["browser"]["cache"], "warm");
     assert_eq!(s["transport"]["hystart"], false);
@@ -353,12 +355,14 @@ fn option_flags_set_the_scenario() {
     assert_eq!(s["http1"]["pipelining"], true);
     assert_eq!(s["http2"]["push"], serde_json::json!({"list": [1, 2]}));
     assert_eq!(s["http2"]["windows"], "rfc");
+    assert_eq!(s["server"]["tls_records"], "dynamic");
     // Without the flags, the defaults.
     let d = scenario_of(&["--preset", "blog", "--protocol", "h1"]);
     assert_eq!(d["browser"]["cache"], "cold");
     assert_eq!(d["http1"]["connections"], 6);
     assert_eq!(d["http2"]["push"], "critical");
     assert_eq!(d["transport"]["hystart"], true);
+    assert_eq!(d["server"]["tls_records"], "nginx16k");
     let none = scenario_of(&["--preset", "blog", "--protocol", "h1", "--push", "none"]);
     assert_eq!(none["http2"]["push"], "none");
 }

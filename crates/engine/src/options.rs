@@ -154,6 +154,40 @@ pub struct ServerOptions {
     /// browser requests them at once. Applies to the h1, h2 and h3 lanes (the h2-push lane
     /// pushes instead).
     pub early_hints: bool,
+    /// How the server cuts its responses into TLS records on the TCP lanes (QUIC has no
+    /// records).
+    pub tls_records: TlsRecords,
+}
+
+/// How a TLS server over TCP cuts its responses into records (the browser decrypts a
+/// record only once all of it has arrived).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsRecords {
+    /// nginx's default `ssl_buffer_size 16k`: 16 KiB records, the response head sharing the
+    /// first with its body. A first record larger than the first flight (IW10 carries about
+    /// 14 KB) reaches the browser one round trip later.
+    #[default]
+    Nginx16k,
+    /// nginx with `ssl_buffer_size 4k`.
+    Small4k,
+    /// Cloudflare's dynamic record sizing: one-segment records while the connection starts,
+    /// then 4 KiB, then 16 KiB; small again after a second idle.
+    Dynamic,
+    /// Every write in its own records (no buffering), as an idealised server.
+    PerWrite,
+}
+
+impl TlsRecords {
+    pub fn sizing(self) -> crate::transport::tls::RecordSizing {
+        use crate::transport::tls::RecordSizing;
+        match self {
+            TlsRecords::Nginx16k => RecordSizing::NGINX,
+            TlsRecords::Small4k => RecordSizing::SMALL,
+            TlsRecords::Dynamic => RecordSizing::DYNAMIC,
+            TlsRecords::PerWrite => RecordSizing::PerWrite,
+        }
+    }
 }
 
 /// Whether the browser has been to this page before.

@@ -269,12 +269,14 @@ impl TransportOptions {
         }
     }
 
-    pub fn tls_config(&self) -> TlsConfig {
+    /// TLS as the lanes run it, the server cutting its records by `records`.
+    pub fn tls_config(&self, records: crate::options::TlsRecords) -> TlsConfig {
         TlsConfig {
             mode: match self.tls {
                 TlsVersion::Tls13 => TlsMode::Tls13,
                 TlsVersion::Tls12 => TlsMode::Tls12,
             },
+            server_records: records.sizing(),
             ..TlsConfig::default()
         }
     }

@@ -28,6 +28,7 @@
 //! | `zerortt` | HTTP/3 0-RTT: `on`, `off` | `off` |
 //! | `sched` | `sequential`, `round-robin` | `sequential` |
 //! | `hints` | 103 Early Hints: `on`, `off` | `off` |
+//! | `records` | the server's TLS records on TCP: `16k` (nginx), `4k`, `dynamic` (Cloudflare), `per-write` | `16k` |
 //! | `cache` | `cold`, `warm` | `cold` |
 //! | `htmlcost`, `csscost`, `jscost` | parse cost, µs per KiB | 10, 10, 50 |
 //!
@@ -41,14 +42,14 @@ use base64::Engine as _;
 
 use crate::ids::AssetId;
 use crate::link::{LossModel, PPM};
-use crate::options::{Cache, FlowWindows, Http1Options, PushPolicy, SchedulerKind};
+use crate::options::{Cache, FlowWindows, Http1Options, PushPolicy, SchedulerKind, TlsRecords};
 use crate::page::{Page, PresetId};
 use crate::scenario::{MinRto, Network, Protocol, Scenario, ScenarioError, TlsVersion};
 use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
 
 /// Every key a scenario string may have, in the order [`encode`] writes them.
-pub const KEYS: [&str; 30] = [
+pub const KEYS: [&str; 31] = [
     "page",
     "pagejson",
     "rtt",
@@ -75,6 +76,7 @@ pub const KEYS: [&str; 30] = [
     "zerortt",
     "sched",
     "hints",
+    "records",
     "cache",
     "htmlcost",
     "csscost",
@@ -305,6 +307,12 @@ pub fn encode(s: &Scenario) -> String {
     }
     if s.server.early_hints {
         parts.push(("hints", "on".into()));
+    }
+    match s.server.tls_records {
+        TlsRecords::Nginx16k => {}
+        TlsRecords::Small4k => parts.push(("records", "4k".into())),
+        TlsRecords::Dynamic => parts.push(("records", "dynamic".into())),
+        TlsRecords::PerWrite => parts.push(("records", "per-write".into())),
     }
     if s.browser.cache != Cache::Cold {
         parts.push(("cache", "warm".into()));
@@ -654,6 +662,17 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
         SchedulerKind::Sequential,
     )?;
     s.server.early_hints = flag(&p, "hints", false)?;
+    s.server.tls_records = choice(
+        &p,
+        "records",
+        &[
+            ("16k", TlsRecords::Nginx16k),
+            ("4k", TlsRecords::Small4k),
+            ("dynamic", TlsRecords::Dynamic),
+            ("per-write", TlsRecords::PerWrite),
+        ],
+        TlsRecords::Nginx16k,
+    )?;
     s.browser.cache = choice(
         &p,
         "cache",
@@ -946,6 +965,12 @@ mod tests {
             0..=100_000u64,
             0..=100_000u64,
             0..=100_000u64,
+            prop_oneof![
+                Just(TlsRecords::Nginx16k),
+                Just(TlsRecords::Small4k),
+                Just(TlsRecords::Dynamic),
+                Just(TlsRecords::PerWrite),
+            ],
         );
         (
             prop_oneof![Just(0u64), Just(1u64), any::<u64>()],
@@ -1009,6 +1034,7 @@ mod tests {
                     SchedulerKind::Sequential
                 };
                 s.server.early_hints = b.1;
+                s.server.tls_records = b.6;
                 s.browser.cache = if b.2 { Cache::Warm } else { Cache::Cold };
                 s.browser.html_us_per_kib = b.3;
                 s.browser.css_us_per_kib = b.4;

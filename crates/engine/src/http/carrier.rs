@@ -48,16 +48,40 @@ impl Carrier {
         }
     }
 
-    /// Writes `payload` as TLS records and records it; returns the wire bytes of the records.
-    pub fn write(&mut self, payload: Payload, what: What) -> u64 {
+    /// Writes `payload` to TLS and records it. Unless TLS buffers it for the end of the
+    /// pass ([`Carrier::end_pass`]), it goes out now as records.
+    pub fn write(&mut self, payload: Payload, what: What) {
         let before = self.tcp.written();
         let len = payload.len();
         let tag = u32::try_from(self.ledger.writes().len()).unwrap_or(u32::MAX);
         self.tls.write(&mut self.tcp, len, tag);
         let wire = self.tcp.written() - before;
-        self.ledger.push(payload, what, (before, before + wire));
+        let overhead = wire.saturating_sub(len);
+        let range = if wire > 0 {
+            (before, before + wire)
+        } else {
+            (0, 0)
+        };
+        self.ledger.push(payload, what, range, overhead);
         self.app_wire += wire;
-        wire
+    }
+
+    /// The end of a pass of writes at `now`: what TLS buffered goes out as records (nginx's
+    /// `ssl_buffer_size`), and the ledger learns where.
+    pub fn end_pass(&mut self, now: SimTime) {
+        let from = self.ledger.len() - self.tls.buffered();
+        let before = self.tcp.written();
+        let records = self.tls.end_pass(now, &mut self.tcp);
+        if records.is_empty() {
+            return;
+        }
+        self.app_wire += self.tcp.written() - before;
+        self.ledger.recorded(from, before, &records);
+    }
+
+    /// Application bytes written and not yet in records.
+    pub fn buffered(&self) -> u64 {
+        self.tls.buffered()
     }
 
     /// Runs TLS: its handshake flights, and the records that completed.

@@ -69,8 +69,12 @@ pub struct Write {
     pub offset: u64,
     pub payload: Payload,
     pub what: What,
-    /// TCP stream offsets [start, end) of the TLS records carrying it.
+    /// TCP stream offsets [start, end) of the TLS records carrying it (records a buffering
+    /// sender cuts later are filled in then).
     pub wire: (u64, u64),
+    /// The TLS overhead (record headers, AEAD tags) of the records whose first byte is in
+    /// this write: every record's overhead counts once.
+    pub overhead: u64,
 }
 
 /// Everything one endpoint wrote, in order; the index of a write is its TLS tag.
@@ -94,8 +98,9 @@ impl Ledger {
         self.end == 0
     }
 
-    /// Records a write; returns its tag.
-    pub fn push(&mut self, payload: Payload, what: What, wire: (u64, u64)) -> u32 {
+    /// Records a write, its records `wire` and their `overhead` (both empty for a
+    /// buffering sender, filled by [`Ledger::recorded`]); returns its tag.
+    pub fn push(&mut self, payload: Payload, what: What, wire: (u64, u64), overhead: u64) -> u32 {
         let offset = self.end;
         self.end += payload.len();
         self.writes.push(Write {
@@ -103,8 +108,42 @@ impl Ledger {
             payload,
             what,
             wire,
+            overhead,
         });
         u32::try_from(self.writes.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// A buffering sender cut records from the stream: `records` (application bytes, wire
+    /// bytes) in order, starting at stream offset `from` and TCP offset `tcp`. Each write they
+    /// cover takes their wire range; each record's overhead goes to the write its first byte
+    /// is in.
+    pub fn recorded(&mut self, from: u64, tcp: u64, records: &[(u64, u64)]) {
+        let (mut at, mut wire_at) = (from, tcp);
+        let mut i = self
+            .writes
+            .partition_point(|w| w.offset + w.payload.len() <= at);
+        for &(n, wire) in records {
+            let (end, wire_end) = (at + n, wire_at + wire);
+            if let Some(w) = self.writes.get_mut(i) {
+                w.overhead += wire - n;
+            }
+            let mut j = i;
+            while let Some(w) = self.writes.get_mut(j) {
+                if w.offset >= end {
+                    break;
+                }
+                if w.wire == (0, 0) {
+                    w.wire.0 = wire_at;
+                }
+                w.wire.1 = wire_end;
+                if w.offset + w.payload.len() > end {
+                    break;
+                }
+                j += 1;
+            }
+            i = j;
+            (at, wire_at) = (end, wire_end);
+        }
     }
 
     pub fn get(&self, tag: u32) -> Option<&Write> {
@@ -215,6 +254,28 @@ impl Reader {
 mod tests {
     use super::*;
 
+    /// A buffering sender's records span writes: a 300-byte head and 30,000 body bytes cut
+    /// into 16,384-byte records take two records; the head shares the first with the body.
+    #[test]
+    fn records_cut_later_give_each_write_its_range_and_each_overhead_once() {
+        let mut l = Ledger::default();
+        let a = AssetId(1);
+        l.push(
+            Payload::Real(vec![b'h'; 300]),
+            What::ResponseHead {
+                asset: a,
+                block: 300,
+            },
+            (0, 0),
+            0,
+        );
+        l.push(Payload::Opaque(30_000), What::Body { asset: a }, (0, 0), 0);
+        l.recorded(0, 1_000, &[(16_384, 16_406), (13_916, 13_938)]);
+        let w = l.writes();
+        assert_eq!((w[0].wire, w[0].overhead), ((1_000, 17_406), 22));
+        assert_eq!((w[1].wire, w[1].overhead), ((1_000, 31_344), 22));
+    }
+
     #[test]
     fn the_reader_takes_real_and_opaque_bytes_in_order_across_records() {
         let mut l = Ledger::default();
@@ -226,11 +287,13 @@ mod tests {
                 block: 19,
             },
             (0, 41),
+            22,
         );
         l.push(
             Payload::Opaque(30_000),
             What::Body { asset: a },
             (41, 30_085),
+            44,
         );
         let mut r = Reader::default();
         let mut got = Vec::new();
@@ -268,6 +331,7 @@ mod tests {
             },
             What::Body { asset: AssetId(0) },
             (0, 36),
+            22,
         );
         let mut r = Reader::default();
         let mut got = Vec::new();

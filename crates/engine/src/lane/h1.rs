@@ -142,7 +142,7 @@ pub fn run(scenario: &Scenario) -> Result<Lane, ReadError> {
         },
         origin: Origin::new(&scenario.page, early, Vec::new()),
         tcp_cfg: scenario.transport.tcp_config(),
-        tls_cfg: scenario.transport.tls_config(),
+        tls_cfg: scenario.transport.tls_config(scenario.server.tls_records),
         error: None,
     };
     let mut driver: Driver<H1Client, H1Server, Link, ()> =

@@ -140,7 +140,7 @@ pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pa
         origin: Origin::new(page, early, pushed),
         push,
         tcp_cfg: scenario.transport.tcp_config(),
-        tls_cfg: scenario.transport.tls_config(),
+        tls_cfg: scenario.transport.tls_config(scenario.server.tls_records),
         flow: vec![None; n],
         flow_open: 0,
         error: None,

@@ -315,11 +315,10 @@ impl TcpLane {
 fn ledger_bytes(l: &Ledger, trace: &mut TraceBuilder) {
     let m = &mut trace.m;
     for w in l.writes() {
-        let wire = w.wire.1 - w.wire.0;
         let len = w.payload.len();
         match w.what {
             What::Preface => {
-                m.bytes_handshake += wire;
+                m.bytes_handshake += len + w.overhead;
                 continue;
             }
             What::Request { block, .. }
@@ -339,7 +338,7 @@ fn ledger_bytes(l: &Ledger, trace: &mut TraceBuilder) {
             }
             What::Control { .. } => m.bytes_framing += len,
         }
-        m.bytes_framing += wire - len;
+        m.bytes_framing += w.overhead;
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::tcp::{Role, TcpConnection};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14 bytes.
 pub const MAX_RECORD: u64 = 16_384;
@@ -69,11 +69,57 @@ pub enum TlsMode {
     Tls12,
 }
 
+/// How a sender cuts its application data into records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "records", rename_all = "snake_case")]
+pub enum RecordSizing {
+    /// Each write in its own records of at most 2^14 bytes (RFC 8446 §5.1), as a browser's
+    /// BoringSSL writes each `SSL_write`.
+    #[default]
+    PerWrite,
+    /// nginx's `ssl_buffer_size` (`ngx_ssl_send_chain`): what the server writes in one pass
+    /// is buffered and sent as records of `size` bytes, the rest at the end of the pass; so a
+    /// response head and the start of its body share a record. nginx's default is 16 KiB,
+    /// which the first flight of IW10 cannot carry: the browser decrypts the first byte one
+    /// round trip later.
+    Buffered { size: u64 },
+    /// Cloudflare's dynamic record sizing (their nginx patch, `ngx_ssl_send_chain`): records
+    /// of `lo` bytes (one TCP segment each) for the first `threshold` records, then `hi`,
+    /// then `max` after twice `threshold`; back to `lo` after `idle` without writing.
+    Dynamic {
+        lo: u64,
+        hi: u64,
+        max: u64,
+        threshold: u64,
+        idle: SimDuration,
+    },
+}
+
+impl RecordSizing {
+    /// nginx's default `ssl_buffer_size 16k`.
+    pub const NGINX: RecordSizing = RecordSizing::Buffered { size: MAX_RECORD };
+    /// nginx with `ssl_buffer_size 4k`.
+    pub const SMALL: RecordSizing = RecordSizing::Buffered { size: 4_096 };
+    /// Cloudflare's defaults: `ssl_dyn_rec_size_lo 1369`, `ssl_dyn_rec_size_hi 4229`,
+    /// `ssl_dyn_rec_threshold 40`, `ssl_dyn_rec_timeout 1000` (ms).
+    pub const DYNAMIC: RecordSizing = RecordSizing::Dynamic {
+        lo: 1_369,
+        hi: 4_229,
+        max: MAX_RECORD,
+        threshold: 40,
+        idle: SimDuration::from_millis(1_000),
+    };
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TlsConfig {
     pub mode: TlsMode,
     /// DER bytes of the server's certificate chain.
     pub cert_chain: u64,
+    /// How the server cuts its application data into records (the client writes
+    /// [`RecordSizing::PerWrite`]).
+    #[serde(default)]
+    pub server_records: RecordSizing,
 }
 
 impl Default for TlsConfig {
@@ -81,6 +127,7 @@ impl Default for TlsConfig {
         TlsConfig {
             mode: TlsMode::Tls13,
             cert_chain: DEFAULT_CERT_CHAIN,
+            server_records: RecordSizing::PerWrite,
         }
     }
 }
@@ -142,10 +189,20 @@ pub struct TlsEndpoint<A> {
     done_at: Option<SimTime>,
     pending: VecDeque<(u64, A)>,
     received: VecDeque<AppData<A>>,
+    /// How this end cuts its application data into records.
+    sizing: RecordSizing,
+    /// Records of application data sent so far, and when the last went out (for
+    /// [`RecordSizing::Dynamic`]).
+    app_records: u64,
+    last_app_record: Option<SimTime>,
 }
 
 impl<A: Copy> TlsEndpoint<A> {
     pub fn new(role: Role, cfg: TlsConfig) -> Self {
+        let sizing = match role {
+            Role::Client => RecordSizing::PerWrite,
+            Role::Server => cfg.server_records,
+        };
         TlsEndpoint {
             role,
             cfg,
@@ -154,6 +211,9 @@ impl<A: Copy> TlsEndpoint<A> {
             done_at: None,
             pending: VecDeque::new(),
             received: VecDeque::new(),
+            sizing,
+            app_records: 0,
+            last_app_record: None,
         }
     }
 
@@ -169,10 +229,93 @@ impl<A: Copy> TlsEndpoint<A> {
         self.may_write
     }
 
-    /// Application bytes; they leave as records once [`TlsEndpoint::may_write`].
+    /// Application bytes; they leave as records once [`TlsEndpoint::may_write`] (a
+    /// buffering server's at the end of its pass, [`TlsEndpoint::end_pass`]).
     pub fn write(&mut self, tcp: &mut TcpConnection<TlsTag<A>>, len: u64, tag: A) {
         self.pending.push_back((len, tag));
-        self.flush(tcp);
+        if self.sizing == RecordSizing::PerWrite {
+            self.flush(tcp);
+        }
+    }
+
+    /// Application bytes written and not yet in records (a buffering server's pass so far).
+    pub fn buffered(&self) -> u64 {
+        if self.sizing == RecordSizing::PerWrite {
+            return 0;
+        }
+        self.pending.iter().map(|&(n, _)| n).sum()
+    }
+
+    /// The end of a pass of writes at `now`: a buffering sender cuts what it wrote into
+    /// records of its size, the last one shorter (nginx sends its buffer at the end of the
+    /// output chain).
+    /// Returns the records it sent: (application bytes, bytes on the wire) each.
+    pub fn end_pass(
+        &mut self,
+        now: SimTime,
+        tcp: &mut TcpConnection<TlsTag<A>>,
+    ) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        if self.sizing == RecordSizing::PerWrite || !self.may_write {
+            return out;
+        }
+        let overhead = self.overhead();
+        while self.pending.front().is_some() {
+            let size = self.record_size(now);
+            // One record: `size` bytes across as many writes as it takes, tagged with the
+            // write its first byte belongs to.
+            let tag = self.pending[0].1;
+            let mut n = 0;
+            while n < size {
+                let Some(front) = self.pending.front_mut() else {
+                    break;
+                };
+                let take = front.0.min(size - n);
+                n += take;
+                front.0 -= take;
+                if front.0 == 0 {
+                    self.pending.pop_front();
+                }
+            }
+            if n == 0 {
+                break;
+            }
+            record(tcp, n + overhead, RecordKind::App { len: n, tag });
+            out.push((n, n + overhead));
+            self.app_records += 1;
+            self.last_app_record = Some(now);
+        }
+        out
+    }
+
+    /// The size of the next record under [`RecordSizing`].
+    fn record_size(&mut self, now: SimTime) -> u64 {
+        match self.sizing {
+            RecordSizing::PerWrite => MAX_RECORD,
+            RecordSizing::Buffered { size } => size.clamp(1, MAX_RECORD),
+            RecordSizing::Dynamic {
+                lo,
+                hi,
+                max,
+                threshold,
+                idle,
+            } => {
+                if self
+                    .last_app_record
+                    .is_some_and(|t| now.saturating_since(t) > idle)
+                {
+                    self.app_records = 0;
+                }
+                let size = if self.app_records > 2 * threshold {
+                    max
+                } else if self.app_records > threshold {
+                    hi
+                } else {
+                    lo
+                };
+                size.clamp(1, MAX_RECORD)
+            }
+        }
     }
 
     /// The next complete record of application data.
@@ -187,9 +330,10 @@ impl<A: Copy> TlsEndpoint<A> {
         }
     }
 
-    /// Sends what the application wrote as records, once it may.
+    /// Sends what the application wrote as records, once it may (each write in its own
+    /// records; a buffering sender waits for [`TlsEndpoint::end_pass`]).
     pub fn flush(&mut self, tcp: &mut TcpConnection<TlsTag<A>>) {
-        if !self.may_write {
+        if !self.may_write || self.sizing != RecordSizing::PerWrite {
             return;
         }
         let overhead = self.overhead();
@@ -349,4 +493,80 @@ impl<A: Copy> TlsEndpoint<A> {
 fn record<A: Copy>(tcp: &mut TcpConnection<TlsTag<A>>, wire: u64, kind: RecordKind<A>) {
     let record_end = tcp.written() + wire;
     tcp.write(wire, TlsTag { record_end, kind });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::tcp::TcpConfig;
+
+    fn server(sizing: RecordSizing) -> (TlsEndpoint<u32>, TcpConnection<TlsTag<u32>>) {
+        let cfg = TlsConfig {
+            server_records: sizing,
+            ..TlsConfig::default()
+        };
+        let mut tls = TlsEndpoint::new(Role::Server, cfg);
+        // As after the client's Finished.
+        tls.may_write = true;
+        (tls, TcpConnection::server(TcpConfig::default()))
+    }
+
+    fn sizes(records: &[(u64, u64)]) -> Vec<u64> {
+        for &(app, wire) in records {
+            assert_eq!(wire, app + TLS13_RECORD_OVERHEAD);
+        }
+        records.iter().map(|r| r.0).collect()
+    }
+
+    /// nginx's 16 KiB buffer: a response head and its 38,000-byte body written in one pass
+    /// leave as full records and a shorter last one; the head shares the first.
+    #[test]
+    fn nginx_fills_16k_records_across_writes() {
+        let (mut tls, mut tcp) = server(RecordSizing::NGINX);
+        tls.write(&mut tcp, 200, 1);
+        tls.write(&mut tcp, 38_000, 2);
+        assert_eq!(tls.buffered(), 38_200);
+        assert_eq!(tcp.unsent(), 0, "nothing leaves before the end of the pass");
+        let out = tls.end_pass(SimTime::ZERO, &mut tcp);
+        assert_eq!(sizes(&out), [16_384, 16_384, 5_432]);
+        assert_eq!(tls.buffered(), 0);
+        assert_eq!(tcp.unsent(), 38_200 + 3 * TLS13_RECORD_OVERHEAD);
+    }
+
+    /// Cloudflare's dynamic records: 1,369 bytes while at most 40 records have gone, 4,229
+    /// up to 80, then 16 KiB; a second without writing starts again small.
+    #[test]
+    fn dynamic_records_grow_and_shrink_after_idle() {
+        let (mut tls, mut tcp) = server(RecordSizing::DYNAMIC);
+        tls.write(&mut tcp, 41 * 1_369 + 40 * 4_229 + 2 * 16_384, 1);
+        let out = sizes(&tls.end_pass(SimTime::ZERO, &mut tcp));
+        let mut expected = vec![1_369; 41];
+        expected.extend([4_229; 40]);
+        expected.extend([16_384; 2]);
+        assert_eq!(out, expected);
+        // Within the second: still large.
+        tls.write(&mut tcp, 20_000, 2);
+        let at = SimTime::ZERO + SimDuration::from_millis(1_000);
+        assert_eq!(sizes(&tls.end_pass(at, &mut tcp)), [16_384, 3_616]);
+        // After more than a second idle: small again.
+        tls.write(&mut tcp, 3_000, 3);
+        let later = at + SimDuration::from_millis(1_001);
+        assert_eq!(sizes(&tls.end_pass(later, &mut tcp)), [1_369, 1_369, 262]);
+    }
+
+    /// A browser writes each request in records of its own, whatever the server's sizing.
+    #[test]
+    fn the_client_writes_per_write() {
+        let cfg = TlsConfig {
+            server_records: RecordSizing::NGINX,
+            ..TlsConfig::default()
+        };
+        let mut tls: TlsEndpoint<u32> = TlsEndpoint::new(Role::Client, cfg);
+        tls.may_write = true;
+        let mut tcp = TcpConnection::client(TcpConfig::default());
+        tls.write(&mut tcp, 500, 1);
+        assert_eq!(tls.buffered(), 0);
+        assert_eq!(tcp.unsent(), 500 + TLS13_RECORD_OVERHEAD);
+        assert!(tls.end_pass(SimTime::ZERO, &mut tcp).is_empty());
+    }
 }

@@ -82,6 +82,7 @@ impl H1Server {
             }
             self.requests(now, at, origin)?;
         }
+        self.carrier.end_pass(now);
         Ok(())
     }
 
@@ -131,9 +132,14 @@ impl H1Server {
         }
     }
 
-    /// Writes what the front responses have ready by `now`, in order; asks to be woken when
-    /// the next part is produced.
+    /// Writes what the front responses have ready by `now`, in order, and sends it (the end
+    /// of a pass); asks to be woken when the next part is produced.
     pub fn serve(&mut self, now: SimTime, origin: &Origin) {
+        self.produce(now, origin);
+        self.carrier.end_pass(now);
+    }
+
+    fn produce(&mut self, now: SimTime, origin: &Origin) {
         while let Some(&answer) = self.queue.front() {
             let id = answer.production.asset;
             let size = origin.page.asset(id).size;

@@ -146,6 +146,7 @@ impl H2Server {
                 self.frame(now, f, at, origin)?;
             }
         }
+        self.carrier.end_pass(now);
         Ok(())
     }
 
@@ -317,7 +318,10 @@ impl H2Server {
         // While the congestion window has room beyond what is in flight and queued (Linux
         // `tcp_packets_in_flight`: SACKed and lost segments are not in flight), so new data
         // PRR lets out during recovery is there to send.
-        while self.carrier.tls.may_write() && self.carrier.tcp.window_room() > 0 {
+        // (What a buffering TLS holds for the end of the pass is on its way too.)
+        while self.carrier.tls.may_write()
+            && self.carrier.tcp.window_room() > self.carrier.buffered()
+        {
             match self.sched.next_frame() {
                 Some(OutFrame::Headers { asset, stream }) => {
                     let end = page.asset(asset).size == 0;
@@ -342,6 +346,7 @@ impl H2Server {
                 None => break,
             }
         }
+        self.carrier.end_pass(now);
     }
 
     /// Streams with body produced that flow control holds back, and by which window.

@@ -444,10 +444,16 @@ fn live_json_streams_its_chunks_over_one_stream() {
 /// before the request, where TCP's handshake (RFC 9293 §3.5) and then TLS 1.3's (RFC
 /// 8446 §2) take two; a resumed session sends the request in the first flight (RFC 9001
 /// §4.6.1). Langley et al., "The QUIC Transport Protocol", SIGCOMM 2017, §2 and Fig. 4,
-/// measure the same one- and zero-round-trip handshakes. Blog, RTT 100 ms, 0 % loss.
+/// measure the same one- and zero-round-trip handshakes. Blog, RTT 100 ms, 0 % loss; the
+/// TCP server sends each write in its own records, so only the handshakes differ.
+///
+/// With nginx's default 16 KiB records the blog's first byte over h2 is one round trip
+/// later still (the first record does not fit the initial window): two round trips behind
+/// h3, as the rig measured it (docs/validation.md: 418 ms and 209 ms).
 #[test]
 fn quic_first_byte_is_one_rtt_ahead_and_zero_rtt_one_more() {
-    let s = blog();
+    let mut s = blog();
+    s.server.tls_records = TlsRecords::PerWrite;
     let rtt = s.network.rtt.as_micros() as i64;
     assert_eq!(rtt, 100_000);
     let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.unwrap().as_micros() as i64;
@@ -458,6 +464,11 @@ fn quic_first_byte_is_one_rtt_ahead_and_zero_rtt_one_more() {
     let h3_0rtt = ttfb(&z, Protocol::Http3);
     // Measured: h2 309,384 µs, h3 211,407 µs, h3 with 0-RTT 106,878 µs.
     assert!((h2 - h3 - rtt).abs() <= 10_000, "h2 {h2} µs, h3 {h3} µs");
+    let nginx = ttfb(&blog(), Protocol::Http2);
+    assert!(
+        (nginx - h3 - 2 * rtt).abs() <= 10_000,
+        "h2 with 16 KiB records {nginx} µs, h3 {h3} µs"
+    );
     assert!(
         (h3 - h3_0rtt - rtt).abs() <= 10_000,
         "h3 {h3} µs, 0-RTT {h3_0rtt} µs"

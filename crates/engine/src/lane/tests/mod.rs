@@ -16,6 +16,7 @@ pub(super) use crate::ids::{AssetId, ConnId, StreamId};
 pub(super) use crate::link::Direction;
 pub(super) use crate::options::PushPolicy;
 pub(super) use crate::options::SchedulerKind;
+pub(super) use crate::options::TlsRecords;
 pub(super) use crate::scenario::{Protocol, Scenario};
 pub(super) use crate::time::{SimDuration, SimTime};
 pub(super) use crate::trace::{
