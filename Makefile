@@ -1,6 +1,7 @@
 # protoviz — every target installs what it needs first and skips what is already there.
 #
-#   make serve   build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
+#   make serve   build and serve the app on http://127.0.0.1:8080 (rebuilds on change; builds
+#                into target/serve, so dist/ only ever holds the release build)
 #   make test    fmt, clippy, engine + CLI tests, wasm tests in headless Chromium, and the
 #                WebDriver end-to-end tests against the release build
 #   make dist    release build in dist/ with relative URLs (GitHub Pages sub-path, iframes)
@@ -48,7 +49,7 @@ setup-browser:
 
 ## ---- the two commands ---------------------------------------------------------------
 serve: setup
-	trunk serve
+	trunk serve --dist target/serve
 
 dist: setup
 	trunk build --release --public-url ./

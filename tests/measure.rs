@@ -1,0 +1,129 @@
+//! Not a test: figures for the README and the issue (run with
+//! `PROTOVIZ_DIST=dist cargo test -p protoviz-e2e --test measure -- --ignored --nocapture`).
+//! For each page it moves the RTT slider 12 times and reports how long the `input` handler
+//! ran and how long until the next animation frame (the main thread's blocking), and, while
+//! a script drags the slider for two seconds (an input every 16 ms), the longest gap between
+//! animation frames.
+
+use protoviz_e2e::{dist_dir, Chromedriver, StaticServer, SUB_PATH};
+use serde_json::Value;
+
+const STEPS: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const r = document.getElementById('rtt');
+  const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));
+  const out = [];
+  for (let i = 0; i < 12; i++) {
+    await frame();
+    const t0 = performance.now();
+    r.value = String(60 + 40 * i);
+    r.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    const t1 = performance.now();
+    const t2 = await frame();
+    out.push([t1 - t0, t2 - t0]);
+    await new Promise(res => setTimeout(res, 400));
+  }
+  const gaps = [];
+  let last = await frame();
+  let stop = false;
+  let i = 0;
+  const tick = setInterval(() => {
+    r.value = String(100 + (i++ % 50) * 10);
+    r.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  }, 16);
+  setTimeout(() => { stop = true; }, 2000);
+  while (!stop) { const t = await frame(); gaps.push(t - last); last = t; }
+  clearInterval(tick);
+  done({ steps: out, gaps });
+})();
+"#;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn input_blocking() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    for page in ["page=blog", "page=news&loss=2", "page=tiles&loss=2"] {
+        c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+            .await
+            .unwrap();
+        for _ in 0..600 {
+            let n = c
+                .execute("return document.querySelectorAll('.lane').length", vec![])
+                .await
+                .unwrap();
+            if n == 4 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let v: Value = c.execute_async(STEPS, vec![]).await.unwrap();
+        let steps = v["steps"].as_array().unwrap();
+        let sync: Vec<f64> = steps.iter().map(|s| s[0].as_f64().unwrap()).collect();
+        let frame: Vec<f64> = steps.iter().map(|s| s[1].as_f64().unwrap()).collect();
+        let gaps: Vec<f64> = v["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_f64().unwrap())
+            .collect();
+        let max_gap = gaps.iter().cloned().fold(0.0, f64::max);
+        println!(
+            "{page}: input handler median {:.1} ms (max {:.1}); input → next frame median {:.1} ms (max {:.1}); \
+             while dragging: {} frames in 2 s, median gap {:.1} ms, longest {:.1} ms",
+            median(sync.clone()),
+            sync.iter().cloned().fold(0.0, f64::max),
+            median(frame.clone()),
+            frame.iter().cloned().fold(0.0, f64::max),
+            gaps.len(),
+            median(gaps.clone()),
+            max_gap
+        );
+    }
+    c.close().await.unwrap();
+}
+
+/// Not a test: a screenshot of `$SNAP_HASH` at `$SNAP_SIZE` (`1400x900`) into
+/// `tests/artifacts/snap.png`, with the page's console errors printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn snap() {
+    let hash = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=blog".into());
+    let size = std::env::var("SNAP_SIZE").unwrap_or_else(|_| "1400x900".into());
+    let (w, h) = size.split_once('x').unwrap();
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let (w, h): (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
+    protoviz_e2e::set_viewport(&c, w, h).await;
+    c.goto(&server.url(&format!("{SUB_PATH}#{hash}"))).await.unwrap();
+    let mut lanes = Value::Null;
+    for _ in 0..100 {
+        lanes = c.execute("return document.querySelectorAll('.lane').length", vec![]).await.unwrap();
+        if lanes != 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let wait: u64 = std::env::var("SNAP_WAIT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(7000);
+    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    let info = c
+        .execute(
+            "return [innerWidth, innerHeight, document.body.innerText.slice(0, 1500)]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("lanes {lanes}; {info}");
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(protoviz_e2e::artifacts_dir().join("snap.png"), png).unwrap();
+    c.close().await.unwrap();
+}
