@@ -36,9 +36,7 @@ fn use_engine(dispatch: Dispatch) -> EngineWorker {
                     total,
                     outcome,
                 },
-                EngineEvent::Failed { scenario, error } => {
-                    Action::EngineFailed { scenario, error }
-                }
+                EngineEvent::Failed { scenario, error } => Action::EngineFailed { scenario, error },
                 EngineEvent::Crashed(m) => Action::EngineCrashed(m),
             })
         }))

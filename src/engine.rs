@@ -152,10 +152,7 @@ impl PartialEq for EngineWorker {
 /// `importScripts` needs absolute URLs inside a blob worker: resolve the worker's files
 /// against the page's own address, so any sub-path and any iframe work.
 fn worker_urls() -> Result<(String, String), JsValue> {
-    let base = web_sys::window()
-        .ok_or("no window")?
-        .location()
-        .href()?;
+    let base = web_sys::window().ok_or("no window")?.location().href()?;
     let js = Url::new_with_base("./engine-worker.js", &base)?.href();
     let wasm = Url::new_with_base("./engine-worker_bg.wasm", &base)?.href();
     Ok((js, wasm))
@@ -285,9 +282,10 @@ impl EngineWorker {
                 self.send(next);
                 if done.is_some() {
                     let bytes = parts.get(1).dyn_into::<Uint8Array>().map(|a| a.to_vec());
-                    match bytes.map_err(|_| "no bytes".to_string()).and_then(|b| {
-                        transfer::decode(&b).map_err(|e| e.to_string())
-                    }) {
+                    match bytes
+                        .map_err(|_| "no bytes".to_string())
+                        .and_then(|b| transfer::decode(&b).map_err(|e| e.to_string()))
+                    {
                         Ok(trace) => on_event.emit(EngineEvent::Trace(Rc::new(trace))),
                         Err(error) => self.crashed(error),
                     }

@@ -16,6 +16,21 @@ pub fn at(t: SimTime) -> String {
     ms(t.as_micros())
 }
 
+/// A time that may never have come (the lane stopped at the engine's time limit): "—".
+pub fn maybe_dur(d: Option<SimDuration>) -> String {
+    d.map_or_else(|| "\u{2014}".to_owned(), dur)
+}
+
+/// The same for an instant.
+pub fn maybe_at(t: Option<SimTime>) -> String {
+    t.map_or_else(|| "never".to_owned(), at)
+}
+
+/// Microseconds of a time that may be missing, for a `data-us` hook ("" when missing).
+pub fn us_attr(d: Option<SimDuration>) -> String {
+    d.map(|d| d.as_micros().to_string()).unwrap_or_default()
+}
+
 /// "1.2 MB", "34.5 kB", "512 B" (decimal units, as network tools count).
 pub fn bytes(n: u64) -> String {
     verdict::bytes_text(n)

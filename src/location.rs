@@ -31,7 +31,9 @@ pub fn use_hash_changes(dispatch: Dispatch) {
         let listeners = web_sys::window().map(|w| {
             let on = |event: &'static str| {
                 let d = dispatch.clone();
-                EventListener::new(&w, event, move |_| d.dispatch(Action::HashChanged(read_hash())))
+                EventListener::new(&w, event, move |_| {
+                    d.dispatch(Action::HashChanged(read_hash()))
+                })
             };
             [on("hashchange"), on("popstate")]
         });

@@ -53,12 +53,15 @@ pub fn pattern(path: &str) -> String {
 /// name's leading word, in the plural.
 fn noun(key: &str, kind: AssetKind) -> String {
     let file = key.rsplit('/').next().unwrap_or(key);
-    let word: String = file.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let word: String = file
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     if word.is_empty() {
         return format!("{kind} files");
     }
-    let consonant_y = word.ends_with('y')
-        && !word[..word.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    let consonant_y =
+        word.ends_with('y') && !word[..word.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
     if consonant_y {
         format!("{}ies", &word[..word.len() - 1])
     } else if word.ends_with('s') {
@@ -171,9 +174,7 @@ impl LaneModel {
             headers: Series::default(),
             qpack_static_only: lane.protocol == Protocol::Http3 && lane.header_blocks.is_empty(),
         };
-        if m.outcome.finished {
-            m.dom_content_loaded = Some(lane.metrics.dom_content_loaded.as_micros());
-        }
+        m.dom_content_loaded = lane.metrics.dom_content_loaded.map(|d| d.as_micros());
         for e in &lane.events {
             let at = e.at.as_micros();
             match &e.kind {
@@ -235,7 +236,9 @@ mod tests {
         assert_eq!(rows(&blog).len(), blog.assets.len());
         // News: the 36 story thumbnails are one row, their plural said right.
         let news = rows(&Page::preset(PresetId::News));
-        assert!(news.iter().any(|r| matches!(r, RowSpec::Group(g) if g.label == "36 stories")));
+        assert!(news
+            .iter()
+            .any(|r| matches!(r, RowSpec::Group(g) if g.label == "36 stories")));
     }
 
     /// The running totals end at the lane's own figures.
@@ -247,9 +250,24 @@ mod tests {
         for lane in &t.lanes {
             let m = LaneModel::of(lane);
             assert_eq!(m.connections.last(), u64::from(lane.metrics.connections));
-            assert_eq!(m.resent.last(), lane.metrics.retransmissions, "{:?}", lane.protocol);
-            assert_eq!(m.bytes.last(), lane.metrics.bytes_total, "{:?}", lane.protocol);
-            assert_eq!(m.headers.last(), lane.metrics.bytes_headers, "{:?}", lane.protocol);
+            assert_eq!(
+                m.resent.last(),
+                lane.metrics.retransmissions,
+                "{:?}",
+                lane.protocol
+            );
+            assert_eq!(
+                m.bytes.last(),
+                lane.metrics.bytes_total,
+                "{:?}",
+                lane.protocol
+            );
+            assert_eq!(
+                m.headers.last(),
+                lane.metrics.bytes_headers,
+                "{:?}",
+                lane.protocol
+            );
             // Only the first packets (the handshake's) are on the wire at t = 0.
             assert!(m.bytes.at(0) < 200, "{}", m.bytes.at(0));
             assert_eq!(m.bytes.at(u64::MAX), m.bytes.last());

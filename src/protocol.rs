@@ -28,9 +28,14 @@ pub enum Job {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    Run { id: JobId, job: Job },
+    Run {
+        id: JobId,
+        job: Job,
+    },
     /// Stop the batch `id` (its scenario is no longer on screen); no `Done` follows.
-    Cancel { id: JobId },
+    Cancel {
+        id: JobId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

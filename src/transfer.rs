@@ -17,7 +17,7 @@ use protoviz_engine::ids::{AssetId, ConnId, StreamId};
 use protoviz_engine::link::DropReason;
 use protoviz_engine::page::AssetKind;
 use protoviz_engine::trace::{
-    AssetTiming, Blocked, BlockedCause, Connection, ConnectPhases, Direction, Event, EventKind,
+    AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, Direction, Event, EventKind,
     HeaderBlock, HeaderRep, Metrics, RepKind, Source,
 };
 use protoviz_engine::transport::quic::LossReason;
@@ -145,9 +145,31 @@ struct LaneDef {
     assets: Vec<AssetTiming>,
     #[serde(with = "events")]
     events: Vec<Event>,
+    #[serde(with = "MetricsDef")]
     metrics: Metrics,
     #[serde(with = "blocks")]
     header_blocks: Vec<HeaderBlock>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Metrics")]
+struct MetricsDef {
+    finished: bool,
+    ttfb: Option<SimDuration>,
+    load: Option<SimDuration>,
+    first_paint: Option<SimDuration>,
+    dom_content_loaded: Option<SimDuration>,
+    round_trips: u32,
+    bytes_total: u64,
+    bytes_headers: u64,
+    bytes_payload: u64,
+    bytes_framing: u64,
+    bytes_handshake: u64,
+    packets: u64,
+    connections: u32,
+    retransmissions: u64,
+    bytes_retransmitted: u64,
+    bytes_wasted: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -188,9 +210,9 @@ struct AssetTimingDef {
     stream: Option<StreamId>,
     discovered: SimTime,
     connect: Option<ConnectPhases>,
-    request_sent: SimTime,
-    first_byte: SimTime,
-    last_byte: SimTime,
+    request_sent: Option<SimTime>,
+    first_byte: Option<SimTime>,
+    last_byte: Option<SimTime>,
     request_header_bytes: u64,
     response_header_bytes: u64,
     #[serde(with = "blocked")]

@@ -59,7 +59,10 @@ pub fn serve() {
     let on_message = {
         let queue = queue.clone();
         Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let text = Array::from(&e.data()).get(0).as_string().unwrap_or_default();
+            let text = Array::from(&e.data())
+                .get(0)
+                .as_string()
+                .unwrap_or_default();
             match serde_json::from_str::<ToWorker>(&text) {
                 Ok(ToWorker::Run { id, job }) => {
                     let mut q = queue.borrow_mut();
@@ -170,9 +173,10 @@ fn run_waiting_simulations(queue: &Rc<RefCell<Queue>>) {
 }
 
 fn run_simulation(id: JobId, s: &Scenario) {
-    match simulate(s).map_err(|e| e.to_string()).and_then(|t| {
-        transfer::encode(&t).map_err(|e| e.to_string())
-    }) {
+    match simulate(s)
+        .map_err(|e| e.to_string())
+        .and_then(|t| transfer::encode(&t).map_err(|e| e.to_string()))
+    {
         Ok(bytes) => post(&FromWorker::Trace { id }, Some(bytes)),
         Err(error) => post(&FromWorker::Failed { id, error }, None),
     }

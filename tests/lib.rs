@@ -192,7 +192,9 @@ pub fn artifacts_dir() -> PathBuf {
 /// Resizes the window so that the page's viewport (`innerWidth` × `innerHeight`) is
 /// `width` × `height` CSS pixels (the window's own frame taken into account).
 pub async fn set_viewport(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height).await.expect("window resizes");
+    c.set_window_size(width, height)
+        .await
+        .expect("window resizes");
     let inner = c
         .execute("return [innerWidth, innerHeight]", vec![])
         .await

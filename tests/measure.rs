@@ -104,16 +104,24 @@ async fn snap() {
     let c = driver.client().await;
     let (w, h): (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
     protoviz_e2e::set_viewport(&c, w, h).await;
-    c.goto(&server.url(&format!("{SUB_PATH}#{hash}"))).await.unwrap();
+    c.goto(&server.url(&format!("{SUB_PATH}#{hash}")))
+        .await
+        .unwrap();
     let mut lanes = Value::Null;
     for _ in 0..100 {
-        lanes = c.execute("return document.querySelectorAll('.lane').length", vec![]).await.unwrap();
+        lanes = c
+            .execute("return document.querySelectorAll('.lane').length", vec![])
+            .await
+            .unwrap();
         if lanes != 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let wait: u64 = std::env::var("SNAP_WAIT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(7000);
+    let wait: u64 = std::env::var("SNAP_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7000);
     tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
     let info = c
         .execute(

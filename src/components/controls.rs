@@ -99,10 +99,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
 
     let ppm = loss_ppm(&n.loss);
     let loss_steps = steps_with(&LOSS_STEPS_PPM, ppm.unwrap_or(0));
-    let loss_index = loss_steps
-        .iter()
-        .position(|&x| Some(x) == ppm)
-        .unwrap_or(0);
+    let loss_index = loss_steps.iter().position(|&x| Some(x) == ppm).unwrap_or(0);
     let on_loss = {
         let d = dispatch.clone();
         let steps = loss_steps.clone();
@@ -164,9 +161,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
         let d = dispatch.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(v) = input_value(&e) {
-                d.dispatch(Action::SetH1Connections(
-                    v.min(u64::from(u32::MAX)) as u32,
-                ));
+                d.dispatch(Action::SetH1Connections(v.min(u64::from(u32::MAX)) as u32));
             }
         })
     };

@@ -22,9 +22,9 @@ fn timings(a: &AssetTiming) -> Vec<(&'static str, String)> {
         v.push(("connection opened", format::at(c.start)));
         v.push(("connection ready", format::at(c.tls_end)));
     }
-    v.push(("request sent", format::at(a.request_sent)));
-    v.push(("first byte", format::at(a.first_byte)));
-    v.push(("last byte", format::at(a.last_byte)));
+    v.push(("request sent", format::maybe_at(a.request_sent)));
+    v.push(("first byte", format::maybe_at(a.first_byte)));
+    v.push(("last byte", format::maybe_at(a.last_byte)));
     if let Some(x) = a.executed {
         v.push(("parsed or run", format::at(x)));
     }
@@ -83,9 +83,9 @@ pub fn Detail(p: &DetailProps) -> Html {
         Some(html! {
             <tr class={classes!((l.protocol == sel.protocol).then_some("this-lane"))} data-protocol={l.protocol.id()}>
                 <th scope="row">{ l.protocol.label() }</th>
-                <td>{ format::at(o.request_sent) }</td>
-                <td>{ format::at(o.first_byte) }</td>
-                <td>{ format::at(o.last_byte) }</td>
+                <td>{ format::maybe_at(o.request_sent) }</td>
+                <td>{ format::maybe_at(o.first_byte) }</td>
+                <td>{ format::maybe_at(o.last_byte) }</td>
                 <td>{ format::ms(stalled) }</td>
             </tr>
         })

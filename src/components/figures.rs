@@ -45,8 +45,16 @@ pub fn Figures(p: &FiguresProps) -> Html {
     let at_end = t >= run.end_us;
     let metrics = &lane.metrics;
     // A finished lane shows the engine's own totals (the running totals end there too).
-    let bytes = if done { metrics.bytes_total } else { m.bytes.at(t) };
-    let headers = if done { metrics.bytes_headers } else { m.headers.at(t) };
+    let bytes = if done {
+        metrics.bytes_total
+    } else {
+        m.bytes.at(t)
+    };
+    let headers = if done {
+        metrics.bytes_headers
+    } else {
+        m.headers.at(t)
+    };
     let link = m.link_losses.at(t);
     let queue = m.queue_drops.at(t);
     let resent = m.resent.at(t);

@@ -5,7 +5,10 @@ use yew::prelude::*;
 #[function_component]
 pub fn Legend() -> Html {
     let items = [
-        ("queued", "queued: found, waiting for a connection or its turn"),
+        (
+            "queued",
+            "queued: found, waiting for a connection or its turn",
+        ),
         ("connect", "TCP handshake"),
         ("tls", "TLS handshake"),
         ("quic", "QUIC handshake (transport and TLS in one)"),
@@ -17,7 +20,11 @@ pub fn Legend() -> Html {
         ),
     ];
     let sources = [
-        ("pushed", "source-push", "pushed by the server (HTTP/2 push)"),
+        (
+            "pushed",
+            "source-push",
+            "pushed by the server (HTTP/2 push)",
+        ),
         (
             "hinted",
             "source-early-hint",

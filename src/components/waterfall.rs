@@ -42,11 +42,21 @@ pub fn phases(a: &AssetTiming, quic: bool) -> Vec<(&'static str, u64, u64)> {
         }
         cursor = tls;
     }
-    let sent = t(a.request_sent).max(cursor);
+    // A lane that stopped at its time limit leaves some of these out: the bar ends there.
+    let Some(sent) = a.request_sent.map(t) else {
+        return v;
+    };
+    let sent = sent.max(cursor);
     v.push(("queued", cursor, sent));
-    let first = t(a.first_byte).max(sent);
+    let Some(first) = a.first_byte.map(t) else {
+        return v;
+    };
+    let first = first.max(sent);
     v.push(("wait", sent, first));
-    v.push(("receive", first, t(a.last_byte).max(first)));
+    let Some(last) = a.last_byte.map(t) else {
+        return v;
+    };
+    v.push(("receive", first, last.max(first)));
     // A response that arrived in one delivery still shows it arrived: a receive bar of no
     // length is kept (drawn at the minimum width). A cached asset shows its own mark.
     let arrived_at_once = a.source != Source::Cache;
@@ -170,7 +180,11 @@ fn asset_row(
     let bars = phases(a, quic)
         .into_iter()
         .map(|(class, s, e)| seg(tl, class, s, e));
-    let stalls = a.blocked.iter().filter(|b| is_stall(b)).map(|b| stall(tl, b));
+    let stalls = a
+        .blocked
+        .iter()
+        .filter(|b| is_stall(b))
+        .map(|b| stall(tl, b));
     let cached = (a.source == Source::Cache).then(|| {
         html! { <span class="seg cached" style={format!("left:{:.3}%", tl.pct(a.discovered.as_micros()))}></span> }
     });
@@ -187,7 +201,8 @@ fn asset_row(
         <li class={classes!("asset-row", source.map(|s| s.0), (a.wasted_bytes > 0).then_some("wasted"),
                 member.then_some("member"), selected.then_some("selected"))}
             data-asset={a.asset.0.to_string()}
-            data-first-byte={a.first_byte.as_micros().to_string()} data-last-byte={a.last_byte.as_micros().to_string()}
+            data-first-byte={a.first_byte.map(|t| t.as_micros().to_string()).unwrap_or_default()}
+            data-last-byte={a.last_byte.map(|t| t.as_micros().to_string()).unwrap_or_default()}
             style={format!("--d:{:.5}", tl.frac(a.discovered.as_micros()))}>
             <button type="button" class="asset-name" aria-label={label} aria-pressed={selected.to_string()} {onclick}>
                 <span class={classes!("kind", a.kind.to_string())}>{ a.kind.to_string() }</span>
@@ -210,9 +225,21 @@ fn group_row(
     on_toggle: Callback<String>,
 ) -> Html {
     let members: Vec<&AssetTiming> = g.members.iter().filter_map(|&i| assets.get(i)).collect();
-    let min = |f: fn(&AssetTiming) -> SimTime| members.iter().map(|a| f(a).as_micros()).min();
-    let max = |f: fn(&AssetTiming) -> SimTime| members.iter().map(|a| f(a).as_micros()).max();
-    let found = min(|a| a.discovered).unwrap_or(0);
+    let min = |f: fn(&AssetTiming) -> Option<SimTime>| {
+        members
+            .iter()
+            .filter_map(|a| f(a))
+            .map(SimTime::as_micros)
+            .min()
+    };
+    let max = |f: fn(&AssetTiming) -> Option<SimTime>| {
+        members
+            .iter()
+            .filter_map(|a| f(a))
+            .map(SimTime::as_micros)
+            .max()
+    };
+    let found = min(|a| Some(a.discovered)).unwrap_or(0);
     let sent = min(|a| a.request_sent).unwrap_or(found).max(found);
     let first = min(|a| a.first_byte).unwrap_or(sent).max(sent);
     let last = max(|a| a.last_byte).unwrap_or(first).max(first);
@@ -295,7 +322,14 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
         match r {
             RowSpec::Asset(i) => {
                 if let Some(a) = lane.assets.get(*i) {
-                    rows.push(asset_row(&tl, a, quic, false, is_selected(a), on_select.clone()));
+                    rows.push(asset_row(
+                        &tl,
+                        a,
+                        quic,
+                        false,
+                        is_selected(a),
+                        on_select.clone(),
+                    ));
                 }
             }
             RowSpec::Group(g) => {
@@ -303,7 +337,14 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
                 rows.push(group_row(&tl, g, &lane.assets, open, on_toggle.clone()));
                 if open {
                     for a in g.members.iter().filter_map(|&i| lane.assets.get(i)) {
-                        rows.push(asset_row(&tl, a, quic, true, is_selected(a), on_select.clone()));
+                        rows.push(asset_row(
+                            &tl,
+                            a,
+                            quic,
+                            true,
+                            is_selected(a),
+                            on_select.clone(),
+                        ));
                     }
                 }
             }

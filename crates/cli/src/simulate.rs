@@ -39,10 +39,13 @@ enum Format {
 #[derive(Serialize)]
 struct Summary {
     protocol: &'static str,
-    ttfb_ms: f64,
-    first_paint_ms: f64,
-    dcl_ms: f64,
-    load_ms: f64,
+    /// False when the lane stopped at the engine's time limit; the times it never reached
+    /// are then `null`.
+    finished: bool,
+    ttfb_ms: Option<f64>,
+    first_paint_ms: Option<f64>,
+    dcl_ms: Option<f64>,
+    load_ms: Option<f64>,
     bytes_total: u64,
     bytes_headers: u64,
     bytes_payload: u64,
@@ -61,10 +64,11 @@ impl Summary {
         let m = &lane.metrics;
         Summary {
             protocol: lane.protocol.id(),
-            ttfb_ms: m.ttfb.as_millis_f64(),
-            first_paint_ms: m.first_paint.as_millis_f64(),
-            dcl_ms: m.dom_content_loaded.as_millis_f64(),
-            load_ms: m.load.as_millis_f64(),
+            finished: m.finished,
+            ttfb_ms: m.ttfb.map(|t| t.as_millis_f64()),
+            first_paint_ms: m.first_paint.map(|t| t.as_millis_f64()),
+            dcl_ms: m.dom_content_loaded.map(|t| t.as_millis_f64()),
+            load_ms: m.load.map(|t| t.as_millis_f64()),
             bytes_total: m.bytes_total,
             bytes_headers: m.bytes_headers,
             bytes_payload: m.bytes_payload,

@@ -43,6 +43,18 @@ fn ms(us: u64) -> String {
     format!("{}.{:03}", us / 1_000, us % 1_000)
 }
 
+/// A load time that never came: the lane stopped at the engine's time limit.
+const UNFINISHED: u64 = u64::MAX;
+
+/// A load time in the CSV: milliseconds, or `unfinished`.
+fn load_ms(us: u64) -> String {
+    if us == UNFINISHED {
+        "unfinished".to_owned()
+    } else {
+        ms(us)
+    }
+}
+
 pub fn run(args: Args) -> Result<(), Failure> {
     let base = args.scenario.scenario().map_err(Failure::Usage)?;
     // Every cell's scenario, checked before anything runs.
@@ -62,7 +74,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let lanes = base.protocols.len();
     let seeds = args.seeds as usize;
     let jobs = cells.len() * seeds;
-    // loads[cell][lane] = load time per seed (µs), filled by worker threads.
+    // loads[cell][lane] = load time per seed (µs), filled by worker threads; a lane that
+    // did not finish within the engine's time limit counts as UNFINISHED, slower than any.
     let loads: Mutex<Vec<Vec<Vec<u64>>>> =
         Mutex::new(vec![vec![Vec::with_capacity(seeds); lanes]; cells.len()]);
     let next = AtomicUsize::new(0);
@@ -85,7 +98,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     Ok(trace) => {
                         let mut l = loads.lock().unwrap_or_else(|e| e.into_inner());
                         for (i, lane) in trace.lanes.iter().enumerate() {
-                            l[cell][i].push(lane.metrics.load.as_micros());
+                            l[cell][i]
+                                .push(lane.metrics.load.map_or(UNFINISHED, |t| t.as_micros()));
                         }
                     }
                     Err(e) => {
@@ -129,8 +143,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 out,
                 "{rtt},{pct},{},{},{},{winner}",
                 p.id(),
-                ms(*median),
-                ms(*p90)
+                load_ms(*median),
+                load_ms(*p90)
             )
             .map_err(io)?;
         }
@@ -155,5 +169,7 @@ mod tests {
         assert_eq!(nearest_rank(&[7], 90), 7);
         assert_eq!(ms(1_234_567), "1234.567");
         assert_eq!(ms(5), "0.005");
+        assert_eq!(load_ms(5), "0.005");
+        assert_eq!(load_ms(UNFINISHED), "unfinished");
     }
 }

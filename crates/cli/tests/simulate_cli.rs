@@ -53,6 +53,40 @@ fn summary_has_one_line_per_lane_with_the_promised_fields() {
     assert_eq!(lanes[1]["connections"], 1);
 }
 
+/// At 49 % loss the HTTP/2 lane's TCP connection spends the engine's hour in RTO back-off
+/// and never brings the page: the summary says `finished: false` and gives no load time, no
+/// first paint and no DOMContentLoaded (never a made-up 0), while a lane that did finish
+/// says `finished: true` with its times.
+#[test]
+fn a_lane_that_gives_up_says_so_and_reports_no_load_time() {
+    let out = protoviz(
+        &[
+            "simulate",
+            "--url",
+            "page=blog&loss=49",
+            "--protocol",
+            "h2",
+            "--protocol",
+            "h3",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lanes = lines(&out);
+    assert_eq!(lanes[0]["protocol"], "h2");
+    assert_eq!(lanes[0]["finished"], false, "{}", lanes[0]);
+    for key in ["load_ms", "first_paint_ms", "dcl_ms"] {
+        assert!(lanes[0][key].is_null(), "{key} in {}", lanes[0]);
+    }
+    assert_eq!(lanes[1]["protocol"], "h3");
+    assert_eq!(lanes[1]["finished"], true, "{}", lanes[1]);
+    assert!(lanes[1]["load_ms"].as_f64().unwrap() > 0.0);
+}
+
 /// `--protocol h3` runs the QUIC lane alone: one connection, and the HTML's first byte two
 /// round trips in (the QUIC handshake carries TLS), not three.
 #[test]

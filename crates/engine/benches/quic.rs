@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use protoviz_engine::transport::quic::harness::{run, Pipe, Request};
+use protoviz_engine::transport::quic::testing::{run, Pipe, Request};
 use protoviz_engine::transport::quic::{Config, QuicEventKind};
 use protoviz_engine::{SimDuration, SimTime};
 

@@ -3,31 +3,56 @@
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use protoviz_engine::link::{LinkConfig, LossModel};
+use protoviz_engine::link::{Link, LinkConfig, LossModel, Sent};
+use protoviz_engine::sim::{App, Cause, Conn, Ctx, Driver, Flush, Side};
 use protoviz_engine::time::{SimDuration, SimTime};
-use protoviz_engine::transport::tcp::harness::{Harness, NoApp};
-use protoviz_engine::transport::tcp::TcpConfig;
+use protoviz_engine::transport::tcp::{Segment, TcpConfig, TcpConnection};
 
 const BYTES: u64 = 10_000_000;
 
+type Tcp = TcpConnection<u32>;
+
+/// Counts the packets; both ends transmit after every event.
+struct Count(u64);
+
+impl App<Tcp, Tcp, Link> for Count {
+    type Wake = ();
+    fn on_event(
+        &mut self,
+        _: SimTime,
+        _: usize,
+        _: Cause<()>,
+        _: &mut Conn<Tcp, Tcp>,
+        _: &mut Ctx<Segment<u32>, ()>,
+    ) -> Flush {
+        Flush::Both
+    }
+    fn on_sent(&mut self, _: usize, _: Side, _: SimTime, _: &Segment<u32>, _: &Sent) {
+        self.0 += 1;
+    }
+}
+
 /// Runs the transfer; returns the packets put on the link and the simulated duration.
 fn tcp_download() -> (u64, SimDuration) {
-    let mut h: Harness<u32> = Harness::new(LinkConfig {
+    let mut d: Driver<Tcp, Tcp, Link, ()> = Driver::new(Link::new(LinkConfig {
         rtt: SimDuration::from_millis(50),
         downlink_bps: 50_000_000,
         uplink_bps: 10_000_000,
         loss: LossModel::Random { ppm: 20_000 },
         seed: 1,
         ..LinkConfig::default()
+    }));
+    let mut app = Count(0);
+    let mut client = Tcp::client(TcpConfig::default());
+    client.connect(SimTime::ZERO);
+    let mut server = Tcp::server(TcpConfig::default());
+    server.write(BYTES, 0);
+    d.open(&mut app, Conn { client, server });
+    d.run_until(&mut app, SimTime::from_millis(3_600_000), |d| {
+        d.conns()[0].client.received() >= BYTES
     });
-    let c = h.open(SimTime::ZERO, TcpConfig::default(), &mut NoApp);
-    h.pairs[c].server.write(BYTES, 0);
-    h.flush(c);
-    h.run_until(SimTime::from_millis(3_600_000), &mut NoApp, |h| {
-        h.pairs[0].client.received() >= BYTES
-    });
-    assert_eq!(h.pairs[0].client.received(), BYTES);
-    (h.packets.len() as u64, h.now() - SimTime::ZERO)
+    assert_eq!(d.conns()[0].client.received(), BYTES);
+    (app.0, d.now() - SimTime::ZERO)
 }
 
 fn bench(c: &mut Criterion) {

@@ -38,23 +38,23 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use crate::headers::{request_fields, Field};
-use crate::http::h3::harness::Site;
 use crate::http::h3::{
     Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Priority, Scheduling,
 };
+use crate::http::origin::Site;
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::{Direction, Fate, Link, Sent};
 use crate::options::{PushPolicy, SchedulerKind};
 use crate::page::{AssetKind, Page};
 use crate::scenario::{Protocol, Scenario};
-use crate::sim::EventQueue;
+use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush, Side};
 use crate::time::SimTime;
 use crate::trace::{
     AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, CwndSample, Event, EventKind,
     Lane, Metrics, RttSample, Source,
 };
 use crate::transport::quic::{
-    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, Side, BASE_PLPMTU,
+    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, BASE_PLPMTU,
     ETHERNET_MAX_UDP_PAYLOAD, GRANULARITY,
 };
 
@@ -146,20 +146,19 @@ struct AssetState {
     wasted: u64,
 }
 
+/// What the lane wakes itself for.
+#[derive(Clone, Copy)]
 enum Ev {
-    /// The datagram is shared with its [`Crossing`], not copied.
-    Arrive(Side, Rc<Datagram>),
-    Timer(Side),
     /// Server: time to look again at the response on this stream (head or body ready).
     Release(StreamId),
     /// Browser: a child found by parsing or running its parent.
-    Discover {
-        asset: AssetId,
-        by: AssetId,
-    },
+    Discover { asset: AssetId, by: AssetId },
     /// Browser: a discovered asset is taken from the cache.
     FromCache(AssetId),
 }
+
+type H3Conn = sim::Conn<H3Client, H3Server>;
+type H3Ctx<'a> = Ctx<'a, Rc<Datagram>, Ev>;
 
 /// A response the server is producing.
 #[derive(Clone, Copy)]
@@ -187,11 +186,6 @@ struct LaneH3<'a> {
     paths: BTreeMap<&'a str, AssetId>,
     /// Server: responses being produced, by stream.
     serving: BTreeMap<StreamId, Serving>,
-    queue: EventQueue<Ev>,
-    client: H3Client,
-    server: H3Server,
-    link: Link,
-    armed: [Option<SimTime>; 2],
     /// When the client could first send requests.
     ready: Option<SimTime>,
     assets: Vec<AssetState>,
@@ -206,6 +200,10 @@ struct LaneH3<'a> {
     crossings: Vec<Crossing>,
     cwnd: Vec<CwndSample>,
     rtt: Vec<RttSample>,
+    /// The one connection, until it is handed to the driver.
+    conn: Option<H3Conn>,
+    /// The PTO's max_ack_delay term (RFC 9002 §6.2.1), from the server's configuration.
+    max_ack_delay: crate::time::SimDuration,
 }
 
 /// Simulates the HTTP/3 lane of a validated scenario.
@@ -230,11 +228,6 @@ pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
         site: Site::from_page(page),
         paths,
         serving: BTreeMap::new(),
-        queue: EventQueue::new(),
-        client: H3Client::new(config.clone()),
-        server: H3Server::new(config.clone()),
-        link: Link::new(scenario.network.link_config()),
-        armed: [None; 2],
         ready: None,
         assets: vec![AssetState::default(); page.assets.len()],
         children,
@@ -245,62 +238,95 @@ pub(crate) fn run_with(scenario: &Scenario, config: &H3Config) -> Lane {
         crossings: Vec::new(),
         cwnd: Vec::new(),
         rtt: Vec::new(),
+        conn: Some(sim::Conn {
+            client: H3Client::new(config.clone()),
+            server: H3Server::new(config.clone()),
+        }),
+        max_ack_delay: config.quic.max_ack_delay,
     };
-    sim.log(SimTime::ZERO, EventKind::ConnectionOpened { conn: CONN });
-    // Navigation starts at t = 0 with the HTML; the client starts the handshake then.
-    sim.discover(SimTime::ZERO, AssetId(0), None, Source::Request);
-    sim.queue.schedule(SimTime::ZERO, Ev::Timer(Side::Client));
-    let limit = SimTime::ZERO + crate::browser::TIME_LIMIT;
-    while sim.complete < page.assets.len() {
-        let Some((now, ev)) = sim.queue.pop() else {
-            break;
-        };
-        if now > limit {
-            break;
-        }
-        let side = match ev {
-            Ev::Arrive(Side::Client, dg) => {
-                sim.client.handle_datagram(now, &dg, sim.server.ledger());
-                Side::Client
-            }
-            Ev::Arrive(Side::Server, dg) => {
-                sim.server.handle_datagram(now, &dg, sim.client.ledger());
-                Side::Server
-            }
-            Ev::Timer(side) => {
-                let i = usize::from(side == Side::Server);
-                if sim.armed[i] == Some(now) {
-                    sim.armed[i] = None;
-                }
-                match side {
-                    Side::Client => sim.client.handle_timeout(now),
-                    Side::Server => sim.server.handle_timeout(now),
-                }
-                side
-            }
-            Ev::Release(stream) => {
-                sim.serve(now, stream);
-                Side::Server
-            }
-            Ev::Discover { asset, by } => {
-                sim.discover(now, asset, Some(by), Source::Request);
-                Side::Client
-            }
-            Ev::FromCache(asset) => {
-                sim.complete(now, asset);
-                Side::Client
-            }
-        };
-        sim.flush(now, side);
+    let mut driver: Driver<H3Client, H3Server, Link, Ev> =
+        Driver::new(Link::new(scenario.network.link_config()));
+    driver.run(&mut sim, SimTime::ZERO + crate::browser::TIME_LIMIT);
+    let empty = Ledger::default();
+    match driver.conns().first() {
+        Some(c) => sim.finish([c.client.ledger(), c.server.ledger()]),
+        None => sim.finish([&empty, &empty]),
     }
-    sim.finish()
+}
+
+impl App<H3Client, H3Server, Link> for LaneH3<'_> {
+    type Wake = Ev;
+
+    fn on_event(
+        &mut self,
+        now: SimTime,
+        _: usize,
+        cause: Cause<Ev>,
+        c: &mut H3Conn,
+        ctx: &mut H3Ctx,
+    ) -> Flush {
+        match cause {
+            Cause::Opened => {
+                self.log(now, EventKind::ConnectionOpened { conn: CONN });
+                // Navigation starts at t = 0 with the HTML; the client starts the handshake
+                // then.
+                self.discover(now, AssetId(0), None, Source::Request, c, ctx);
+                c.client.handle_timeout(now);
+                Flush::Side(Side::Client)
+            }
+            Cause::Input(side) | Cause::Timeout(side) => Flush::Side(side),
+            Cause::Wake(Ev::Release(stream)) => {
+                self.serve(now, stream, c, ctx);
+                Flush::Side(Side::Server)
+            }
+            Cause::Wake(Ev::Discover { asset, by }) => {
+                self.discover(now, asset, Some(by), Source::Request, c, ctx);
+                Flush::Side(Side::Client)
+            }
+            Cause::Wake(Ev::FromCache(asset)) => {
+                self.complete(now, asset, c, ctx);
+                Flush::Side(Side::Client)
+            }
+            Cause::Touched => Flush::Nothing,
+        }
+    }
+
+    /// The browser and the server react to what their endpoint raised, before each datagram
+    /// it sends (so a request or response written now rides in it) and once after.
+    fn before_transmit(
+        &mut self,
+        now: SimTime,
+        _: usize,
+        side: Side,
+        c: &mut H3Conn,
+        ctx: &mut H3Ctx,
+    ) {
+        match side {
+            Side::Client => self.client_events(now, c, ctx),
+            Side::Server => self.server_events(now, c, ctx),
+        }
+    }
+
+    fn on_sent(&mut self, _: usize, from: Side, at: SimTime, d: &Rc<Datagram>, sent: &Sent) {
+        self.crossings.push(Crossing {
+            from,
+            sent: at,
+            link: *sent,
+            datagram: Rc::clone(d),
+        });
+    }
+
+    fn next_action(&mut self, _: SimTime) -> Option<Action<H3Client, H3Server, Ev>> {
+        self.conn.take().map(Action::Open)
+    }
+
+    fn done(&self) -> bool {
+        self.complete == self.page.assets.len()
+    }
 }
 
 fn dir_of(side: Side) -> Direction {
-    match side {
-        Side::Client => Direction::Up,
-        Side::Server => Direction::Down,
-    }
+    side.into()
 }
 
 impl LaneH3<'_> {
@@ -311,8 +337,15 @@ impl LaneH3<'_> {
     fn asset(&mut self, id: AssetId) -> &mut AssetState {
         &mut self.assets[id.0 as usize]
     }
-
-    fn discover(&mut self, now: SimTime, id: AssetId, by: Option<AssetId>, source: Source) {
+    fn discover(
+        &mut self,
+        now: SimTime,
+        id: AssetId,
+        by: Option<AssetId>,
+        source: Source,
+        c: &mut H3Conn,
+        ctx: &mut H3Ctx,
+    ) {
         let cached = crate::model::cached(self.scenario, id);
         let st = self.asset(id);
         if st.discovered.is_some() {
@@ -327,22 +360,22 @@ impl LaneH3<'_> {
             st.request_sent = Some(now);
             st.first_byte = Some(now);
             self.log(now, EventKind::Discovered { asset: id, by });
-            self.queue.schedule(now, Ev::FromCache(id));
+            ctx.wake_at(0, now, Ev::FromCache(id));
             return;
         }
         self.log(now, EventKind::Discovered { asset: id, by });
         self.pending.push_back(id);
         if self.ready.is_some() {
-            self.send_pending(now);
+            self.send_pending(now, c);
         }
     }
 
     /// Writes every waiting request, each on a new QUIC stream.
-    fn send_pending(&mut self, now: SimTime) {
+    fn send_pending(&mut self, now: SimTime, c: &mut H3Conn) {
         while let Some(id) = self.pending.pop_front() {
             let a = self.page.asset(id);
             let fields = request_fields(self.page, id);
-            let written = match self.client.request(
+            let written = match c.client.request(
                 now,
                 id,
                 &a.path,
@@ -372,7 +405,15 @@ impl LaneH3<'_> {
 
     /// Discovers the children of `id` referenced before byte `body` of its body (children
     /// at or past the end wait for the response to complete).
-    fn reveal(&mut self, now: SimTime, id: AssetId, body: u64, complete: bool) {
+    fn reveal(
+        &mut self,
+        now: SimTime,
+        id: AssetId,
+        body: u64,
+        complete: bool,
+        c: &mut H3Conn,
+        ctx: &mut H3Ctx,
+    ) {
         let size = self.page.asset(id).size;
         loop {
             let next = self.assets[id.0 as usize].revealed;
@@ -383,23 +424,24 @@ impl LaneH3<'_> {
                 break;
             }
             self.asset(id).revealed += 1;
-            self.discover(now, child, Some(id), Source::Request);
+            self.discover(now, child, Some(id), Source::Request, c, ctx);
         }
     }
 
-    fn complete(&mut self, at: SimTime, asset: AssetId) {
+    fn complete(&mut self, at: SimTime, asset: AssetId, c: &mut H3Conn, ctx: &mut H3Ctx) {
         if self.asset(asset).last_byte.is_some() {
             return;
         }
         self.asset(asset).last_byte = Some(at);
         self.complete += 1;
         self.log(at, EventKind::Complete { asset });
-        self.reveal(at, asset, u64::MAX, true);
+        self.reveal(at, asset, u64::MAX, true, c, ctx);
         if !self.parsed[asset.0 as usize].is_empty() {
             let when = crate::model::parsed_at(&self.scenario.browser, self.page.asset(asset), at);
             for i in 0..self.parsed[asset.0 as usize].len() {
                 let child = self.parsed[asset.0 as usize][i];
-                self.queue.schedule(
+                ctx.wake_at(
+                    0,
                     when,
                     Ev::Discover {
                         asset: child,
@@ -412,7 +454,15 @@ impl LaneH3<'_> {
 
     /// The browser reads an interim response: each `link: <path>; rel=preload` of a
     /// `103 Early Hints` (RFC 8297 §2) names an asset to fetch now.
-    fn early_hint(&mut self, at: SimTime, by: AssetId, status: u16, fields: &[(String, String)]) {
+    fn early_hint(
+        &mut self,
+        at: SimTime,
+        by: AssetId,
+        status: u16,
+        fields: &[(String, String)],
+        c: &mut H3Conn,
+        ctx: &mut H3Ctx,
+    ) {
         if status != 103 {
             return;
         }
@@ -423,13 +473,13 @@ impl LaneH3<'_> {
             let Some(id) = link_target(value).and_then(|p| self.paths.get(p).copied()) else {
                 continue;
             };
-            self.discover(at, id, Some(by), Source::EarlyHint);
+            self.discover(at, id, Some(by), Source::EarlyHint, c, ctx);
         }
     }
 
     /// Server: sends `103 Early Hints` on the HTML's stream, a `link` field per critical
     /// asset (the set HTTP/2 push would push).
-    fn send_early_hints(&mut self, now: SimTime, stream: StreamId) {
+    fn send_early_hints(&mut self, now: SimTime, stream: StreamId, c: &mut H3Conn) {
         let fields: Vec<Field> = PushPolicy::Critical
             .assets(self.page)
             .into_iter()
@@ -443,14 +493,14 @@ impl LaneH3<'_> {
             .collect();
         if !fields.is_empty() {
             // The request was just received on this stream: it cannot fail.
-            let _ = self.server.respond_interim(now, stream, 103, &fields);
+            let _ = c.server.respond_interim(now, stream, 103, &fields);
         }
     }
 
     /// Server: writes what the response on `stream` has ready by `now` (its head once
     /// `head_after` has passed, then the released body bytes), and wakes up again when more
     /// is ready; ends the stream with the last byte.
-    fn serve(&mut self, now: SimTime, stream: StreamId) {
+    fn serve(&mut self, now: SimTime, stream: StreamId, c: &mut H3Conn, ctx: &mut H3Ctx) {
         let Some(mut sv) = self.serving.get(&stream).copied() else {
             return;
         };
@@ -459,8 +509,7 @@ impl LaneH3<'_> {
         if !sv.head {
             let head_after = a.head_after();
             if since < head_after {
-                self.queue
-                    .schedule(sv.arrived + head_after, Ev::Release(stream));
+                ctx.wake_at(0, sv.arrived + head_after, Ev::Release(stream));
                 return;
             }
             let fields = self
@@ -469,36 +518,36 @@ impl LaneH3<'_> {
                 .get(&a.path)
                 .map(|e| e.fields.as_slice())
                 .unwrap_or_default();
-            if self.server.respond_head(stream, 200, fields).is_err() {
+            if c.server.respond_head(stream, 200, fields).is_err() {
                 self.serving.remove(&stream);
                 return;
             }
             sv.head = true;
         }
         let (ready, next) = a.released(since);
-        if ready > sv.sent && self.server.send_body(stream, ready - sv.sent).is_ok() {
+        if ready > sv.sent && c.server.send_body(stream, ready - sv.sent).is_ok() {
             sv.sent = ready;
         }
         match next {
             Some(after) => {
                 self.serving.insert(stream, sv);
-                self.queue.schedule(sv.arrived + after, Ev::Release(stream));
+                ctx.wake_at(0, sv.arrived + after, Ev::Release(stream));
             }
             None => {
                 self.serving.remove(&stream);
-                let _ = self.server.finish_response(now, stream);
+                let _ = c.server.finish_response(now, stream);
             }
         }
     }
 
-    fn client_events(&mut self, now: SimTime) {
-        while let Some(e) = self.client.poll_quic_event() {
+    fn client_events(&mut self, now: SimTime, c: &mut H3Conn, ctx: &mut H3Ctx) {
+        while let Some(e) = c.client.poll_quic_event() {
             self.quic_event(Side::Client, e);
         }
         if self.ready.is_some() {
-            self.send_pending(now);
+            self.send_pending(now, c);
         }
-        while let Some(e) = self.client.poll_event() {
+        while let Some(e) = c.client.poll_event() {
             let at = e.at;
             match e.kind {
                 H3EventKind::FirstByte { asset, .. } => {
@@ -514,15 +563,15 @@ impl LaneH3<'_> {
                     ..
                 } => self.asset(asset).resp_header_bytes = header_block,
                 H3EventKind::BodyProgress { asset, body, .. } => {
-                    self.reveal(at, asset, body, false);
+                    self.reveal(at, asset, body, false, c, ctx);
                 }
-                H3EventKind::ResponseComplete { asset, .. } => self.complete(at, asset),
+                H3EventKind::ResponseComplete { asset, .. } => self.complete(at, asset, c, ctx),
                 H3EventKind::InterimResponse {
                     asset,
                     status,
                     fields,
                     ..
-                } => self.early_hint(at, asset, status, &fields),
+                } => self.early_hint(at, asset, status, &fields, c, ctx),
                 H3EventKind::HolBlocked {
                     stream,
                     asset,
@@ -564,17 +613,17 @@ impl LaneH3<'_> {
         }
     }
 
-    fn server_events(&mut self, now: SimTime) {
-        while let Some(e) = self.server.poll_event() {
+    fn server_events(&mut self, now: SimTime, c: &mut H3Conn, ctx: &mut H3Ctx) {
+        while let Some(e) = c.server.poll_event() {
             if let H3EventKind::RequestReceived { stream, path, .. } = &e.kind {
                 let stream = *stream;
                 let Some(&asset) = self.paths.get(path.as_str()) else {
                     // The stream carried a request (this very event says so).
-                    let _ = self.server.respond(now, stream, 404, &[], 0);
+                    let _ = c.server.respond(now, stream, 404, &[], 0);
                     continue;
                 };
                 if asset == AssetId(0) && self.scenario.server.early_hints {
-                    self.send_early_hints(now, stream);
+                    self.send_early_hints(now, stream, c);
                 }
                 self.serving.insert(
                     stream,
@@ -585,10 +634,10 @@ impl LaneH3<'_> {
                         sent: 0,
                     },
                 );
-                self.serve(now, stream);
+                self.serve(now, stream, c, ctx);
             }
         }
-        while let Some(e) = self.server.poll_quic_event() {
+        while let Some(e) = c.server.poll_quic_event() {
             self.quic_event(Side::Server, e);
         }
     }
@@ -636,7 +685,7 @@ impl LaneH3<'_> {
                 } else {
                     var
                 };
-                let pto = smoothed + var + self.server.config().quic.max_ack_delay;
+                let pto = smoothed + var + self.max_ack_delay;
                 self.rtt.push(RttSample {
                     at,
                     latest,
@@ -648,54 +697,8 @@ impl LaneH3<'_> {
         }
     }
 
-    fn drain(&mut self, now: SimTime, side: Side) {
-        match side {
-            Side::Client => self.client_events(now),
-            Side::Server => self.server_events(now),
-        }
-    }
-
-    fn flush(&mut self, now: SimTime, side: Side) {
-        loop {
-            self.drain(now, side);
-            let d = match side {
-                Side::Client => self.client.poll_transmit(now),
-                Side::Server => self.server.poll_transmit(now),
-            };
-            let Some(d) = d else {
-                break;
-            };
-            let d = Rc::new(d);
-            let sent = self.link.send(now, dir_of(side), d.wire_len());
-            if let Some(at) = sent.arrival() {
-                let to = match side {
-                    Side::Client => Side::Server,
-                    Side::Server => Side::Client,
-                };
-                self.queue.schedule(at, Ev::Arrive(to, Rc::clone(&d)));
-            }
-            self.crossings.push(Crossing {
-                from: side,
-                sent: now,
-                link: sent,
-                datagram: d,
-            });
-        }
-        self.drain(now, side);
-        let (i, t) = match side {
-            Side::Client => (0, self.client.poll_timeout()),
-            Side::Server => (1, self.server.poll_timeout()),
-        };
-        if t != self.armed[i] {
-            self.armed[i] = t;
-            if let Some(t) = t {
-                self.queue.schedule(t.max(now), Ev::Timer(side));
-            }
-        }
-    }
-
-    fn finish(mut self) -> Lane {
-        let writes = [index(self.client.ledger()), index(self.server.ledger())];
+    fn finish(mut self, ledgers: [&Ledger; 2]) -> Lane {
+        let writes = [index(ledgers[0]), index(ledgers[1])];
         let mut m = Metrics::default();
         self.events.reserve(self.crossings.len());
         for c in &self.crossings {
@@ -779,9 +782,9 @@ impl LaneH3<'_> {
                         tcp_end: ready,
                         tls_end: ready,
                     }),
-                    request_sent: st.request_sent.unwrap_or_default(),
-                    first_byte: st.first_byte.unwrap_or_default(),
-                    last_byte: st.last_byte.unwrap_or_default(),
+                    request_sent: st.request_sent,
+                    first_byte: st.first_byte,
+                    last_byte: st.last_byte,
                     request_header_bytes: st.req_header_bytes,
                     response_header_bytes: st.resp_header_bytes,
                     blocked: std::mem::take(&mut st.blocked),
@@ -901,9 +904,9 @@ mod tests {
         let h2 = lane(&s, Protocol::Http2);
         let h3 = lane(&s, Protocol::Http3);
         let (t1, t2, t3) = (
-            h1.metrics.ttfb.as_micros(),
-            h2.metrics.ttfb.as_micros(),
-            h3.metrics.ttfb.as_micros(),
+            h1.metrics.ttfb.unwrap().as_micros(),
+            h2.metrics.ttfb.unwrap().as_micros(),
+            h3.metrics.ttfb.unwrap().as_micros(),
         );
         assert!(t3 + 80_000 < t2, "h3 {t3} µs, h2 {t2} µs");
         assert!(t3 + 80_000 < t1, "h3 {t3} µs, h1 {t1} µs");
@@ -912,7 +915,7 @@ mod tests {
         let c = &h3.connections[0];
         assert_eq!(c.tcp_established, c.tls_established);
         assert!(c.tls_established.as_micros() >= 100_000);
-        assert_eq!(h3.assets[0].request_sent, c.tls_established);
+        assert_eq!(h3.assets[0].request_sent.unwrap(), c.tls_established);
         assert_eq!(
             h3.assets[0].connect,
             Some(ConnectPhases {
@@ -948,28 +951,32 @@ mod tests {
             assert_eq!(streams, (0..16).map(|i| 4 * i).collect::<Vec<_>>());
             for a in &l.assets {
                 assert_eq!(a.connection, CONN);
-                assert!(a.discovered <= a.request_sent, "{}", a.path);
-                assert!(a.request_sent < a.first_byte, "{}", a.path);
-                assert!(a.first_byte <= a.last_byte, "{}", a.path);
+                assert!(a.discovered <= a.request_sent.unwrap(), "{}", a.path);
+                assert!(
+                    a.request_sent.unwrap() < a.first_byte.unwrap(),
+                    "{}",
+                    a.path
+                );
+                assert!(a.first_byte.unwrap() <= a.last_byte.unwrap(), "{}", a.path);
                 assert!(a.request_header_bytes > 0 && a.response_header_bytes > 0);
                 if let Some(d) = s.page.asset(a.asset).discovered_by {
                     let parent = &l.assets[d.parent.0 as usize];
-                    assert!(a.discovered >= parent.first_byte, "{}", a.path);
+                    assert!(a.discovered >= parent.first_byte.unwrap(), "{}", a.path);
                     if d.parsed {
                         // The fonts: found once main.css has arrived and been parsed, 72,000
                         // bytes at 10 µs/KiB = 703 µs later (model::parsed_at).
                         assert_eq!(
                             a.discovered,
-                            parent.last_byte + SimDuration::from_micros(703),
+                            parent.last_byte.unwrap() + SimDuration::from_micros(703),
                             "{}",
                             a.path
                         );
                     } else {
-                        assert!(a.discovered <= parent.last_byte, "{}", a.path);
+                        assert!(a.discovered <= parent.last_byte.unwrap(), "{}", a.path);
                     }
                 }
                 for b in &a.blocked {
-                    assert!(b.from < b.to && b.to <= a.last_byte, "{b:?}");
+                    assert!(b.from < b.to && b.to <= a.last_byte.unwrap(), "{b:?}");
                     assert!(matches!(
                         b.cause,
                         BlockedCause::QuicStreamHeadOfLine { stream, .. } if Some(stream) == a.stream
@@ -1033,9 +1040,11 @@ mod tests {
         let mut s = blog();
         s.http3.zero_rtt = true;
         let l = lane(&s, Protocol::Http3);
-        assert_eq!(l.assets[0].request_sent, SimTime::ZERO);
+        assert_eq!(l.assets[0].request_sent.unwrap(), SimTime::ZERO);
         let one = lane(&blog(), Protocol::Http3);
-        assert!(l.metrics.ttfb.as_micros() + 80_000 < one.metrics.ttfb.as_micros());
+        assert!(
+            l.metrics.ttfb.unwrap().as_micros() + 80_000 < one.metrics.ttfb.unwrap().as_micros()
+        );
         assert_eq!(
             l.events
                 .iter()
@@ -1077,21 +1086,23 @@ mod tests {
         );
         for a in &l.assets[1..] {
             assert_eq!((a.stream, a.source), (None, Source::Cache), "{}", a.path);
-            assert_eq!(a.request_sent, a.discovered, "{}", a.path);
-            assert_eq!(a.first_byte, a.discovered, "{}", a.path);
-            assert_eq!(a.last_byte, a.discovered, "{}", a.path);
-            assert!(a.discovered >= html.first_byte && a.discovered <= html.last_byte);
+            assert_eq!(a.request_sent.unwrap(), a.discovered, "{}", a.path);
+            assert_eq!(a.first_byte.unwrap(), a.discovered, "{}", a.path);
+            assert_eq!(a.last_byte.unwrap(), a.discovered, "{}", a.path);
+            assert!(
+                a.discovered >= html.first_byte.unwrap() && a.discovered <= html.last_byte.unwrap()
+            );
         }
         // main.css is referenced at byte 1,200, in the first packet of the HTML.
-        assert_eq!(l.assets[1].discovered, html.first_byte);
+        assert_eq!(l.assets[1].discovered, html.first_byte.unwrap());
         // 72,000 bytes of CSS at 10 µs/KiB: 703 µs of parsing (model::parsed_at).
-        let css = l.assets[1].last_byte;
+        let css = l.assets[1].last_byte.unwrap();
         assert_eq!(l.assets[14].discovered, css + SimDuration::from_micros(703));
         // One request, one response body on the wire; the load ends with the HTML.
         assert_eq!(l.metrics.bytes_payload, 38_000);
         assert_eq!(
-            l.metrics.load,
-            html.last_byte.saturating_since(SimTime::ZERO)
+            l.metrics.load.unwrap(),
+            html.last_byte.unwrap().saturating_since(SimTime::ZERO)
         );
         assert_eq!(
             l.events
@@ -1111,18 +1122,18 @@ mod tests {
         let (f, s) = (&fast.assets[0], &slow.assets[0]);
         // The path is idle while the server thinks, so the head arrives exactly 300 ms later.
         assert_eq!(
-            s.first_byte,
-            f.first_byte + SimDuration::from_millis(300),
+            s.first_byte.unwrap(),
+            f.first_byte.unwrap() + SimDuration::from_millis(300),
             "{} vs {}",
-            s.first_byte.as_micros(),
-            f.first_byte.as_micros()
+            s.first_byte.unwrap().as_micros(),
+            f.first_byte.unwrap().as_micros()
         );
         // main.css is referenced in the early-flushed 4,000 bytes: found with the first byte.
-        assert_eq!(slow.assets[1].discovered, s.first_byte);
+        assert_eq!(slow.assets[1].discovered, s.first_byte.unwrap());
         // The rest leaves the server 100 ms after the first part, so it cannot arrive sooner.
-        assert!(s.last_byte >= s.first_byte + SimDuration::from_millis(100));
+        assert!(s.last_byte.unwrap() >= s.first_byte.unwrap() + SimDuration::from_millis(100));
         // Images referenced past byte 4,000 wait for it.
-        assert!(slow.assets[7].discovered >= s.first_byte + SimDuration::from_millis(100));
+        assert!(slow.assets[7].discovered >= s.first_byte.unwrap() + SimDuration::from_millis(100));
     }
 
     /// 103 Early Hints (RFC 8297) on the HTML's stream: while the server generates the page,
@@ -1146,8 +1157,8 @@ mod tests {
             assert_eq!(a.source, want, "{}", a.path);
             if early {
                 // The hint leaves as the request arrives, 300 ms before the page's head.
-                assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte);
-                assert_eq!(a.request_sent, a.discovered);
+                assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte.unwrap());
+                assert_eq!(a.request_sent.unwrap(), a.discovered);
             }
         }
         // The final response's header block is what it was without the hint.
@@ -1158,16 +1169,17 @@ mod tests {
         // Render-blocking CSS and JS were in flight during the think time: first paint
         // comes more than 150 ms sooner (measured: 888 ms against 1,131 ms).
         assert!(
-            h.metrics.first_paint + SimDuration::from_millis(150) < plain.metrics.first_paint,
+            h.metrics.first_paint.unwrap() + SimDuration::from_millis(150)
+                < plain.metrics.first_paint.unwrap(),
             "{:?} vs {:?}",
-            h.metrics.first_paint,
-            plain.metrics.first_paint
+            h.metrics.first_paint.unwrap(),
+            plain.metrics.first_paint.unwrap()
         );
         // Without think time the hint shares the HTML's first datagram.
         let mut quick = blog();
         quick.server.early_hints = true;
         let q = lane(&quick, Protocol::Http3);
-        assert_eq!(q.assets[1].discovered, q.assets[0].first_byte);
+        assert_eq!(q.assets[1].discovered, q.assets[0].first_byte.unwrap());
         assert_eq!(q.assets[1].source, Source::EarlyHint);
     }
 
@@ -1180,7 +1192,10 @@ mod tests {
         let mut s = blog();
         s.server.scheduler = SchedulerKind::RoundRobin;
         let rr = lane(&s, Protocol::Http3);
-        let (a, b) = (seq.metrics.first_paint, rr.metrics.first_paint);
+        let (a, b) = (
+            seq.metrics.first_paint.unwrap(),
+            rr.metrics.first_paint.unwrap(),
+        );
         assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
     }
 
@@ -1219,13 +1234,14 @@ mod tests {
         // later and takes 50 ms back (plus serialisation and queueing behind images).
         let span = live
             .last_byte
-            .saturating_since(live.request_sent)
+            .unwrap()
+            .saturating_since(live.request_sent.unwrap())
             .as_micros();
         assert!((4_600_000..4_700_000).contains(&span), "{span} µs");
         // live.js is found in the early flush and run before /api/live is requested.
         let js = &l.assets[3];
         assert_eq!(js.path, "/js/live.js");
-        assert!(js.last_byte < live.discovered);
+        assert!(js.last_byte.unwrap() < live.discovered);
     }
 
     /// QUIC's first byte arrives one round trip before TCP + TLS 1.3's, and 0-RTT saves
@@ -1239,7 +1255,7 @@ mod tests {
         let s = blog();
         let rtt = s.network.rtt.as_micros() as i64;
         assert_eq!(rtt, 100_000);
-        let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.as_micros() as i64;
+        let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.unwrap().as_micros() as i64;
         let h2 = ttfb(&s, Protocol::Http2);
         let h3 = ttfb(&s, Protocol::Http3);
         let mut z = blog();
@@ -1266,8 +1282,8 @@ mod tests {
             s.network.loss = LossModel::Random { ppm: 20_000 };
             s.network.seed = seed;
             s.server.scheduler = kind;
-            h2.push(lane(&s, Protocol::Http2).metrics.load.as_micros());
-            h3.push(lane(&s, Protocol::Http3).metrics.load.as_micros());
+            h2.push(lane(&s, Protocol::Http2).metrics.load.unwrap().as_micros());
+            h3.push(lane(&s, Protocol::Http3).metrics.load.unwrap().as_micros());
         }
         (median(h2), median(h3))
     }

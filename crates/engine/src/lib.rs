@@ -24,7 +24,7 @@ pub mod verdict;
 pub mod wire;
 
 pub use ids::{AssetId, ConnId, PacketNumber, StreamId};
-pub use page::{Asset, AssetKind, Discovery, Page, PresetId};
+pub use page::{Asset, AssetKind, Discovery, Page, PageError, PresetId};
 pub use scenario::{Network, Protocol, Scenario, ScenarioError};
 pub use time::{SimDuration, SimTime};
 pub use trace::{digest, Lane, Metrics, Trace, TRACE_VERSION};

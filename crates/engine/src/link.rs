@@ -17,8 +17,28 @@ use rand_core::RngCore;
 use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
+use crate::sim::{Path, Side};
 use crate::time::{SimDuration, SimTime};
-pub use crate::trace::Direction;
+
+/// Which way bytes travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Client to server.
+    Up,
+    /// Server to client.
+    Down,
+}
+
+impl From<Side> for Direction {
+    /// The direction `side` sends in: the client up, the server down.
+    fn from(side: Side) -> Direction {
+        match side {
+            Side::Client => Direction::Up,
+            Side::Server => Direction::Down,
+        }
+    }
+}
 
 /// Probabilities are integers in parts per million: 1_000_000 is certainty.
 pub const PPM: u32 = 1_000_000;
@@ -388,6 +408,18 @@ impl Link {
             Direction::Up => self.up.next_ordinal,
             Direction::Down => self.down.next_ordinal,
         }
+    }
+}
+
+impl Path for Link {
+    type Sent = Sent;
+
+    fn send(&mut self, now: SimTime, from: Side, bytes: u64) -> Sent {
+        Link::send(self, now, from.into(), bytes)
+    }
+
+    fn arrival(sent: &Sent) -> Option<SimTime> {
+        sent.arrival()
     }
 }
 

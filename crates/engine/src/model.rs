@@ -84,12 +84,15 @@ pub fn finish(
     let page = &scenario.page;
     for t in assets.iter_mut() {
         let a = page.asset(t.asset);
-        t.executed = matches!(a.kind, AssetKind::Html | AssetKind::Css | AssetKind::Js)
-            .then(|| t.last_byte + cost(&scenario.browser, a));
+        t.executed = t
+            .last_byte
+            .filter(|_| matches!(a.kind, AssetKind::Html | AssetKind::Css | AssetKind::Js))
+            .map(|at| at + cost(&scenario.browser, a));
     }
     m.set_times(assets);
-    m.first_paint = first_paint(scenario, assets).saturating_since(SimTime::ZERO);
-    m.dom_content_loaded = dom_content_loaded(scenario, assets).saturating_since(SimTime::ZERO);
+    let since_start = |t: SimTime| t.saturating_since(SimTime::ZERO);
+    m.first_paint = first_paint(scenario, assets).map(since_start);
+    m.dom_content_loaded = dom_content_loaded(scenario, assets).map(since_start);
     m.round_trips = round_trips(scenario, protocol, assets);
     m.bytes_wasted = assets.iter().map(|a| a.wasted_bytes).sum();
 }
@@ -111,37 +114,33 @@ fn blocking(page: &Page) -> impl Iterator<Item = AssetId> + '_ {
 /// Scripts run one after another in document order, each once it has arrived and the one
 /// before it has run (the HTML parser stops at a synchronous script; a script also waits
 /// for the stylesheets before it, HTML §4.2.6 "script-blocking style sheet"). The result is
-/// when the last of `ids` is done.
+/// when the last of `ids` is done; `None` if one of them never arrived.
 fn in_order(
     scenario: &Scenario,
     assets: &[AssetTiming],
-    ids: impl Iterator<Item = AssetId>,
+    mut ids: impl Iterator<Item = AssetId>,
     start: SimTime,
-) -> SimTime {
-    ids.fold(start, |t, id| {
+) -> Option<SimTime> {
+    ids.try_fold(start, |t, id| {
         let a = &assets[id.0 as usize];
-        t.max(a.last_byte) + cost(&scenario.browser, scenario.page.asset(id))
+        Some(t.max(a.last_byte?) + cost(&scenario.browser, scenario.page.asset(id)))
     })
 }
 
 /// First paint: the HTML's first bytes have arrived and every render-blocking asset has
-/// been parsed or run, in document order.
-pub fn first_paint(scenario: &Scenario, assets: &[AssetTiming]) -> SimTime {
-    let Some(html) = assets.first() else {
-        return SimTime::ZERO;
-    };
-    in_order(scenario, assets, blocking(&scenario.page), html.first_byte)
+/// been parsed or run, in document order; `None` if that never happened.
+pub fn first_paint(scenario: &Scenario, assets: &[AssetTiming]) -> Option<SimTime> {
+    let html = assets.first()?;
+    in_order(scenario, assets, blocking(&scenario.page), html.first_byte?)
 }
 
 /// DOMContentLoaded: the whole HTML is parsed and every script it references has run
 /// (synchronous and deferred scripts all run before the event; async ones are counted too,
-/// which the page model does not tell apart).
-pub fn dom_content_loaded(scenario: &Scenario, assets: &[AssetTiming]) -> SimTime {
+/// which the page model does not tell apart); `None` if that never happened.
+pub fn dom_content_loaded(scenario: &Scenario, assets: &[AssetTiming]) -> Option<SimTime> {
     let page = &scenario.page;
-    let Some(html) = assets.first() else {
-        return SimTime::ZERO;
-    };
-    let parsed = html.last_byte + cost(&scenario.browser, page.asset(AssetId(0)));
+    let html = assets.first()?;
+    let parsed = html.last_byte? + cost(&scenario.browser, page.asset(AssetId(0)));
     let mut scripts: Vec<(u64, AssetId)> = page
         .ids()
         .filter_map(|id| {
@@ -156,8 +155,8 @@ pub fn dom_content_loaded(scenario: &Scenario, assets: &[AssetTiming]) -> SimTim
         assets,
         scripts.into_iter().map(|(_, id)| id),
         SimTime::ZERO,
-    );
-    parsed.max(ran).max(first_paint(scenario, assets))
+    )?;
+    Some(parsed.max(ran).max(first_paint(scenario, assets)?))
 }
 
 /// Round trips on the longest chain of dependent fetches: the HTML's connection set-up and

@@ -4,7 +4,6 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AssetId;
-use crate::scenario::ScenarioError;
 use crate::time::SimDuration;
 
 /// What an asset is; decides its request headers and its response content type.
@@ -169,6 +168,42 @@ impl Asset {
     }
 }
 
+/// Why a page cannot be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageError {
+    Empty,
+    TooManyAssets { count: usize, max: usize },
+    FirstAssetNotHtml,
+    BadHost { value: String },
+    BadAsset { asset: AssetId, problem: String },
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::Empty => f.write_str("page.assets is empty; a page needs its HTML"),
+            PageError::TooManyAssets { count, max } => {
+                write!(
+                    f,
+                    "page.assets has {count} assets; at most {max} are allowed"
+                )
+            }
+            PageError::FirstAssetNotHtml => f.write_str(
+                "page.assets[0] must be the HTML document (kind \"html\", discovered_by null)",
+            ),
+            PageError::BadHost { value } => write!(
+                f,
+                "page.host is {value}; allowed: a host name of letters, digits, '.', '-' and an optional ':port'"
+            ),
+            PageError::BadAsset { asset, problem } => {
+                write!(f, "page.assets[{}]: {problem}", asset.0)
+            }
+        }
+    }
+}
+
+impl std::error::Error for PageError {}
+
 /// Presets have ids usable in URLs and on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -256,18 +291,18 @@ impl Page {
         (0..self.assets.len() as u32).map(AssetId)
     }
 
-    pub(crate) fn validate(&self) -> Result<(), ScenarioError> {
+    pub(crate) fn validate(&self) -> Result<(), PageError> {
         if self.assets.is_empty() {
-            return Err(ScenarioError::EmptyPage);
+            return Err(PageError::Empty);
         }
         if self.assets.len() > Self::MAX_ASSETS {
-            return Err(ScenarioError::TooManyAssets {
+            return Err(PageError::TooManyAssets {
                 count: self.assets.len(),
                 max: Self::MAX_ASSETS,
             });
         }
         if self.assets[0].kind != AssetKind::Html || self.assets[0].discovered_by.is_some() {
-            return Err(ScenarioError::FirstAssetNotHtml);
+            return Err(PageError::FirstAssetNotHtml);
         }
         if self.host.is_empty()
             || !self
@@ -275,14 +310,12 @@ impl Page {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
         {
-            return Err(ScenarioError::OutOfRange {
-                field: "page.host",
+            return Err(PageError::BadHost {
                 value: format!("{:?}", self.host),
-                allowed: "a host name of letters, digits, '.', '-' and an optional ':port'",
             });
         }
         for (i, a) in self.assets.iter().enumerate() {
-            let bad = |problem: String| ScenarioError::BadAsset {
+            let bad = |problem: String| PageError::BadAsset {
                 asset: AssetId(i as u32),
                 problem,
             };

@@ -3,10 +3,9 @@
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AssetId;
 use crate::link::{LinkConfig, LossModel, PPM};
 use crate::options::{BrowserOptions, Http1Options, Http2Options, Http3Options, ServerOptions};
-use crate::page::{Page, PresetId};
+use crate::page::{Page, PageError, PresetId};
 use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
 use crate::transport::tcp::{TcpConfig, LINUX_MIN_RTO, RFC6298_MIN_RTO};
@@ -340,16 +339,13 @@ pub enum ScenarioError {
     },
     NoProtocols,
     DuplicateProtocol(Protocol),
-    EmptyPage,
-    TooManyAssets {
-        count: usize,
-        max: usize,
-    },
-    FirstAssetNotHtml,
-    BadAsset {
-        asset: AssetId,
-        problem: String,
-    },
+    Page(PageError),
+}
+
+impl From<PageError> for ScenarioError {
+    fn from(e: PageError) -> Self {
+        ScenarioError::Page(e)
+    }
 }
 
 impl fmt::Display for ScenarioError {
@@ -370,19 +366,7 @@ impl fmt::Display for ScenarioError {
                     p.id()
                 )
             }
-            ScenarioError::EmptyPage => f.write_str("page.assets is empty; a page needs its HTML"),
-            ScenarioError::TooManyAssets { count, max } => {
-                write!(
-                    f,
-                    "page.assets has {count} assets; at most {max} are allowed"
-                )
-            }
-            ScenarioError::FirstAssetNotHtml => f.write_str(
-                "page.assets[0] must be the HTML document (kind \"html\", discovered_by null)",
-            ),
-            ScenarioError::BadAsset { asset, problem } => {
-                write!(f, "page.assets[{}]: {problem}", asset.0)
-            }
+            ScenarioError::Page(e) => e.fmt(f),
         }
     }
 }

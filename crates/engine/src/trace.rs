@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AssetId, ConnId, StreamId};
+pub use crate::link::Direction;
 use crate::link::DropReason;
 use crate::page::AssetKind;
 use crate::scenario::{Protocol, Scenario};
@@ -272,12 +273,13 @@ pub struct AssetTiming {
     pub discovered: SimTime,
     /// Set-up of the connection this request waited for, when it was that connection's first.
     pub connect: Option<ConnectPhases>,
-    /// The request's last byte was handed to the transport.
-    pub request_sent: SimTime,
-    /// The first byte of the response arrived at the client.
-    pub first_byte: SimTime,
-    /// The last byte of the response arrived at the client.
-    pub last_byte: SimTime,
+    /// The request's last byte was handed to the transport; `None`: it never was (the lane
+    /// stopped at its time limit first).
+    pub request_sent: Option<SimTime>,
+    /// The first byte of the response arrived at the client; `None`: it never did.
+    pub first_byte: Option<SimTime>,
+    /// The last byte of the response arrived at the client; `None`: it never did.
+    pub last_byte: Option<SimTime>,
     /// Bytes of request header (HTTP/1.1 text or compressed header block).
     pub request_header_bytes: u64,
     /// Bytes of response header (HTTP/1.1 text or compressed header block).
@@ -301,16 +303,6 @@ pub struct ConnectPhases {
     pub start: SimTime,
     pub tcp_end: SimTime,
     pub tls_end: SimTime,
-}
-
-/// Which way bytes travel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    /// Client to server.
-    Up,
-    /// Server to client.
-    Down,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -429,20 +421,25 @@ pub enum EventKind {
     },
 }
 
-/// Summary figures for one lane.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Summary figures for one lane. A time is `None` when the lane stopped at its time limit
+/// ([`Metrics::finished`] is false) before it happened: the engine never makes one up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// Every asset of the page arrived within the simulation's time limit. When false, the
+    /// lane gave up: `load` is `None`, and so is every time that never came.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub finished: bool,
     /// First byte of the HTML's response.
-    pub ttfb: SimDuration,
+    pub ttfb: Option<SimDuration>,
     /// Last byte of the last asset.
-    pub load: SimDuration,
+    pub load: Option<SimDuration>,
     /// The page could first be painted: the HTML has started arriving and every
     /// render-blocking stylesheet and script before it has been parsed or run.
     #[serde(default)]
-    pub first_paint: SimDuration,
+    pub first_paint: Option<SimDuration>,
     /// The HTML is parsed and every script it references has run (DOMContentLoaded).
     #[serde(default)]
-    pub dom_content_loaded: SimDuration,
+    pub dom_content_loaded: Option<SimDuration>,
     /// Round trips on the longest chain of dependent requests, handshakes included.
     #[serde(default)]
     pub round_trips: u32,
@@ -467,20 +464,53 @@ pub struct Metrics {
     pub bytes_wasted: u64,
 }
 
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            finished: true,
+            ttfb: None,
+            load: None,
+            first_paint: None,
+            dom_content_loaded: None,
+            round_trips: 0,
+            bytes_total: 0,
+            bytes_headers: 0,
+            bytes_payload: 0,
+            bytes_framing: 0,
+            bytes_handshake: 0,
+            packets: 0,
+            connections: 0,
+            retransmissions: 0,
+            bytes_retransmitted: 0,
+            bytes_wasted: 0,
+        }
+    }
+}
+
 impl Metrics {
-    /// Time to first byte (the HTML's, asset 0) and load (the last asset's last byte),
-    /// from the per-asset timings of a lane.
+    /// Time to first byte (the HTML's, asset 0), load (the last asset's last byte, once every
+    /// asset has one) and whether the lane finished, from the per-asset timings of a lane.
     pub fn set_times(&mut self, assets: &[AssetTiming]) {
-        self.ttfb = assets
-            .first()
-            .map(|a| a.first_byte.saturating_since(SimTime::ZERO))
-            .unwrap_or_default();
-        self.load = assets
-            .iter()
-            .map(|a| a.last_byte)
-            .max()
-            .unwrap_or_default()
-            .saturating_since(SimTime::ZERO);
+        let since_start = |t: SimTime| t.saturating_since(SimTime::ZERO);
+        self.ttfb = assets.first().and_then(|a| a.first_byte).map(since_start);
+        self.finished = assets.iter().all(|a| a.last_byte.is_some());
+        self.load = if self.finished {
+            assets
+                .iter()
+                .filter_map(|a| a.last_byte)
+                .max()
+                .map(since_start)
+        } else {
+            None
+        };
     }
 }
 

@@ -76,16 +76,12 @@ impl LaneOutcome {
     /// The facts of one lane. The only place the verdict reads a lane's metrics.
     pub fn of(lane: &Lane) -> LaneOutcome {
         let m = &lane.metrics;
-        // A lane at the time limit reports no load time (the engine marks it; until its
-        // metrics say so, a load of 0 with assets to fetch is the same thing).
-        let finished = m.load != SimDuration::ZERO || lane.assets.is_empty();
-        let when = |d: SimDuration| finished.then_some(d);
         let mut o = LaneOutcome {
             protocol: lane.protocol,
-            finished,
-            ttfb: when(m.ttfb),
-            first_paint: when(m.first_paint),
-            load: when(m.load),
+            finished: m.finished,
+            ttfb: m.ttfb,
+            first_paint: m.first_paint,
+            load: m.load.filter(|_| m.finished),
             connections: m.connections,
             tcp_head_of_line: Stalls::default(),
             quic_head_of_line: Stalls::default(),
@@ -860,8 +856,11 @@ mod tests {
         let c = v.load.unwrap();
         let best = trace.lanes.iter().min_by_key(|l| l.metrics.load).unwrap();
         let worst = trace.lanes.iter().max_by_key(|l| l.metrics.load).unwrap();
-        assert_eq!((c.best, c.best_time), (best.protocol, best.metrics.load));
-        assert_eq!(c.worst_time, worst.metrics.load);
+        assert_eq!(
+            (c.best, Some(c.best_time)),
+            (best.protocol, best.metrics.load)
+        );
+        assert_eq!(Some(c.worst_time), worst.metrics.load);
         assert!(
             v.sentence.starts_with(&format!(
                 "{} loads the page {} {} ({} against {}).",
@@ -931,7 +930,7 @@ mod tests {
             .map(|seed| {
                 let mut s = s.clone();
                 s.network.seed = seed;
-                crate::simulate(&s).unwrap().lanes[i].metrics.load
+                crate::simulate(&s).unwrap().lanes[i].metrics.load.unwrap()
             })
             .collect();
         loads.sort();
@@ -977,6 +976,31 @@ mod tests {
             "No lane finished loading the page within 1 h of simulated time."
         );
         assert_eq!(v.unfinished.len(), 4);
+    }
+
+    /// A real lane at the time limit (49 % loss): the engine says it did not finish, and
+    /// the verdict leaves it out and names it.
+    #[test]
+    fn lanes_at_the_time_limit_are_named_and_left_out() {
+        let v = evaluate(&scenario("page=blog&loss=49")).unwrap();
+        assert_eq!(
+            v.unfinished,
+            vec![Protocol::Http1, Protocol::Http2, Protocol::Http2Push]
+        );
+        assert_eq!(v.load.unwrap().best, Protocol::Http3);
+        assert!(
+            v.sentence.contains("Only HTTP/3 loads the page in "),
+            "{}",
+            v.sentence
+        );
+        assert!(
+            v.sentence.ends_with(
+                " HTTP/1.1, HTTP/2 and HTTP/2 + push did not finish within 1 h of simulated \
+                 time and are left out."
+            ),
+            "{}",
+            v.sentence
+        );
     }
 
     /// The reason is the trace's: tiles waits for HTTP/1.1's connections; 0-RTT on a warm

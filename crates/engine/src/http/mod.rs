@@ -6,3 +6,4 @@
 pub mod h1;
 pub mod h2;
 pub mod h3;
+pub mod origin;

@@ -10,7 +10,6 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use super::tcp::harness::{App, Pair};
 use super::tcp::{Role, TcpConnection};
 use crate::time::SimTime;
 
@@ -173,7 +172,7 @@ impl<A: Copy> TlsEndpoint<A> {
     /// Application bytes; they leave as records once [`TlsEndpoint::may_write`].
     pub fn write(&mut self, tcp: &mut TcpConnection<TlsTag<A>>, len: u64, tag: A) {
         self.pending.push_back((len, tag));
-        self.flush_app(tcp);
+        self.flush(tcp);
     }
 
     /// The next complete record of application data.
@@ -188,7 +187,8 @@ impl<A: Copy> TlsEndpoint<A> {
         }
     }
 
-    fn flush_app(&mut self, tcp: &mut TcpConnection<TlsTag<A>>) {
+    /// Sends what the application wrote as records, once it may.
+    pub fn flush(&mut self, tcp: &mut TcpConnection<TlsTag<A>>) {
         if !self.may_write {
             return;
         }
@@ -272,7 +272,7 @@ impl<A: Copy> TlsEndpoint<A> {
                 RecordKind::Handshake { .. } => {}
             }
         }
-        self.flush_app(tcp);
+        self.flush(tcp);
     }
 
     fn on_flight(&mut self, now: SimTime, tcp: &mut TcpConnection<TlsTag<A>>, flight: Flight) {
@@ -349,48 +349,4 @@ impl<A: Copy> TlsEndpoint<A> {
 fn record<A: Copy>(tcp: &mut TcpConnection<TlsTag<A>>, wire: u64, kind: RecordKind<A>) {
     let record_end = tcp.written() + wire;
     tcp.write(wire, TlsTag { record_end, kind });
-}
-
-/// TLS on both ends of every connection of a [`super::tcp::harness::Harness`], with an
-/// application callback on top: `on_app(now, conn, client, server, tcp pair)` after TLS
-/// processed the connection's deliveries.
-pub struct TlsApp<A, F> {
-    pub sessions: Vec<(TlsEndpoint<A>, TlsEndpoint<A>)>,
-    cfg: TlsConfig,
-    on_app: F,
-}
-
-impl<A: Copy, F> TlsApp<A, F>
-where
-    F: FnMut(SimTime, usize, &mut TlsEndpoint<A>, &mut TlsEndpoint<A>, &mut Pair<TlsTag<A>>),
-{
-    pub fn new(cfg: TlsConfig, on_app: F) -> Self {
-        TlsApp {
-            sessions: Vec::new(),
-            cfg,
-            on_app,
-        }
-    }
-}
-
-impl<A: Copy, F> App<TlsTag<A>> for TlsApp<A, F>
-where
-    F: FnMut(SimTime, usize, &mut TlsEndpoint<A>, &mut TlsEndpoint<A>, &mut Pair<TlsTag<A>>),
-{
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair<TlsTag<A>>) {
-        while self.sessions.len() <= conn {
-            self.sessions.push((
-                TlsEndpoint::new(Role::Client, self.cfg.clone()),
-                TlsEndpoint::new(Role::Server, self.cfg.clone()),
-            ));
-        }
-        if let Some((c, s)) = self.sessions.get_mut(conn) {
-            c.on_wake(now, &mut pair.client);
-            s.on_wake(now, &mut pair.server);
-            (self.on_app)(now, conn, c, s, pair);
-            // Writes made by the application go out as records now.
-            c.flush_app(&mut pair.client);
-            s.flush_app(&mut pair.server);
-        }
-    }
 }

@@ -37,7 +37,8 @@
 //! RFC 9114 §4.6), GOAWAY/shutdown, request cancellation, trailers, grease frames and
 //! settings, the QPACK dynamic table.
 
-pub mod harness;
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -1310,6 +1311,31 @@ macro_rules! common {
         }
     };
 }
+
+/// Both HTTP/3 endpoints on the [`crate::sim::Driver`]: datagrams in and out (shared, so a
+/// lane can keep what it sent), each arrival read with the peer's ledger.
+macro_rules! sim_endpoint {
+    ($ty:ty, $peer:ty) => {
+        impl crate::sim::Endpoint for $ty {
+            type Packet = std::rc::Rc<Datagram>;
+            type Peer = $peer;
+            fn handle_input(&mut self, now: SimTime, d: &std::rc::Rc<Datagram>, peer: &$peer) {
+                self.handle_datagram(now, d, peer.ledger());
+            }
+            fn handle_timeout(&mut self, now: SimTime) {
+                self.0.handle_timeout(now);
+            }
+            fn poll_transmit(&mut self, now: SimTime) -> Option<std::rc::Rc<Datagram>> {
+                self.0.poll_transmit(now).map(std::rc::Rc::new)
+            }
+            fn poll_timeout(&self) -> Option<SimTime> {
+                self.0.quic.poll_timeout()
+            }
+        }
+    };
+}
+sim_endpoint!(H3Client, H3Server);
+sim_endpoint!(H3Server, H3Client);
 
 /// The browser's end of an HTTP/3 connection.
 #[derive(Debug)]

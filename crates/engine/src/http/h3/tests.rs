@@ -1,7 +1,8 @@
 //! Tests of the HTTP/3 layer, end to end over the shared link.
 
-use super::harness::{page_requests, run, Outcome, PlannedRequest, Site, SiteEntry};
+use super::testing::{self, page_requests, run, Outcome, PlannedRequest};
 use super::*;
+use crate::http::origin::{Site, SiteEntry};
 use crate::ids::PacketNumber;
 use crate::link::Direction;
 use crate::link::{LinkConfig, LossModel};
@@ -50,7 +51,7 @@ fn ser(bytes: u64, bps: u64) -> SimDuration {
     SimDuration::serialisation(bytes, bps)
 }
 
-fn carries(c: &harness::Crossing, stream: StreamId) -> bool {
+fn carries(c: &testing::Crossing, stream: StreamId) -> bool {
     c.datagram
         .packets
         .iter()

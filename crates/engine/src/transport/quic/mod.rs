@@ -20,11 +20,11 @@
 
 mod connection;
 mod event;
-pub mod harness;
 pub mod packet;
 pub(crate) mod ranges;
 mod rtt;
 mod streams;
+pub mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -39,16 +39,27 @@ use serde::{Deserialize, Serialize};
 use crate::time::SimDuration;
 
 /// Which end of the connection an endpoint is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Client,
-    Server,
-}
+pub use crate::sim::Side;
 
-impl Side {
-    pub fn is_client(self) -> bool {
-        self == Side::Client
+/// A QUIC endpoint on the [`crate::sim::Driver`]: datagrams in, datagrams out.
+impl crate::sim::Endpoint for Connection {
+    type Packet = Datagram;
+    type Peer = Connection;
+
+    fn handle_input(&mut self, now: crate::time::SimTime, d: &Datagram, _: &Connection) {
+        self.handle_datagram(now, d);
+    }
+
+    fn handle_timeout(&mut self, now: crate::time::SimTime) {
+        Connection::handle_timeout(self, now);
+    }
+
+    fn poll_transmit(&mut self, now: crate::time::SimTime) -> Option<Datagram> {
+        Connection::poll_transmit(self, now)
+    }
+
+    fn poll_timeout(&self) -> Option<crate::time::SimTime> {
+        Connection::poll_timeout(self)
     }
 }
 

@@ -273,6 +273,12 @@ impl Datagram {
     }
 }
 
+impl crate::sim::Wire for Datagram {
+    fn wire_len(&self) -> u64 {
+        Datagram::wire_len(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 
-use super::harness::{run, Outcome, Pipe, Request};
+use super::testing::{run, Outcome, Pipe, Request};
 use super::*;
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
@@ -547,7 +547,7 @@ proptest! {
 #[test]
 fn the_same_loss_stalls_every_tcp_stream_but_one_quic_stream() {
     use crate::link::{LinkConfig, LossModel};
-    use crate::transport::tcp::harness::{Harness, NoApp};
+    use crate::transport::tcp::testing::Harness;
     use crate::transport::tcp::TcpConfig;
 
     const STREAMS: u32 = 3;
@@ -561,16 +561,16 @@ fn the_same_loss_stalls_every_tcp_stream_but_one_quic_stream() {
             loss: LossModel::Scripted { up: vec![], down },
             ..LinkConfig::default()
         });
-        let c = h.open(SimTime::ZERO, TcpConfig::default(), &mut NoApp);
+        let c = h.open(TcpConfig::default());
         for _ in 0..CHUNKS {
             for s in 0..STREAMS {
-                h.pairs[c].server.write(CHUNK, s);
+                h.pairs_mut()[c].server.write(CHUNK, s);
             }
         }
         let total = CHUNK * CHUNKS * u64::from(STREAMS);
-        h.run_until(LIMIT, &mut NoApp, |h| h.pairs[0].client.received() >= total);
+        h.run_until(LIMIT, |h| h.pairs()[0].client.received() >= total);
         let mut last = vec![SimTime::ZERO; STREAMS as usize];
-        while let Some(d) = h.pairs[c].client.poll_delivery() {
+        while let Some(d) = h.pairs_mut()[c].client.poll_delivery() {
             last[d.tag as usize] = last[d.tag as usize].max(d.at);
         }
         last

@@ -19,11 +19,12 @@
 
 mod connection;
 mod event;
-pub mod harness;
 mod receiver;
 mod rtt;
 pub mod segment;
 
+#[cfg(test)]
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -36,7 +37,37 @@ pub use segment::{SackBlock, Segment, Span};
 use serde::{Deserialize, Serialize};
 
 use super::cc::{Algorithm, Controller, Cubic, NewReno};
-use crate::time::SimDuration;
+use crate::sim::{Endpoint, Wire};
+use crate::time::{SimDuration, SimTime};
+
+impl<T> Wire for Segment<T> {
+    fn wire_len(&self) -> u64 {
+        Segment::wire_len(self)
+    }
+}
+
+/// A TCP endpoint on the [`crate::sim::Driver`]: segments in, segments out, one timer (the
+/// earlier of the retransmission and delayed-ACK deadlines).
+impl<T: Copy> Endpoint for TcpConnection<T> {
+    type Packet = Segment<T>;
+    type Peer = TcpConnection<T>;
+
+    fn handle_input(&mut self, now: SimTime, seg: &Segment<T>, _: &TcpConnection<T>) {
+        self.handle_segment(now, seg);
+    }
+
+    fn handle_timeout(&mut self, now: SimTime) {
+        TcpConnection::handle_timeout(self, now);
+    }
+
+    fn poll_transmit(&mut self, now: SimTime) -> Option<Segment<T>> {
+        TcpConnection::poll_transmit(self, now)
+    }
+
+    fn poll_timeout(&self) -> Option<SimTime> {
+        TcpConnection::poll_timeout(self)
+    }
+}
 
 /// RFC 9293 §3.7.1 / RFC 6691: an MSS of 1460 bytes fills a 1500-byte Ethernet MTU after
 /// 20 bytes of IPv4 header and 20 of TCP header.

@@ -12,12 +12,12 @@
 
 use proptest::prelude::*;
 
-use super::harness::{Harness, NoApp};
+use super::testing::{Harness, TlsApp};
 use super::*;
 use crate::link::{LinkConfig, LossModel};
 use crate::time::SimTime;
 use crate::transport::cc::Algorithm;
-use crate::transport::tls::{TlsApp, TlsConfig, TlsMode};
+use crate::transport::tls::{TlsConfig, TlsMode};
 
 const T0: u64 = 150_190;
 const SEG: u64 = 1_460;
@@ -39,18 +39,18 @@ fn scripted_down(ordinals: &[u64]) -> LinkConfig {
 /// A harness with one connection whose server wrote `bytes` before the handshake.
 fn download(link: LinkConfig, cfg: TcpConfig, bytes: u64) -> Harness<u32> {
     let mut h = Harness::new(link);
-    let c = h.open(SimTime::ZERO, cfg, &mut NoApp);
-    h.pairs[c].server.write(bytes, 7);
+    let c = h.open(cfg);
+    h.pairs_mut()[c].server.write(bytes, 7);
     h
 }
 
 fn run_to(h: &mut Harness<u32>, t: u64) {
-    h.run_until(SimTime::from_micros(t), &mut NoApp, |_| false);
+    h.run_until(SimTime::from_micros(t), |_| false);
 }
 
 fn run_until_received(h: &mut Harness<u32>, bytes: u64) -> SimTime {
-    h.run_until(SimTime::from_millis(600_000), &mut NoApp, |h| {
-        h.pairs[0].client.received() >= bytes
+    h.run_until(SimTime::from_millis(600_000), |h| {
+        h.pairs()[0].client.received() >= bytes
     });
     h.now()
 }
@@ -59,7 +59,7 @@ fn run_until_received(h: &mut Harness<u32>, bytes: u64) -> SimTime {
 fn handshake_takes_one_round_trip_plus_serialisation() {
     let mut h = download(LinkConfig::default(), TcpConfig::default(), 0);
     run_to(&mut h, 1_000_000);
-    let p = &h.pairs[0];
+    let p = &h.pairs()[0];
     assert_eq!(
         p.client.established_at(),
         Some(SimTime::from_micros(100_126))
@@ -67,15 +67,16 @@ fn handshake_takes_one_round_trip_plus_serialisation() {
     assert_eq!(p.server.established_at(), Some(SimTime::from_micros(T0)));
     // The SYN-ACK gave the client an RTT sample of exactly that.
     assert_eq!(p.client.rtt().srtt, Some(SimDuration::from_micros(100_126)));
-    assert_eq!(h.packets.len(), 3);
+    assert_eq!(h.packets().len(), 3);
 }
 
 #[test]
 fn tls13_completes_one_round_trip_after_tcp() {
-    let mut app = TlsApp::<u32, _>::new(TlsConfig::default(), |_, _, _, _, _| {});
-    let mut h = Harness::new(LinkConfig::default());
-    h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
-    h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
+    let app = TlsApp::<u32, _>::new(TlsConfig::default(), |_, _, _, _, _| {});
+    let mut h = Harness::with(LinkConfig::default(), app);
+    h.open(TcpConfig::default());
+    h.run_until(SimTime::from_millis(5_000), |_| false);
+    let app = &h.app.layer;
     let (c, s) = &app.sessions[0];
     // At 100 126 the client writes its 1820-byte ClientHello record, which rides with the
     // ACK of the SYN-ACK: 1460 + 360 bytes, 1500 + 400 on the wire, 2400 + 640 µs up.
@@ -101,16 +102,17 @@ fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
     // 64 + 50 000 later: 255 630), which grows cwnd by two segments. Segment 12 (1342 bytes,
     // 1382 on the wire: 1106 µs) leaves behind segment 11 at 255 630 + 1200 + 1106 and
     // arrives at 307 936, about one RTT later than with the default chain (206 976).
-    let mut app = TlsApp::<u32, _>::new(
+    let app = TlsApp::<u32, _>::new(
         TlsConfig {
             cert_chain: 16_000,
             ..TlsConfig::default()
         },
         |_, _, _, _, _| {},
     );
-    let mut h = Harness::new(LinkConfig::default());
-    h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
-    h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
+    let mut h = Harness::with(LinkConfig::default(), app);
+    h.open(TcpConfig::default());
+    h.run_until(SimTime::from_millis(5_000), |_| false);
+    let app = &h.app.layer;
     assert_eq!(
         app.sessions[0].0.done_at(),
         Some(SimTime::from_micros(307_936))
@@ -119,16 +121,17 @@ fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
 
 #[test]
 fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
-    let mut app = TlsApp::<u32, _>::new(
+    let app = TlsApp::<u32, _>::new(
         TlsConfig {
             mode: TlsMode::Tls12,
             ..TlsConfig::default()
         },
         |_, _, _, _, _| {},
     );
-    let mut h = Harness::new(LinkConfig::default());
-    h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
-    h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
+    let mut h = Harness::with(LinkConfig::default(), app);
+    h.open(TcpConfig::default());
+    h.run_until(SimTime::from_millis(5_000), |_| false);
+    let app = &h.app.layer;
     // The ClientHello arrives at 153 166 as for TLS 1.3. The server's plaintext flight,
     // ServerHello 96 + Certificate 3218 + ServerKeyExchange 116 + ServerHelloDone 4 in one
     // 3439-byte record: 1460 + 1460 + 519 bytes, 1200 + 1200 + 448 µs down; complete at the
@@ -149,7 +152,7 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
     // 0-RTT: a 1000-byte request written with the ClientHello reaches the server's
     // application half a round trip after TCP, before the handshake completes.
     let mut got = None;
-    let mut app = TlsApp::<u32, _>::new(
+    let app = TlsApp::<u32, _>::new(
         TlsConfig {
             mode: TlsMode::Tls13ZeroRtt,
             ..TlsConfig::default()
@@ -163,9 +166,10 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
             }
         },
     );
-    let mut h = Harness::new(LinkConfig::default());
-    h.open(SimTime::ZERO, TcpConfig::default(), &mut app);
-    h.run_until(SimTime::from_millis(5_000), &mut app, |_| false);
+    let mut h = Harness::with(LinkConfig::default(), app);
+    h.open(TcpConfig::default());
+    h.run_until(SimTime::from_millis(5_000), |_| false);
+    drop(h);
     let (at, len, tag, server_done) = got.unwrap_or_default();
     assert_eq!((len, tag, server_done), (1_000, 42, None));
     // ClientHello 2070 bytes + CCS 6 + early data record 1022 = 3098 = 1460 + 1460 + 178
@@ -188,12 +192,12 @@ fn slow_start_doubles_per_round_trip_with_delayed_acks() {
     let mut h = download(LinkConfig::default(), TcpConfig::default(), 200 * SEG);
     for (t, segments) in [(212_190, 10), (326_654, 30), (453_118, 70)] {
         run_to(&mut h, t - 1);
-        assert!(h.pairs[0].client.received() < segments * SEG);
+        assert!(h.pairs()[0].client.received() < segments * SEG);
         run_to(&mut h, t);
-        assert_eq!(h.pairs[0].client.received(), segments * SEG, "at {t}");
+        assert_eq!(h.pairs()[0].client.received(), segments * SEG, "at {t}");
     }
     // Round 2's ACKs have come back, round 3's not yet: 40 segments.
-    assert_eq!(h.pairs[0].server.cwnd(), 40 * SEG);
+    assert_eq!(h.pairs()[0].server.cwnd(), 40 * SEG);
 }
 
 #[test]
@@ -209,7 +213,7 @@ fn sack_loss_is_repaired_by_fast_retransmit() {
         run_until_received(&mut h, 5 * SEG),
         SimTime::from_micros(307_474)
     );
-    let ev = h.pairs[0].server.drain_events();
+    let ev = h.pairs_mut()[0].server.drain_events();
     let lost: Vec<_> = ev
         .iter()
         .filter_map(|e| match e.kind {
@@ -219,10 +223,10 @@ fn sack_loss_is_repaired_by_fast_retransmit() {
         .collect();
     assert_eq!(lost, [(256_274, SEG, SEG, LossDetection::Sack)]);
     // The window was 10 segments (app-limited, so no growth): NewReno halves it.
-    assert_eq!(h.pairs[0].server.ssthresh(), 5 * SEG);
+    assert_eq!(h.pairs()[0].server.ssthresh(), 5 * SEG);
     // Head-of-line blocking: segments 3–5 (4380 bytes) waited from the arrival of segment 3
     // (T0 + 3600 + 50 000 = 203 790) for [1460, 2920).
-    let hol: Vec<_> = h.pairs[0]
+    let hol: Vec<_> = h.pairs_mut()[0]
         .client
         .drain_events()
         .into_iter()
@@ -262,7 +266,7 @@ fn newreno_without_sack_fast_retransmits_on_the_third_dupack() {
         run_until_received(&mut h, 8 * SEG),
         SimTime::from_micros(308_644)
     );
-    let by: Vec<_> = h.pairs[0]
+    let by: Vec<_> = h.pairs_mut()[0]
         .server
         .drain_events()
         .into_iter()
@@ -293,7 +297,7 @@ fn too_few_dupacks_leave_it_to_the_rto() {
         run_until_received(&mut h, 5 * SEG),
         SimTime::from_micros(559_304)
     );
-    let ev = h.pairs[0].server.drain_events();
+    let ev = h.pairs_mut()[0].server.drain_events();
     assert!(ev.iter().any(|e| e.at == SimTime::from_micros(508_104)
         && e.kind
             == TcpEventKind::Timeout {
@@ -306,7 +310,7 @@ fn too_few_dupacks_leave_it_to_the_rto() {
             by: LossDetection::Rto
         }));
     // RFC 5681 §3.1: one segment after a timeout.
-    assert_eq!(h.pairs[0].server.cwnd(), SEG);
+    assert_eq!(h.pairs()[0].server.cwnd(), SEG);
 }
 
 #[test]
@@ -314,7 +318,7 @@ fn a_lost_tail_segment_needs_the_rto_even_with_sack() {
     // The fifth and last segment is lost: nothing arrives after it to produce duplicate ACKs.
     let mut h = download(scripted_down(&[5]), TcpConfig::default(), 5 * SEG);
     let done = run_until_received(&mut h, 5 * SEG);
-    let ev = h.pairs[0].server.drain_events();
+    let ev = h.pairs_mut()[0].server.drain_events();
     let timeout = ev
         .iter()
         .find(|e| matches!(e.kind, TcpEventKind::Timeout { .. }))
@@ -331,7 +335,7 @@ fn one_loss_stalls_every_later_byte() {
     // 60 segments, the 12th lost: everything after it waits for its retransmission.
     let mut h = download(scripted_down(&[12]), TcpConfig::default(), 60 * SEG);
     run_until_received(&mut h, 60 * SEG);
-    let client = &mut h.pairs[0].client;
+    let client = &mut h.pairs_mut()[0].client;
     let mut deliveries = Vec::new();
     while let Some(d) = client.poll_delivery() {
         deliveries.push(d);
@@ -371,7 +375,7 @@ fn reduction(cc: Algorithm) -> (u64, u64, SimTime) {
     };
     let mut h = download(scripted_down(&[25]), cfg, 300 * SEG);
     let done = run_until_received(&mut h, 300 * SEG);
-    let ev = h.pairs[0].server.drain_events();
+    let ev = h.pairs_mut()[0].server.drain_events();
     let mut before = 0;
     for e in ev {
         if let TcpEventKind::Cwnd { cwnd, cause, .. } = e.kind {
@@ -404,7 +408,7 @@ fn rfc6298_minimum_is_selectable() {
     };
     let mut h = download(scripted_down(&[5]), cfg, 5 * SEG);
     run_until_received(&mut h, 5 * SEG);
-    let ev = h.pairs[0].server.drain_events();
+    let ev = h.pairs_mut()[0].server.drain_events();
     let timeout = ev
         .iter()
         .position(|e| matches!(e.kind, TcpEventKind::Timeout { .. }));
@@ -435,19 +439,21 @@ fn exchange(seed: u64, ppm: u32, up: u64, down: u64, cc: Algorithm, sack: bool) 
         loss: LossModel::Random { ppm },
         ..LinkConfig::default()
     });
-    let c = h.open(SimTime::ZERO, cfg, &mut NoApp);
+    let c = h.open(cfg);
     // Tag every 1000-byte write with its index.
     for i in 0..up.div_ceil(1_000) {
-        h.pairs[c].client.write(1_000.min(up - i * 1_000), i as u32);
+        h.pairs_mut()[c]
+            .client
+            .write(1_000.min(up - i * 1_000), i as u32);
     }
     for i in 0..down.div_ceil(1_000) {
-        h.pairs[c]
+        h.pairs_mut()[c]
             .server
             .write(1_000.min(down - i * 1_000), i as u32);
     }
     h.flush(c);
-    h.run_until(SimTime::from_millis(36_000_000), &mut NoApp, |h| {
-        h.pairs[0].client.received() == down && h.pairs[0].server.received() == up
+    h.run_until(SimTime::from_millis(36_000_000), |h| {
+        h.pairs()[0].client.received() == down && h.pairs()[0].server.received() == up
     });
     h
 }
@@ -457,12 +463,12 @@ fn check_side(
     client_receives: bool,
     total: u64,
 ) -> Result<(), TestCaseError> {
-    let one_way = h.link.config().one_way(if client_receives {
+    let one_way = h.link().config().one_way(if client_receives {
         crate::link::Direction::Down
     } else {
         crate::link::Direction::Up
     });
-    let pair = &mut h.pairs[0];
+    let pair = &mut h.pairs_mut()[0];
     let (rx, tx) = if client_receives {
         (&mut pair.client, &mut pair.server)
     } else {
@@ -510,9 +516,9 @@ proptest! {
         let cc = if cubic { Algorithm::Cubic } else { Algorithm::NewReno };
         let mut a = exchange(seed, ppm, up, down, cc, sack);
         let b = exchange(seed, ppm, up, down, cc, sack);
-        prop_assert_eq!(&a.packets, &b.packets);
-        prop_assert_eq!(a.pairs[0].client.events(), b.pairs[0].client.events());
-        prop_assert_eq!(a.pairs[0].server.events(), b.pairs[0].server.events());
+        prop_assert_eq!(&a.packets(), &b.packets());
+        prop_assert_eq!(a.pairs()[0].client.events(), b.pairs()[0].client.events());
+        prop_assert_eq!(a.pairs()[0].server.events(), b.pairs()[0].server.events());
         check_side(&mut a, true, down)?;
         check_side(&mut a, false, up)?;
     }
@@ -523,21 +529,21 @@ fn heavy_loss_both_ways_still_delivers_everything() {
     // 40 % loss each way: many drops, many retransmissions, timeouts, and every byte in order.
     let mut h = exchange(3, 400_000, 30_000, 100_000, Algorithm::Cubic, true);
     let dropped = h
-        .packets
+        .packets()
         .iter()
         .filter(|p| p.link.arrival().is_none())
         .count();
-    let rexmit = h.packets.iter().filter(|p| p.retransmission).count();
-    let timeouts = h.pairs[0]
+    let rexmit = h.packets().iter().filter(|p| p.retransmission).count();
+    let timeouts = h.pairs()[0]
         .server
         .events()
         .iter()
         .filter(|e| matches!(e.kind, TcpEventKind::Timeout { .. }))
         .count();
     assert!(
-        dropped * 100 / h.packets.len() >= 30,
+        dropped * 100 / h.packets().len() >= 30,
         "{dropped} of {}",
-        h.packets.len()
+        h.packets().len()
     );
     assert!(
         rexmit > 50 && timeouts > 5,

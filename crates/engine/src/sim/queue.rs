@@ -1,5 +1,5 @@
-//! The discrete-event core: a queue of events ordered by (time, sequence number), so events
-//! at the same instant come out in the order they were scheduled, on every target.
+//! The event queue: events ordered by (time, sequence number), so events at the same
+//! instant come out in the order they were scheduled, on every target.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
