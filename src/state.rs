@@ -87,6 +87,8 @@ pub struct Run {
     pub lanes: Vec<Shared<LaneModel>>,
     /// The end of the time axis (µs): the slowest finished lane's load plus a margin.
     pub end_us: u64,
+    /// The scenario string of the run (the page's hooks say which scenario is on screen).
+    pub link: String,
 }
 
 impl Run {
@@ -112,6 +114,7 @@ impl Run {
             rows: model::rows(&trace.scenario.page),
             lanes,
             end_us: (slowest + slowest / 25).max(1_000),
+            link: url::encode(&trace.scenario),
             trace,
         }
     }
@@ -292,6 +295,7 @@ impl AppState {
         if s.validate().is_ok() {
             self.origin = Origin::Control;
             self.link_errors.clear();
+            self.link_text = url::encode(&s);
             self.set_scenario(s);
         }
     }

@@ -356,3 +356,46 @@ enum EventKindDef {
         held: u64,
     },
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use protoviz_engine::{simulate, PresetId};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Through the bytes and back, a trace is the same trace: every preset, with loss (so
+    /// stalls, drops and retransmissions are in it), a warm cache (cached rows, push waste)
+    /// and a lane at the time limit (its missing times).
+    #[test]
+    fn a_trace_survives_the_trip() {
+        for id in PresetId::ALL {
+            let mut s = Scenario::preset(id);
+            s.network.loss = protoviz_engine::link::LossModel::Random { ppm: 20_000 };
+            let t = simulate(&s).unwrap();
+            assert_eq!(decode(&encode(&t).unwrap()).unwrap(), t, "{}", id.id());
+        }
+        for text in ["page=blog&cache=warm", "page=blog&loss=49&proto=h2"] {
+            let t = simulate(&protoviz_engine::url::decode(text).unwrap()).unwrap();
+            assert_eq!(decode(&encode(&t).unwrap()).unwrap(), t, "{text}");
+        }
+        assert!(
+            decode(&[1, 2, 3]).is_err(),
+            "bad bytes are an error, not a panic"
+        );
+    }
+
+    /// Same scenario and seed, same trace, in wasm as natively: the digest pinned by the
+    /// engine's native test (crates/engine/tests/golden_digest.txt) comes out here too.
+    #[test]
+    fn wasm_trace_matches_the_native_digest() {
+        let golden: u64 = include_str!("../crates/engine/tests/golden_digest.txt")
+            .trim()
+            .parse()
+            .unwrap();
+        let mut scenario = Scenario::preset(PresetId::Blog);
+        scenario.network.loss = protoviz_engine::link::LossModel::Random { ppm: 10_000 };
+        scenario.network.seed = 7;
+        let trace = simulate(&scenario).unwrap();
+        assert_eq!(protoviz_engine::trace::digest(&trace), golden);
+    }
+}
