@@ -24,6 +24,26 @@ const done = arguments[arguments.length - 1];
     out.push([t1 - t0, t2 - t0]);
     await new Promise(res => setTimeout(res, 400));
   }
+  // Input → the frame that shows the new run (only where the page says which run it shows).
+  const shown = [];
+  const lanes = () => document.querySelector('.lanes');
+  if (lanes() && lanes().dataset.run !== undefined) {
+    for (let i = 0; i < 6; i++) {
+      await new Promise(res => setTimeout(res, 300));
+      const want = 'rtt=' + String(77 + 11 * i);
+      const t0 = performance.now();
+      r.value = String(77 + 11 * i);
+      r.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      while (!(lanes().dataset.run.includes(want) && !document.querySelector('[data-busy]'))) { await frame(); }
+      shown.push(performance.now() - t0);
+    }
+  }
+  // Playback: every frame interval over three seconds of replay.
+  const play = [];
+  document.getElementById('restart').click();
+  let p0 = await frame();
+  const pend = p0 + 3000;
+  while (p0 < pend) { const t = await frame(); play.push(t - p0); p0 = t; }
   const gaps = [];
   let last = await frame();
   let stop = false;
@@ -35,7 +55,7 @@ const done = arguments[arguments.length - 1];
   setTimeout(() => { stop = true; }, 2000);
   while (!stop) { const t = await frame(); gaps.push(t - last); last = t; }
   clearInterval(tick);
-  done({ steps: out, gaps });
+  done({ steps: out, gaps, shown, play });
 })();
 "#;
 
@@ -76,6 +96,33 @@ async fn input_blocking() {
             .map(|g| g.as_f64().unwrap())
             .collect();
         let max_gap = gaps.iter().cloned().fold(0.0, f64::max);
+        let shown: Vec<f64> = v["shown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_f64().unwrap())
+            .collect();
+        let mut play: Vec<f64> = v["play"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_f64().unwrap())
+            .collect();
+        play.sort_by(|a, b| a.total_cmp(b));
+        let p95 = play.get(play.len() * 95 / 100).copied().unwrap_or(0.0);
+        if !shown.is_empty() {
+            println!(
+                "{page}: input → frame with the new run median {:.0} ms (max {:.0})",
+                median(shown.clone()),
+                shown.iter().cloned().fold(0.0, f64::max)
+            );
+        }
+        println!(
+            "{page}: playback frame interval p50 {:.1} ms, p95 {:.1} ms ({} frames)",
+            median(play.clone()),
+            p95,
+            play.len()
+        );
         println!(
             "{page}: input handler median {:.1} ms (max {:.1}); input → next frame median {:.1} ms (max {:.1}); \
              while dragging: {} frames in 2 s, median gap {:.1} ms, longest {:.1} ms",
@@ -133,5 +180,70 @@ async fn snap() {
     println!("lanes {lanes}; {info}");
     let png = c.screenshot().await.unwrap();
     std::fs::write(protoviz_e2e::artifacts_dir().join("snap.png"), png).unwrap();
+    c.close().await.unwrap();
+}
+
+/// Not a test: playback frame intervals with some CSS rules switched off (`$CSS_OFF`, one
+/// rule per `;;`), to find what a frame costs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn playback_experiment() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=blog".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(4000)).await;
+    let variants = std::env::var("CSS_OFF").unwrap_or_default();
+    for css in std::iter::once("").chain(variants.split(";;")) {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             (async () => {{\
+               let st = document.getElementById('exp'); if (!st) {{ st = document.createElement('style'); st.id = 'exp'; document.head.appendChild(st); }}\
+               st.textContent = {css:?};\
+               const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));\
+               document.getElementById('restart').click();\
+               const play = []; let p0 = await frame(); const end = p0 + 3000;\
+               while (p0 < end) {{ const t = await frame(); play.push(t - p0); p0 = t; }}\
+               play.sort((a, b) => a - b);\
+               done([play.length, play[play.length >> 1], play[Math.floor(play.length * 0.95)]]);\
+             }})();"
+        );
+        let v: Value = c.execute_async(&script, vec![]).await.unwrap();
+        println!("{css:?}: frames, p50, p95 = {v}");
+    }
+    c.close().await.unwrap();
+}
+
+/// Not a test: what the page logs (`PVZ …` timings of an instrumented build) and its long
+/// tasks while the RTT slider moves three times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn long_tasks() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=news&loss=2".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5000)).await;
+    let v: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             (async () => {\
+               const logs = []; const orig = console.log; console.log = (...a) => { logs.push(a.join(' ')); orig(...a); };\
+               const tasks = []; new PerformanceObserver(l => { for (const e of l.getEntries()) tasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });\
+               const r = document.getElementById('rtt');\
+               for (const v of [150, 160, 170]) { r.value = String(v); r.dispatchEvent(new InputEvent('input', { bubbles: true })); await new Promise(res => setTimeout(res, 1500)); }\
+               done({ logs, tasks });\
+             })();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("{v}");
     c.close().await.unwrap();
 }

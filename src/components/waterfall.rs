@@ -370,7 +370,7 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
                             { for reveal("paintline", fp) }
                             { for reveal("loadline", model.load_us()) }
                             <span class="curtain"></span>
-                            <span class="playhead"></span>
+                            <span class="playhead-rail"><span class="playhead"></span></span>
                         </span>
                     </li>
                 </ol>
