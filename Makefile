@@ -38,6 +38,8 @@ setup:
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
 	  && wasm-bindgen-test-runner --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
 	  || { echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+	@# trunk builds with --offline (Trunk.toml): fetch the crates Cargo.lock names first.
+	@cargo fetch --locked --quiet
 	@wasm-opt --version 2>/dev/null | grep -qF "version $(firstword $(subst ., ,$(BINARYEN_VERSION)))" \
 	  || { echo "== installing wasm-opt (npm binaryen@$(BINARYEN_VERSION)) into $(TOOLS)"; \
 	       mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund binaryen@$(BINARYEN_VERSION); }

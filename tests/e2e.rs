@@ -1007,6 +1007,12 @@ async fn screenshots() {
         .await;
         seek(&c, 1000).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
+        let fits = value(
+            &c,
+            "return document.documentElement.scrollWidth <= innerWidth",
+        )
+        .await;
+        assert_eq!(fits, true, "{w}×{h}: nothing wider than the screen");
         let png = c.screenshot().await.expect("screenshot");
         assert!(png.len() > 20_000, "a real picture, not a blank page");
         std::fs::write(artifacts_dir().join(name), png).unwrap();

@@ -172,7 +172,9 @@ async fn snap() {
     tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
     let info = c
         .execute(
-            "return [innerWidth, innerHeight, document.body.innerText.slice(0, 1500)]",
+            "return [innerWidth, innerHeight, document.documentElement.scrollWidth, \
+             [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1)\
+               .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]",
             vec![],
         )
         .await
