@@ -405,8 +405,11 @@ impl Reducible for AppState {
                 if text == s.link_text || format!("#{text}") == s.hash() {
                     return self;
                 }
+                let before = s.scenario.clone();
                 s.read_link(&hash);
-                s.restart_on_arrival = true;
+                if s.scenario != before {
+                    s.restart_on_arrival = true;
+                }
             }
             Action::TraceArrived(trace) => {
                 let at_end = s.run.is_some() && s.finished();

@@ -193,6 +193,11 @@ async fn the_page_runs_the_engine_in_a_worker_and_follows_the_rtt_slider() {
     }
     assert_eq!(loads(&c).await, expected_loads(&trace("page=blog")));
     assert_eq!(text(&c, "#verdict").await, engine_verdict("page=blog"));
+    // The loading message was the page's own text, and the app took its place.
+    assert_eq!(
+        value(&c, "return document.getElementById('loading')").await,
+        Value::Null
+    );
     // Every view says what it is.
     let unlabelled = value(
         &c,
@@ -509,6 +514,45 @@ async fn figures_wait_for_the_playhead() {
     )
     .await;
     assert_eq!(mid, json!([ttfb.to_string(), "—"]));
+    c.close().await.unwrap();
+}
+
+/// Issue 9: a replay frame touches only the lanes' `--t` and the figures: nothing in the
+/// waterfalls changes while the playhead moves (they are drawn once per run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_frame_changes_only_the_playhead_and_the_figures() {
+    let (server, _driver, c) = session().await;
+    open(&c, &server, "page=tiles&loss=2").await;
+    wait_for(
+        &c,
+        "the median",
+        120,
+        "return document.querySelector('.seeds') === null",
+        |v| v == true,
+    )
+    .await;
+    let seen = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const count = { waterfall: 0, figures: 0, lanes: 0 };\
+             const watch = (sel, key) => document.querySelectorAll(sel).forEach(el =>\
+               new MutationObserver(m => { count[key] += m.length; })\
+                 .observe(el, { subtree: true, childList: true, attributes: true, characterData: true }));\
+             watch('.waterfall', 'waterfall'); watch('.lane-head', 'figures');\
+             new MutationObserver(m => { count.lanes += m.filter(r => r.target.classList.contains('lanes')).length; })\
+               .observe(document.querySelector('.lanes'), { attributes: true });\
+             document.getElementById('restart').click();\
+             setTimeout(() => done(count), 1500);",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(seen["waterfall"], 0, "{seen}");
+    assert!(seen["figures"].as_u64().unwrap() > 0, "{seen}");
+    assert!(
+        seen["lanes"].as_u64().unwrap() > 30,
+        "--t moves every frame: {seen}"
+    );
     c.close().await.unwrap();
 }
 
