@@ -38,6 +38,8 @@ fn use_engine(dispatch: Dispatch) -> EngineWorker {
                 },
                 EngineEvent::Failed { scenario, error } => Action::EngineFailed { scenario, error },
                 EngineEvent::Crashed(m) => Action::EngineCrashed(m),
+                // No view starts batches of its own yet (the winner map will take these).
+                EngineEvent::BatchItem { .. } | EngineEvent::BatchDone(_) => return,
             })
         }))
     });

@@ -39,6 +39,15 @@ pub enum EngineEvent {
         scenario: Rc<Scenario>,
         error: String,
     },
+    /// One item of a batch started with [`EngineWorker::batch`] (a winner map's cell…).
+    BatchItem {
+        id: JobId,
+        index: u32,
+        total: u32,
+        outcome: Outcome,
+    },
+    /// Every item of that batch has been sent.
+    BatchDone(JobId),
     /// The worker stopped on a bug (a new one has been started).
     Crashed(String),
 }
@@ -53,6 +62,9 @@ pub struct Coalescer {
     pub waiting: Option<Rc<Scenario>>,
     /// The seeds batch running and the scenario it is for.
     pub batch: Option<(JobId, Rc<Scenario>)>,
+    /// Other batches running (started by [`Coalescer::batch`]): they run on, whatever the
+    /// page shows, until done or cancelled.
+    pub batches: Vec<JobId>,
 }
 
 impl Coalescer {
@@ -113,6 +125,26 @@ impl Coalescer {
         (Some(done), out)
     }
 
+    /// A batch of its own (a winner map's grid): the message to send, and its id.
+    pub fn batch(&mut self, scenarios: Vec<Scenario>) -> (JobId, ToWorker) {
+        let id = self.id();
+        self.batches.push(id);
+        (
+            id,
+            ToWorker::Run {
+                id,
+                job: Job::Batch(scenarios),
+            },
+        )
+    }
+
+    /// Stops batch `id` (one of [`Coalescer::batch`]'s): the message to send, if it runs.
+    pub fn cancel(&mut self, id: JobId) -> Option<ToWorker> {
+        let at = self.batches.iter().position(|&b| b == id)?;
+        self.batches.remove(at);
+        Some(ToWorker::Cancel { id })
+    }
+
     /// The scenario of batch `id`, if it is the current one.
     pub fn batch_scenario(&self, id: JobId) -> Option<Rc<Scenario>> {
         self.batch
@@ -126,6 +158,7 @@ impl Coalescer {
         self.in_flight = None;
         self.waiting = None;
         self.batch = None;
+        self.batches.clear();
     }
 }
 
@@ -237,6 +270,21 @@ impl EngineWorker {
         self.send(msgs);
     }
 
+    /// Runs `scenarios` as one batch, beside whatever the page shows (a winner map's grid):
+    /// each outcome arrives as [`EngineEvent::BatchItem`], in order, then
+    /// [`EngineEvent::BatchDone`]. Simulations the page asks for meanwhile go first.
+    pub fn batch(&self, scenarios: Vec<Scenario>) -> JobId {
+        let (id, msg) = self.0.borrow_mut().jobs.batch(scenarios);
+        self.send(vec![msg]);
+        id
+    }
+
+    /// Stops batch `id` (no `BatchDone` follows).
+    pub fn cancel(&self, id: JobId) {
+        let msg = self.0.borrow_mut().jobs.cancel(id);
+        self.send(msg.into_iter().collect());
+    }
+
     fn send(&self, msgs: Vec<ToWorker>) {
         let mut inner = self.0.borrow_mut();
         if !inner.ready {
@@ -297,7 +345,13 @@ impl EngineWorker {
                 total,
                 outcome,
             } => {
-                let scenario = self.0.borrow().jobs.batch_scenario(id);
+                let (scenario, other) = {
+                    let inner = self.0.borrow();
+                    (
+                        inner.jobs.batch_scenario(id),
+                        inner.jobs.batches.contains(&id),
+                    )
+                };
                 if let Some(scenario) = scenario {
                     on_event.emit(EngineEvent::SeedRun {
                         scenario,
@@ -305,12 +359,25 @@ impl EngineWorker {
                         total,
                         outcome,
                     });
+                } else if other {
+                    on_event.emit(EngineEvent::BatchItem {
+                        id,
+                        index,
+                        total,
+                        outcome,
+                    });
                 }
             }
             FromWorker::Done { id } => {
-                let mut inner = self.0.borrow_mut();
-                if inner.jobs.batch_scenario(id).is_some() {
-                    inner.jobs.batch = None;
+                let other = {
+                    let mut inner = self.0.borrow_mut();
+                    if inner.jobs.batch_scenario(id).is_some() {
+                        inner.jobs.batch = None;
+                    }
+                    inner.jobs.cancel(id).is_some()
+                };
+                if other {
+                    on_event.emit(EngineEvent::BatchDone(id));
                 }
             }
             FromWorker::Failed { id, error } => {
@@ -406,5 +473,25 @@ mod tests {
         assert_eq!(msgs[0], ToWorker::Cancel { id: batch });
         assert_eq!(simulates(&msgs), [200]);
         assert_eq!(c.batch_scenario(batch), None);
+    }
+
+    /// A batch of its own (a winner map) runs on while the page's scenario changes, until
+    /// cancelled.
+    #[test]
+    fn other_batches_run_beside_the_page() {
+        let mut c = Coalescer::default();
+        let (grid, msg) = c.batch(vec![(*rtt(50)).clone(), (*rtt(100)).clone()]);
+        assert!(
+            matches!(msg, ToWorker::Run { id, job: Job::Batch(ref v) } if id == grid && v.len() == 2)
+        );
+        let msgs = c.want(rtt(300));
+        assert_eq!(simulates(&msgs), [300]);
+        assert!(
+            !msgs.contains(&ToWorker::Cancel { id: grid }),
+            "the grid runs on"
+        );
+        assert_eq!(c.batch_scenario(grid), None, "it is not the seeds batch");
+        assert_eq!(c.cancel(grid), Some(ToWorker::Cancel { id: grid }));
+        assert_eq!(c.cancel(grid), None);
     }
 }

@@ -421,6 +421,7 @@ impl Reducible for AppState {
                     s.engine_error = None;
                 }
                 s.run = Some(Shared::new(run));
+                s.crash = None;
                 if s.restart_on_arrival {
                     s.restart_on_arrival = false;
                     s.playhead_us = 0;
