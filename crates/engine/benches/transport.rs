@@ -7,6 +7,7 @@ use protoviz_engine::link::{Link, LinkConfig, LossModel, Sent};
 use protoviz_engine::sim::{App, Cause, Conn, Ctx, Driver, Flush, Side};
 use protoviz_engine::time::{SimDuration, SimTime};
 use protoviz_engine::transport::tcp::{Segment, TcpConfig, TcpConnection};
+use protoviz_engine::ConnId;
 
 const BYTES: u64 = 10_000_000;
 
@@ -20,14 +21,14 @@ impl App<Tcp, Tcp, Link> for Count {
     fn on_event(
         &mut self,
         _: SimTime,
-        _: usize,
+        _: ConnId,
         _: Cause<()>,
         _: &mut Conn<Tcp, Tcp>,
         _: &mut Ctx<Segment<u32>, ()>,
     ) -> Flush {
         Flush::Both
     }
-    fn on_sent(&mut self, _: usize, _: Side, _: SimTime, _: &Segment<u32>, _: &Sent) {
+    fn on_sent(&mut self, _: ConnId, _: Side, _: SimTime, _: &Segment<u32>, _: &Sent) {
         self.0 += 1;
     }
 }

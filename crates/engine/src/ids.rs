@@ -28,6 +28,18 @@ id!(
     ConnId(u32),
     "conn#"
 );
+impl ConnId {
+    /// The connection opened `i`-th (from 0).
+    pub fn at(i: usize) -> ConnId {
+        ConnId(u32::try_from(i).unwrap_or(u32::MAX))
+    }
+
+    /// Its index in opening order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 id!(
     /// An HTTP/2 or HTTP/3 stream id as on the wire.
     StreamId(u64),

@@ -6,12 +6,11 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
-pub mod browser_h3;
 pub mod headers;
 pub mod http;
 pub mod ids;
+pub mod lane;
 pub mod link;
-pub mod model;
 pub mod options;
 pub mod page;
 pub mod scenario;
@@ -35,8 +34,13 @@ pub fn simulate(scenario: &Scenario) -> Result<Trace, ScenarioError> {
     let lanes = scenario
         .protocols
         .iter()
-        .map(|&p| browser::run(scenario, p))
-        .collect();
+        .map(|&p| {
+            lane::run(scenario, p).map_err(|e| ScenarioError::Engine {
+                protocol: p,
+                error: e.to_string(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Trace {
         version: TRACE_VERSION,
         scenario: scenario.clone(),

@@ -52,6 +52,15 @@ impl AssetKind {
         }
     }
 
+    /// The `as` of a preload link for this kind (HTML's link type "preload": the request
+    /// destinations of the Fetch standard, where fetched JSON is `fetch`).
+    pub fn preload_as(self) -> &'static str {
+        match self {
+            AssetKind::Json => "fetch",
+            other => other.fetch_dest(),
+        }
+    }
+
     /// The `sec-fetch-dest` header Chrome sends for this kind of request.
     pub fn fetch_dest(self) -> &'static str {
         match self {
@@ -285,6 +294,15 @@ impl Page {
 
     pub fn asset(&self, id: AssetId) -> &Asset {
         &self.assets[id.0 as usize]
+    }
+
+    /// Asset by URL path: the first asset with each path.
+    pub fn by_path(&self) -> std::collections::BTreeMap<&str, AssetId> {
+        let mut paths = std::collections::BTreeMap::new();
+        for id in self.ids() {
+            paths.entry(self.asset(id).path.as_str()).or_insert(id);
+        }
+        paths
     }
 
     pub fn ids(&self) -> impl Iterator<Item = AssetId> {

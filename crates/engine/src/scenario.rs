@@ -340,6 +340,11 @@ pub enum ScenarioError {
     NoProtocols,
     DuplicateProtocol(Protocol),
     Page(PageError),
+    /// The engine broke its own protocol while simulating the `protocol` lane: a bug.
+    Engine {
+        protocol: Protocol,
+        error: String,
+    },
 }
 
 impl From<PageError> for ScenarioError {
@@ -367,6 +372,12 @@ impl fmt::Display for ScenarioError {
                 )
             }
             ScenarioError::Page(e) => e.fmt(f),
+            ScenarioError::Engine { protocol, error } => write!(
+                f,
+                "the {} lane could not be simulated: {error} (an engine bug; please report it \
+                 with this scenario)",
+                protocol.label()
+            ),
         }
     }
 }

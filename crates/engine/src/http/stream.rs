@@ -138,7 +138,10 @@ impl core::fmt::Display for StreamError {
                 "a record of write {tag} arrived while write {expected} was still being read"
             ),
             StreamError::PastEnd { offset } => {
-                write!(f, "bytes delivered at offset {offset}, past what the peer wrote")
+                write!(
+                    f,
+                    "bytes delivered at offset {offset}, past what the peer wrote"
+                )
             }
         }
     }
@@ -218,16 +221,25 @@ mod tests {
         let a = AssetId(1);
         l.push(
             Payload::Real(b"HTTP/1.1 200 OK\r\n\r\n".to_vec()),
-            What::ResponseHead { asset: a, block: 19 },
+            What::ResponseHead {
+                asset: a,
+                block: 19,
+            },
             (0, 41),
         );
-        l.push(Payload::Opaque(30_000), What::Body { asset: a }, (41, 30_085));
+        l.push(
+            Payload::Opaque(30_000),
+            What::Body { asset: a },
+            (41, 30_085),
+        );
         let mut r = Reader::default();
         let mut got = Vec::new();
         r.take(&l, 0, 19, |c| got.push(format!("{c:?}"))).unwrap();
         // A large body arrives as two records of the same write.
-        r.take(&l, 1, 16_384, |c| got.push(format!("{c:?}"))).unwrap();
-        r.take(&l, 1, 13_616, |c| got.push(format!("{c:?}"))).unwrap();
+        r.take(&l, 1, 16_384, |c| got.push(format!("{c:?}")))
+            .unwrap();
+        r.take(&l, 1, 13_616, |c| got.push(format!("{c:?}")))
+            .unwrap();
         assert_eq!(got.len(), 3);
         assert!(got[0].starts_with("Bytes("));
         assert_eq!(got[1], "Opaque(16384)");
@@ -262,10 +274,7 @@ mod tests {
         r.take(&l, 0, 14, |c| got.push(c)).unwrap();
         assert_eq!(
             got,
-            [
-                Chunk::Bytes(&[0, 0, 5, 0, 1, 0, 0, 0, 1]),
-                Chunk::Opaque(5)
-            ]
+            [Chunk::Bytes(&[0, 0, 5, 0, 1, 0, 0, 0, 1]), Chunk::Opaque(5)]
         );
     }
 }

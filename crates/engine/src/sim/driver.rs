@@ -22,6 +22,7 @@
 //!   next event lies past the time limit.
 
 use super::{EventQueue, Side};
+use crate::ids::ConnId;
 use crate::time::SimTime;
 
 /// A sans-IO protocol endpoint.
@@ -99,15 +100,15 @@ pub enum Action<C, S, W> {
     /// Open a connection: it gets the next index, then [`Cause::Opened`].
     Open(Conn<C, S>),
     /// Wake the app on `conn` at `at` (no earlier than now) with `wake`.
-    WakeAt { conn: usize, at: SimTime, wake: W },
+    WakeAt { conn: ConnId, at: SimTime, wake: W },
     /// Call the app on `conn` now ([`Cause::Touched`]) and flush both sides.
-    Touch(usize),
+    Touch(ConnId),
 }
 
 enum Ev<P, W> {
-    Arrive { conn: usize, to: Side, packet: P },
-    Timer { conn: usize, side: Side },
-    Wake { conn: usize, wake: W },
+    Arrive { conn: ConnId, to: Side, packet: P },
+    Timer { conn: ConnId, side: Side },
+    Wake { conn: ConnId, wake: W },
 }
 
 /// What an app may do while it handles an event: schedule a wake-up right away, in the
@@ -123,7 +124,7 @@ impl<P, W> Ctx<'_, P, W> {
     }
 
     /// Wakes the app on `conn` at `at` (no earlier than now) with `wake`.
-    pub fn wake_at(&mut self, conn: usize, at: SimTime, wake: W) {
+    pub fn wake_at(&mut self, conn: ConnId, at: SimTime, wake: W) {
         self.queue
             .schedule(at.max(self.now), Ev::Wake { conn, wake });
     }
@@ -138,7 +139,7 @@ pub trait App<C: Endpoint, S: Endpoint<Packet = C::Packet>, P: Path> {
     fn on_event(
         &mut self,
         now: SimTime,
-        conn: usize,
+        conn: ConnId,
         cause: Cause<Self::Wake>,
         c: &mut Conn<C, S>,
         ctx: &mut Ctx<C::Packet, Self::Wake>,
@@ -148,7 +149,7 @@ pub trait App<C: Endpoint, S: Endpoint<Packet = C::Packet>, P: Path> {
     fn before_transmit(
         &mut self,
         _now: SimTime,
-        _conn: usize,
+        _conn: ConnId,
         _side: Side,
         _c: &mut Conn<C, S>,
         _ctx: &mut Ctx<C::Packet, Self::Wake>,
@@ -158,7 +159,7 @@ pub trait App<C: Endpoint, S: Endpoint<Packet = C::Packet>, P: Path> {
     /// A packet was put on the path at `at`, with the path's account of it.
     fn on_sent(
         &mut self,
-        _conn: usize,
+        _conn: ConnId,
         _from: Side,
         _at: SimTime,
         _packet: &C::Packet,
@@ -227,16 +228,16 @@ where
     }
 
     /// Opens a connection now: it gets the next index; the app sees [`Cause::Opened`].
-    pub fn open<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: Conn<C, S>) -> usize {
+    pub fn open<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: Conn<C, S>) -> ConnId {
         self.conns.push(conn);
         self.armed.push([None, None]);
-        let i = self.conns.len() - 1;
-        self.event(app, i, Cause::Opened);
-        i
+        let id = ConnId::at(self.conns.len() - 1);
+        self.event(app, id, Cause::Opened);
+        id
     }
 
     /// Wakes the app on `conn` at `at` (no earlier than now) with `wake`.
-    pub fn wake_at(&mut self, conn: usize, at: SimTime, wake: W) {
+    pub fn wake_at(&mut self, conn: ConnId, at: SimTime, wake: W) {
         self.queue
             .schedule(at.max(self.now), Ev::Wake { conn, wake });
     }
@@ -286,7 +287,7 @@ where
         self.now = at;
         match ev {
             Ev::Arrive { conn, to, packet } => {
-                if let Some(c) = self.conns.get_mut(conn) {
+                if let Some(c) = self.conns.get_mut(conn.index()) {
                     match to {
                         Side::Client => c.client.handle_input(at, &packet, &c.server),
                         Side::Server => c.server.handle_input(at, &packet, &c.client),
@@ -295,7 +296,11 @@ where
                 self.event(app, conn, Cause::Input(to));
             }
             Ev::Timer { conn, side } => {
-                let Some(slot) = self.armed.get_mut(conn).map(|a| &mut a[side.index()]) else {
+                let Some(slot) = self
+                    .armed
+                    .get_mut(conn.index())
+                    .map(|a| &mut a[side.index()])
+                else {
                     return Some(at);
                 };
                 if *slot != Some(at) {
@@ -303,7 +308,7 @@ where
                     return Some(at);
                 }
                 *slot = None;
-                if let Some(c) = self.conns.get_mut(conn) {
+                if let Some(c) = self.conns.get_mut(conn.index()) {
                     match side {
                         Side::Client => c.client.handle_timeout(at),
                         Side::Server => c.server.handle_timeout(at),
@@ -317,9 +322,9 @@ where
     }
 
     /// The app handles `cause` on `conn`; then the sides it names are flushed.
-    fn event<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: usize, cause: Cause<W>) {
+    fn event<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: ConnId, cause: Cause<W>) {
         let now = self.now;
-        let Some(c) = self.conns.get_mut(conn) else {
+        let Some(c) = self.conns.get_mut(conn.index()) else {
             return;
         };
         let mut ctx = Ctx {
@@ -337,9 +342,9 @@ where
     }
 
     /// Sends everything `side` of `conn` wants to send now, then re-arms its timer.
-    pub fn flush<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: usize, side: Side) {
+    pub fn flush<A: App<C, S, P, Wake = W>>(&mut self, app: &mut A, conn: ConnId, side: Side) {
         let now = self.now;
-        let Some(c) = self.conns.get_mut(conn) else {
+        let Some(c) = self.conns.get_mut(conn.index()) else {
             return;
         };
         loop {
@@ -379,7 +384,11 @@ where
             Side::Server => c.server.poll_timeout(),
         }
         .map(|t| t.max(now));
-        if let Some(slot) = self.armed.get_mut(conn).map(|a| &mut a[side.index()]) {
+        if let Some(slot) = self
+            .armed
+            .get_mut(conn.index())
+            .map(|a| &mut a[side.index()])
+        {
             if deadline != *slot {
                 *slot = deadline;
                 if let Some(at) = deadline {
@@ -455,7 +464,7 @@ mod tests {
         fn on_event(
             &mut self,
             now: SimTime,
-            _: usize,
+            _: ConnId,
             cause: Cause<u8>,
             _: &mut Conn<Toy, Toy>,
             _: &mut Ctx<Pkt, u8>,
@@ -463,7 +472,7 @@ mod tests {
             self.causes.push((now, cause));
             Flush::Both
         }
-        fn on_sent(&mut self, _: usize, from: Side, at: SimTime, _: &Pkt, _: &(u64, SimTime)) {
+        fn on_sent(&mut self, _: ConnId, from: Side, at: SimTime, _: &Pkt, _: &(u64, SimTime)) {
             self.sent.push((at, from));
         }
     }
@@ -480,7 +489,7 @@ mod tests {
             server: Toy::default(),
         };
         d.open(&mut app, conn);
-        d.wake_at(0, SimTime::from_micros(3), 7);
+        d.wake_at(ConnId(0), SimTime::from_micros(3), 7);
         d.run(&mut app, SimTime::from_micros(1_000));
         let server = &d.conns()[0].server;
         // Both packets left at 0 and arrive 11 µs later.
@@ -528,7 +537,7 @@ mod tests {
             fn on_event(
                 &mut self,
                 _: SimTime,
-                _: usize,
+                _: ConnId,
                 cause: Cause<()>,
                 c: &mut Conn<Late, Late>,
                 _: &mut Ctx<Pkt, ()>,
@@ -549,7 +558,7 @@ mod tests {
                 server: Late(None, Vec::new()),
             },
         );
-        d.wake_at(0, SimTime::from_micros(50), ());
+        d.wake_at(ConnId(0), SimTime::from_micros(50), ());
         d.run(&mut app, SimTime::from_micros(1_000));
         assert_eq!(d.conns()[0].client.1, [SimTime::from_micros(50)]);
     }

@@ -7,6 +7,7 @@ pub mod frame;
 pub mod h1;
 pub mod h3;
 pub mod hpack;
+pub(crate) mod prefix_int;
 pub mod qpack;
 
-pub use decoded::Decoded;
+pub use decoded::{decode_all, Decoded, Located};

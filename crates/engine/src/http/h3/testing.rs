@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::{H3Client, H3Config, H3Event, H3EventKind, H3Server, Priority};
 use crate::headers::{request_fields, Field};
 use crate::http::origin::Site;
-use crate::ids::AssetId;
+use crate::ids::{AssetId, ConnId};
 use crate::link::{Link, LinkConfig, Sent};
 use crate::page::Page;
 use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush, Side};
@@ -91,14 +91,14 @@ impl App<H3Client, H3Server, Link> for Exchange<'_> {
     fn on_event(
         &mut self,
         now: SimTime,
-        _: usize,
+        _: ConnId,
         cause: Cause<Wake>,
         c: &mut Pair,
         ctx: &mut Ctx<Rc<Datagram>, Wake>,
     ) -> Flush {
         match cause {
             Cause::Opened => {
-                ctx.wake_at(0, SimTime::ZERO, Wake::Start);
+                ctx.wake_at(ConnId(0), SimTime::ZERO, Wake::Start);
                 Flush::Nothing
             }
             Cause::Wake(Wake::Start) => {
@@ -128,7 +128,7 @@ impl App<H3Client, H3Server, Link> for Exchange<'_> {
     fn before_transmit(
         &mut self,
         now: SimTime,
-        _: usize,
+        _: ConnId,
         side: Side,
         c: &mut Pair,
         _: &mut Ctx<Rc<Datagram>, Wake>,
@@ -160,7 +160,7 @@ impl App<H3Client, H3Server, Link> for Exchange<'_> {
         }
     }
 
-    fn on_sent(&mut self, _: usize, from: Side, at: SimTime, d: &Rc<Datagram>, sent: &Sent) {
+    fn on_sent(&mut self, _: ConnId, from: Side, at: SimTime, d: &Rc<Datagram>, sent: &Sent) {
         self.crossings.push(Crossing {
             from,
             sent: at,
@@ -173,7 +173,7 @@ impl App<H3Client, H3Server, Link> for Exchange<'_> {
     fn next_action(&mut self, _: SimTime) -> Option<Action<H3Client, H3Server, Wake>> {
         if let Some(i) = self.planned.next() {
             return Some(Action::WakeAt {
-                conn: 0,
+                conn: ConnId(0),
                 at: self.requests[i].at,
                 wake: Wake::Request(i),
             });

@@ -31,7 +31,7 @@ mod tests;
 pub use connection::{Connection, StreamError};
 pub use event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
 pub use packet::{Datagram, Frame, Packet, PacketType, SpaceId};
-pub use rtt::{GRANULARITY, INITIAL_RTT};
+pub use rtt::{pto_period, GRANULARITY, INITIAL_RTT};
 pub use streams::Priority;
 
 use serde::{Deserialize, Serialize};

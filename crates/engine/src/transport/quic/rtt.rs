@@ -13,6 +13,21 @@ pub const INITIAL_RTT: SimDuration = SimDuration::from_millis(333);
 /// and RFC 9002 recommends a value of 1 ms."
 pub const GRANULARITY: SimDuration = SimDuration::from_millis(1);
 
+/// RFC 9002 §6.2.1: smoothed_rtt + max(4 * rttvar, kGranularity).
+fn pto_base(smoothed: SimDuration, rttvar: SimDuration) -> SimDuration {
+    smoothed + (rttvar * 4).max(GRANULARITY)
+}
+
+/// RFC 9002 §6.2.1: the probe timeout period in the application data space, before backoff:
+/// smoothed_rtt + max(4 * rttvar, kGranularity) + max_ack_delay.
+pub fn pto_period(
+    smoothed: SimDuration,
+    rttvar: SimDuration,
+    max_ack_delay: SimDuration,
+) -> SimDuration {
+    pto_base(smoothed, rttvar) + max_ack_delay
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RttEstimator {
     latest: SimDuration,
@@ -83,7 +98,7 @@ impl RttEstimator {
     /// RFC 9002 §6.2.1: smoothed_rtt + max(4 * rttvar, kGranularity), without max_ack_delay
     /// and before backoff.
     pub fn pto_base(&self) -> SimDuration {
-        self.smoothed + (self.rttvar * 4).max(GRANULARITY)
+        pto_base(self.smoothed, self.rttvar)
     }
 
     pub fn info(&self) -> RttInfo {

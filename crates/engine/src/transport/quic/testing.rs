@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use super::{Config, Connection, Datagram, Priority, QuicEvent, QuicEventKind, Side};
-use crate::ids::StreamId;
+use crate::ids::{ConnId, StreamId};
 use crate::link::{Link, LinkConfig, LossModel, Sent};
 use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush};
 use crate::time::{SimDuration, SimTime};
@@ -128,7 +128,7 @@ impl App<Connection, Connection, Link> for Exchange<'_> {
     fn on_event(
         &mut self,
         now: SimTime,
-        _: usize,
+        _: ConnId,
         cause: Cause<Wake>,
         c: &mut Pair,
         ctx: &mut Ctx<Datagram, Wake>,
@@ -136,7 +136,7 @@ impl App<Connection, Connection, Link> for Exchange<'_> {
         self.end = now;
         match cause {
             Cause::Opened => {
-                ctx.wake_at(0, SimTime::ZERO, Wake::Start);
+                ctx.wake_at(ConnId(0), SimTime::ZERO, Wake::Start);
                 Flush::Nothing
             }
             Cause::Wake(Wake::Start) => {
@@ -162,7 +162,7 @@ impl App<Connection, Connection, Link> for Exchange<'_> {
     fn before_transmit(
         &mut self,
         _: SimTime,
-        _: usize,
+        _: ConnId,
         side: Side,
         c: &mut Pair,
         _: &mut Ctx<Datagram, Wake>,
@@ -195,7 +195,7 @@ impl App<Connection, Connection, Link> for Exchange<'_> {
         }
     }
 
-    fn on_sent(&mut self, _: usize, from: Side, at: SimTime, d: &Datagram, sent: &Sent) {
+    fn on_sent(&mut self, _: ConnId, from: Side, at: SimTime, d: &Datagram, sent: &Sent) {
         self.crossings.push(Crossing {
             from,
             ordinal: sent.ordinal,
@@ -211,7 +211,7 @@ impl App<Connection, Connection, Link> for Exchange<'_> {
         if let Some(n) = self.writes.next() {
             let at = self.requests[n].at;
             return Some(Action::WakeAt {
-                conn: 0,
+                conn: ConnId(0),
                 at,
                 wake: Wake::Write(n),
             });

@@ -2,6 +2,7 @@
 //! engine's one [`Driver`] loop, with every packet the link saw recorded.
 
 use super::{Segment, TcpConfig, TcpConnection};
+use crate::ids::ConnId;
 use crate::link::{Link, LinkConfig, Sent};
 use crate::sim::{App, Cause, Conn, Ctx, Driver, Flush, Side};
 use crate::time::SimTime;
@@ -13,7 +14,7 @@ pub(crate) type Pair<T> = Conn<TcpConnection<T>, TcpConnection<T>>;
 /// One packet put on the link, and what the link did with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Record {
-    pub conn: usize,
+    pub conn: ConnId,
     pub from: Side,
     pub sent_at: SimTime,
     pub seq: u64,
@@ -26,7 +27,7 @@ pub(crate) struct Record {
 /// What a test runs on top of TCP, called after every event on a connection (the driver then
 /// flushes both ends).
 pub(crate) trait Layer<T> {
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair<T>);
+    fn on_wake(&mut self, now: SimTime, conn: ConnId, pair: &mut Pair<T>);
 }
 
 /// Nothing on top: the test writes up front.
@@ -34,7 +35,7 @@ pub(crate) trait Layer<T> {
 pub(crate) struct NoApp;
 
 impl<T> Layer<T> for NoApp {
-    fn on_wake(&mut self, _: SimTime, _: usize, _: &mut Pair<T>) {}
+    fn on_wake(&mut self, _: SimTime, _: ConnId, _: &mut Pair<T>) {}
 }
 
 /// A layer and the packets the link saw.
@@ -49,7 +50,7 @@ impl<T: Copy, L: Layer<T>> App<TcpConnection<T>, TcpConnection<T>, Link> for Rec
     fn on_event(
         &mut self,
         now: SimTime,
-        conn: usize,
+        conn: ConnId,
         _: Cause<()>,
         pair: &mut Pair<T>,
         _: &mut Ctx<Segment<T>, ()>,
@@ -58,7 +59,7 @@ impl<T: Copy, L: Layer<T>> App<TcpConnection<T>, TcpConnection<T>, Link> for Rec
         Flush::Both
     }
 
-    fn on_sent(&mut self, conn: usize, from: Side, at: SimTime, seg: &Segment<T>, sent: &Sent) {
+    fn on_sent(&mut self, conn: ConnId, from: Side, at: SimTime, seg: &Segment<T>, sent: &Sent) {
         self.packets.push(Record {
             conn,
             from,
@@ -103,7 +104,7 @@ impl<T: Copy, L: Layer<T>> Harness<T, L> {
             client,
             server: TcpConnection::server(cfg),
         };
-        self.driver.open(&mut self.app, conn)
+        self.driver.open(&mut self.app, conn).index()
     }
 
     pub fn pairs(&self) -> &[Pair<T>] {
@@ -116,6 +117,7 @@ impl<T: Copy, L: Layer<T>> Harness<T, L> {
 
     /// Sends what both ends of `conn` want to send now (after a test wrote to them).
     pub fn flush(&mut self, conn: usize) {
+        let conn = ConnId::at(conn);
         self.driver.flush(&mut self.app, conn, Side::Client);
         self.driver.flush(&mut self.app, conn, Side::Server);
     }
@@ -175,17 +177,17 @@ impl<A: Copy, F> Layer<TlsTag<A>> for TlsApp<A, F>
 where
     F: FnMut(SimTime, usize, &mut TlsEndpoint<A>, &mut TlsEndpoint<A>, &mut Pair<TlsTag<A>>),
 {
-    fn on_wake(&mut self, now: SimTime, conn: usize, pair: &mut Pair<TlsTag<A>>) {
-        while self.sessions.len() <= conn {
+    fn on_wake(&mut self, now: SimTime, conn: ConnId, pair: &mut Pair<TlsTag<A>>) {
+        while self.sessions.len() <= conn.index() {
             self.sessions.push((
                 TlsEndpoint::new(Role::Client, self.cfg.clone()),
                 TlsEndpoint::new(Role::Server, self.cfg.clone()),
             ));
         }
-        if let Some((c, s)) = self.sessions.get_mut(conn) {
+        if let Some((c, s)) = self.sessions.get_mut(conn.index()) {
             c.on_wake(now, &mut pair.client);
             s.on_wake(now, &mut pair.server);
-            (self.on_app)(now, conn, c, s, pair);
+            (self.on_app)(now, conn.index(), c, s, pair);
             // Writes made by the application go out as records now.
             c.flush(&mut pair.client);
             s.flush(&mut pair.server);

@@ -172,18 +172,9 @@ pub enum FrameErrorKind {
 
 /// A malformed frame: what was wrong, the RFC 9113 §7 code a receiver answers with, and the
 /// offset of the offending byte from the start of the decoded buffer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FrameError {
-    pub kind: FrameErrorKind,
-    /// Byte offset of the offending field, counted from the start of the input.
-    pub offset: usize,
-}
+pub type FrameError = crate::wire::Located<FrameErrorKind>;
 
 impl FrameError {
-    pub(crate) fn new(kind: FrameErrorKind, offset: usize) -> FrameError {
-        FrameError { kind, offset }
-    }
-
     /// The error code RFC 9113 prescribes for this error.
     pub fn code(&self) -> ErrorCode {
         match &self.kind {
@@ -203,13 +194,6 @@ impl FrameError {
             | FrameErrorKind::SelfDependency { .. }
             | FrameErrorKind::BadPreface => ErrorCode::ProtocolError,
         }
-    }
-
-    /// The same error with its offset moved by `base` bytes, for errors found in a frame that
-    /// starts `base` bytes into a larger buffer.
-    pub fn shifted(mut self, base: usize) -> FrameError {
-        self.offset = self.offset.saturating_add(base);
-        self
     }
 }
 

@@ -201,25 +201,7 @@ impl FrameDecoder {
     /// from the start of `buf`; a truncated last frame is reported as `Incomplete` with the
     /// total length the buffer would need.
     pub fn decode_all(&self, buf: &[u8]) -> Result<Decoded<Vec<Frame>>, FrameError> {
-        let mut frames = Vec::new();
-        let mut at = 0;
-        while at < buf.len() {
-            match self.decode(&buf[at..]).map_err(|e| e.shifted(at))? {
-                Decoded::Complete { item, len } => {
-                    frames.push(item);
-                    at += len;
-                }
-                Decoded::Incomplete { needed } => {
-                    return Ok(Decoded::Incomplete {
-                        needed: at + needed,
-                    })
-                }
-            }
-        }
-        Ok(Decoded::Complete {
-            item: frames,
-            len: at,
-        })
+        crate::wire::decode_all(buf, |b| self.decode(b))
     }
 }
 

@@ -150,17 +150,9 @@ pub enum FrameErrorKind {
 
 /// A malformed HTTP/3 frame: what was wrong and the offset of the offending byte from the
 /// start of the decoded buffer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FrameError {
-    pub kind: FrameErrorKind,
-    pub offset: usize,
-}
+pub type FrameError = crate::wire::Located<FrameErrorKind>;
 
 impl FrameError {
-    pub(crate) fn new(kind: FrameErrorKind, offset: usize) -> FrameError {
-        FrameError { kind, offset }
-    }
-
     /// The error code RFC 9114 prescribes.
     pub fn code(&self) -> H3ErrorCode {
         match self.kind {
@@ -173,12 +165,6 @@ impl FrameError {
                 H3ErrorCode::SettingsError
             }
         }
-    }
-
-    /// The same error with its offset moved by `base` bytes.
-    pub fn shifted(mut self, base: usize) -> FrameError {
-        self.offset = self.offset.saturating_add(base);
-        self
     }
 }
 

@@ -265,25 +265,7 @@ impl FrameDecoder {
     /// Decodes every frame of `buf`, which must end at a frame boundary. Error offsets count
     /// from the start of `buf`.
     pub fn decode_all(&self, buf: &[u8]) -> Result<Decoded<Vec<Frame>>, FrameError> {
-        let mut frames = Vec::new();
-        let mut at = 0;
-        while at < buf.len() {
-            match self.decode(&buf[at..]).map_err(|e| e.shifted(at))? {
-                Decoded::Complete { item, len } => {
-                    frames.push(item);
-                    at += len;
-                }
-                Decoded::Incomplete { needed } => {
-                    return Ok(Decoded::Incomplete {
-                        needed: at.saturating_add(needed),
-                    })
-                }
-            }
-        }
-        Ok(Decoded::Complete {
-            item: frames,
-            len: at,
-        })
+        crate::wire::decode_all(buf, |b| self.decode(b))
     }
 }
 

@@ -1,9 +1,9 @@
 //! RFC 7541 §3 and §6: decoding header blocks, one context per connection direction.
 
-use super::string::{self, int_err};
+use super::string::{self, decode_at, int_err};
 use super::table::{self, DynamicTable, STATIC_LEN};
 use super::{
-    integer, FieldStep, HeaderField, HpackError, Representation, TableIndex, TableSnapshot,
+    FieldStep, HeaderField, HpackError, Representation, TableIndex, TableSnapshot,
     DEFAULT_MAX_HEADER_LIST_SIZE, DEFAULT_MAX_STRING_LEN, DEFAULT_TABLE_SIZE,
 };
 
@@ -123,7 +123,7 @@ impl Decoder {
                 if seen_field {
                     return Err(HpackError::SizeUpdateNotAtStart { offset: start });
                 }
-                let (size, next) = integer::decode(block, pos, 5).map_err(|e| int_err(e, start))?;
+                let (size, next) = decode_at(block, pos, 5).map_err(|e| int_err(e, start))?;
                 let size = size as usize;
                 if size > self.config.max_table_size {
                     return Err(HpackError::SizeUpdateOverLimit {
@@ -160,8 +160,7 @@ impl Decoder {
             } else {
                 (Representation::LiteralWithoutIndexing, 4)
             };
-            let (index, next) =
-                integer::decode(block, pos, prefix).map_err(|e| int_err(e, start))?;
+            let (index, next) = decode_at(block, pos, prefix).map_err(|e| int_err(e, start))?;
             let index = index as usize;
             pos = next;
             let mut step = FieldStep {

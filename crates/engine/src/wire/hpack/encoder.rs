@@ -20,8 +20,9 @@
 use super::string;
 use super::table::{self, DynamicTable, STATIC_LEN};
 use super::{
-    integer, FieldStep, HeaderField, Representation, TableIndex, TableSnapshot, DEFAULT_TABLE_SIZE,
+    FieldStep, HeaderField, Representation, TableIndex, TableSnapshot, DEFAULT_TABLE_SIZE,
 };
+use crate::wire::prefix_int as integer;
 
 /// When string literals are Huffman coded (RFC 7541 §5.2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -240,7 +241,7 @@ impl Encoder {
 
     fn size_update(&mut self, size: usize, out: &mut Vec<u8>, steps: &mut Vec<FieldStep>) {
         let offset = out.len();
-        integer::encode(out, SIZE_UPDATE.1, SIZE_UPDATE.0, size);
+        integer::encode(size as u64, u32::from(SIZE_UPDATE.1), SIZE_UPDATE.0, out);
         let mut evicted = Vec::new();
         self.table.set_max_size(size, &mut evicted);
         steps.push(FieldStep {
@@ -302,7 +303,7 @@ impl Encoder {
         };
         match found {
             Some((index, true)) if !sensitive => {
-                integer::encode(out, INDEXED.1, INDEXED.0, index);
+                integer::encode(index as u64, u32::from(INDEXED.1), INDEXED.0, out);
                 step.index = Some(TableIndex::new(index));
             }
             _ => {
@@ -326,11 +327,11 @@ impl Encoder {
                 let mode = self.config.huffman;
                 match found {
                     Some((index, _)) => {
-                        integer::encode(out, prefix, flags, index);
+                        integer::encode(index as u64, u32::from(prefix), flags, out);
                         step.index = Some(TableIndex::new(index));
                     }
                     None => {
-                        integer::encode(out, prefix, flags, 0);
+                        integer::encode(0, u32::from(prefix), flags, out);
                         step.name_huffman = Some(string::encode(out, name.as_bytes(), mode));
                     }
                 }

@@ -1,6 +1,7 @@
 //! HPACK, header compression for HTTP/2 (RFC 7541), written for protoviz.
 //!
-//! Laid out like hyperium/h2's `hpack`: [`integer`] (§5.1), [`string`] (§5.2),
+//! Laid out like hyperium/h2's `hpack`: integers (§5.1, [`crate::wire::prefix_int`], shared
+//! with QPACK), [`string`] (§5.2),
 //! [`huffman`] (Appendix B), [`table`] (§2.3, §4, Appendix A), [`Decoder`] and [`Encoder`]
 //! (§6). Both sides report, per representation, what happened ([`FieldStep`]) and the dynamic
 //! table after every block ([`TableSnapshot`]), so the app can show every step; all of it is
@@ -28,7 +29,6 @@ mod decoder;
 mod encoder;
 /// The Huffman code of RFC 7541 Appendix B, shared with QPACK (RFC 9204 §4.1.2).
 pub mod huffman;
-pub(crate) mod integer;
 pub(crate) mod string;
 pub mod table;
 

@@ -116,10 +116,10 @@ fn c1_integers() {
     for c in &v.integer_representation {
         let wire = hex(&c.wire_hex);
         let mut out = Vec::new();
-        integer::encode(&mut out, c.prefix_bits, 0, c.value);
+        crate::wire::prefix_int::encode(c.value as u64, u32::from(c.prefix_bits), 0, &mut out);
         assert_eq!(out, wire, "{}", c.id);
         assert_eq!(
-            integer::decode(&wire, 0, c.prefix_bits),
+            super::string::decode_at(&wire, 0, u32::from(c.prefix_bits)),
             Ok((c.value as u32, wire.len())),
             "{}",
             c.id

@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use super::huffman::{self, HuffmanError};
-use super::integer::{self, IntegerError};
 use super::{HpackError, HuffmanMode};
+use crate::wire::prefix_int::{self as integer, PrefixIntError as IntegerError, HPACK_MAX};
 
 /// RFC 7541 §5.2: the H bit, set when the string is Huffman coded.
 const HUFFMAN_FLAG: u8 = 0x80;
 
 /// RFC 7541 §5.2: string lengths use a 7-bit prefix.
-const LEN_PREFIX_BITS: u8 = 7;
+const LEN_PREFIX_BITS: u32 = 7;
 
 /// Appends `s` as a string literal; returns whether it was Huffman coded.
 pub(crate) fn encode(out: &mut Vec<u8>, s: &[u8], mode: HuffmanMode) -> bool {
@@ -21,16 +21,26 @@ pub(crate) fn encode(out: &mut Vec<u8>, s: &[u8], mode: HuffmanMode) -> bool {
     };
     match huffman_len {
         Some(n) => {
-            integer::encode(out, LEN_PREFIX_BITS, HUFFMAN_FLAG, n);
+            integer::encode(n as u64, LEN_PREFIX_BITS, HUFFMAN_FLAG, out);
             huffman::encode(s, out);
             true
         }
         None => {
-            integer::encode(out, LEN_PREFIX_BITS, 0, s.len());
+            integer::encode(s.len() as u64, LEN_PREFIX_BITS, 0, out);
             out.extend_from_slice(s);
             false
         }
     }
+}
+
+/// A prefixed integer at `block[pos]` (RFC 7541 §5.1); returns it and the position after.
+pub(crate) fn decode_at(
+    block: &[u8],
+    pos: usize,
+    prefix: u32,
+) -> Result<(u32, usize), IntegerError> {
+    let (v, n) = integer::decode(block.get(pos..).unwrap_or_default(), prefix, HPACK_MAX)?;
+    Ok((u32::try_from(v).unwrap_or(u32::MAX), pos + n))
 }
 
 /// Maps an integer error at `offset` to the block error.
@@ -55,7 +65,7 @@ pub(crate) fn decode(
         .get(pos)
         .ok_or(HpackError::TruncatedInteger { offset: pos })?;
     let huffman = first & HUFFMAN_FLAG != 0;
-    let (len, start) = integer::decode(block, pos, LEN_PREFIX_BITS).map_err(|e| int_err(e, pos))?;
+    let (len, start) = decode_at(block, pos, LEN_PREFIX_BITS).map_err(|e| int_err(e, pos))?;
     let len = len as usize;
     if len > max_len {
         return Err(HpackError::StringTooLong {

@@ -3,11 +3,11 @@
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-use super::prefix_int::{self, IntError};
 use super::static_table;
 use crate::headers;
 use crate::wire::h3::H3ErrorCode;
 use crate::wire::hpack::huffman::{self, HuffmanError};
+use crate::wire::prefix_int::{self, PrefixIntError as IntError, QPACK_MAX};
 
 /// RFC 9204 §4.5.2: `1 T index(6+)`, indexed field line.
 const INDEXED: u8 = 0b1000_0000;
@@ -388,7 +388,7 @@ impl Reader<'_> {
     }
 
     fn int(&mut self, n: u32) -> Result<u64, QpackError> {
-        match prefix_int::decode(&self.buf[self.at..], n) {
+        match prefix_int::decode(&self.buf[self.at..], n, QPACK_MAX) {
             Ok((v, len)) => {
                 self.at += len;
                 Ok(v)

@@ -15,7 +15,6 @@
 //! a header list and [`Decoder`] resolves lines back to fields.
 
 mod field;
-mod prefix_int;
 pub mod static_table;
 
 pub use field::{

@@ -5,10 +5,6 @@ use crate::ids::AssetId;
 use crate::page::Page;
 use crate::wire::h1;
 
-/// Browsers open at most six HTTP/1.1 connections per host (RFC 9112 §9.4 leaves the limit
-/// to them; Chrome, Firefox and Safari all use six).
-pub const MAX_CONNECTIONS_PER_HOST: usize = 6;
-
 /// The `Connection` option of both heads: `keep-alive` on a persistent connection (RFC 9112
 /// §9.3), `close` when the connection carries this one exchange (RFC 9112 §9.6).
 fn connection(keep_alive: bool) -> &'static str {
@@ -40,9 +36,9 @@ pub fn response(page: &Page, id: AssetId, keep_alive: bool) -> String {
 /// the final response carries that).
 pub fn early_hints(page: &Page, ids: &[AssetId]) -> String {
     let mut s = String::from("HTTP/1.1 103 Early Hints\r\n");
-    for &id in ids {
+    for (_, value) in crate::http::early_hints::fields(page, ids) {
         s.push_str("Link: ");
-        s.push_str(&crate::http::h2::preload_link(page, id));
+        s.push_str(&value);
         s.push_str("\r\n");
     }
     s.push_str("\r\n");

@@ -1,0 +1,163 @@
+//! HPACK (RFC 7541) as the two ends of one HTTP/2 connection run it: one context per
+//! direction — the sender's encoder, the receiver's decoder — so later blocks shrink to a
+//! few bytes and the receiver's table follows the sender's, block by block.
+
+use crate::headers::Field;
+use crate::trace::HeaderRep;
+use crate::wire::hpack::{
+    Decoder, DecoderConfig, Encoder, EncoderConfig, HeaderField, HpackError, Representation,
+    TableSnapshot,
+};
+
+/// One encoded header block, with what HPACK did for the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// The block's octets.
+    pub bytes: Vec<u8>,
+    /// The representations with their field names and values.
+    pub reps: Vec<HeaderRep>,
+    /// The dynamic table's size after the block (RFC 7541 §4.1).
+    pub table_size: usize,
+    /// The dynamic table after the block, when it is not simply the table before with the
+    /// block's incrementally indexed literals inserted at the front (RFC 7541 §4.4 without
+    /// evictions): an eviction, or an entry too large to insert, changed it otherwise.
+    pub table: Option<Vec<HeaderField>>,
+}
+
+/// A fingerprint of a dynamic table (FNV-1a 64 of its entries, newest first): the encoder
+/// and the decoder of one direction record one after every block, so the engine can check
+/// that the receiver's table followed the sender's block by block.
+pub fn table_digest(t: &TableSnapshot) -> u64 {
+    /// FNV-1a 64-bit offset basis and prime (draft-eastlake-fnv §2).
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = OFFSET;
+    for e in &t.entries {
+        for b in e.name.bytes().chain([0]).chain(e.value.bytes()).chain([0]) {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+    }
+    (h ^ t.max_size as u64).wrapping_mul(PRIME)
+}
+
+/// The sender's context: encodes its blocks in the order they go on the wire.
+#[derive(Clone, Debug)]
+pub struct BlockEncoder {
+    enc: Encoder,
+    /// [`table_digest`] after each block encoded.
+    digests: Vec<u64>,
+}
+
+impl Default for BlockEncoder {
+    /// The default 4,096-octet table of RFC 7541 §4.2 (the engine's encoders use no more,
+    /// whatever the peer's SETTINGS_HEADER_TABLE_SIZE allows).
+    fn default() -> Self {
+        BlockEncoder {
+            enc: Encoder::new(EncoderConfig::default()),
+            digests: Vec::new(),
+        }
+    }
+}
+
+impl BlockEncoder {
+    pub fn encode(&mut self, fields: &[Field]) -> Block {
+        let (bytes, steps) = self.enc.encode_steps(fields);
+        // Every incremental literal went in at the front unless something was evicted or an
+        // entry did not fit (RFC 7541 §4.4): only then does the trace need the whole table.
+        let changed = steps.iter().any(|st| {
+            !st.evicted.is_empty()
+                || (st.representation == Representation::LiteralWithIncrementalIndexing
+                    && !st.inserted)
+        });
+        let reps = steps
+            .iter()
+            .map(|st| {
+                let f = st
+                    .header
+                    .and_then(|i| fields.get(i))
+                    .filter(|_| st.representation != Representation::Indexed);
+                HeaderRep {
+                    name: f.map(|f| f.name.clone()).unwrap_or_default(),
+                    value: f.map(|f| f.value.clone()).unwrap_or_default(),
+                    rep: st.representation.into(),
+                    index: st.index.map(|i| i.index),
+                    huffman: st.name_huffman == Some(true) || st.value_huffman == Some(true),
+                }
+            })
+            .collect();
+        let table = self.enc.table();
+        self.digests.push(table_digest(&table));
+        Block {
+            bytes,
+            reps,
+            table_size: self.enc.table_size(),
+            table: changed.then_some(table.entries),
+        }
+    }
+
+    /// The encoder's dynamic table now.
+    pub fn table(&self) -> TableSnapshot {
+        self.enc.table()
+    }
+
+    /// The table's fingerprint after each block, in order.
+    pub fn digests(&self) -> &[u64] {
+        &self.digests
+    }
+}
+
+/// The receiver's context.
+#[derive(Clone, Debug)]
+pub struct BlockDecoder {
+    dec: Decoder,
+    /// [`table_digest`] after each block decoded.
+    digests: Vec<u64>,
+}
+
+impl BlockDecoder {
+    /// A decoder whose peer may grow its table up to `limit`, the SETTINGS_HEADER_TABLE_SIZE
+    /// this end announced; the table starts at the protocol's 4,096 octets (RFC 7541 §4.2,
+    /// RFC 9113 §6.5.2) until the peer's encoder signals otherwise.
+    pub fn new(limit: usize) -> BlockDecoder {
+        let mut dec = Decoder::new(DecoderConfig::default());
+        dec.set_max_table_size(limit);
+        BlockDecoder {
+            dec,
+            digests: Vec::new(),
+        }
+    }
+
+    /// Decodes one whole block into its fields (name, value).
+    pub fn decode(&mut self, block: &[u8]) -> Result<Vec<(String, String)>, HpackError> {
+        let d = self.dec.decode(block)?;
+        self.digests.push(table_digest(&d.table));
+        Ok(d.headers
+            .into_iter()
+            .map(|h| (h.name.to_string(), h.value.to_string()))
+            .collect())
+    }
+
+    /// The decoder's dynamic table now.
+    pub fn table(&self) -> TableSnapshot {
+        self.dec.table()
+    }
+
+    /// The table's fingerprint after each block, in order.
+    pub fn digests(&self) -> &[u64] {
+        &self.digests
+    }
+}
+
+/// The receiver's table followed the sender's after every block it has read: its
+/// fingerprints are the first of the sender's, in order.
+pub fn in_step(enc: &BlockEncoder, dec: &BlockDecoder) -> bool {
+    enc.digests().starts_with(dec.digests())
+}
+
+/// The value of the first field called `name`.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}

@@ -1,0 +1,471 @@
+use super::*;
+use crate::browser::priority::chrome_priority;
+use crate::http::h3::Scheduling;
+use crate::lane::quic::lane_config;
+use crate::link::LossModel;
+use crate::options::Cache;
+use crate::page::AssetKind;
+use crate::page::{PresetId, Release};
+use crate::time::SimDuration;
+
+fn blog() -> Scenario {
+    Scenario::preset(PresetId::Blog)
+}
+
+fn lane(s: &Scenario, p: Protocol) -> Lane {
+    run(s, p)
+}
+
+/// QUIC's handshake carries TLS (RFC 9001 §4): one round trip before the first request,
+/// where TCP + TLS 1.3 take two.
+#[test]
+fn h3_html_first_byte_is_a_round_trip_ahead_of_tcp() {
+    let s = blog();
+    assert_eq!(s.network.rtt, SimDuration::from_millis(100));
+    let h1 = lane(&s, Protocol::Http1);
+    let h2 = lane(&s, Protocol::Http2);
+    let h3 = lane(&s, Protocol::Http3);
+    let (t1, t2, t3) = (
+        h1.metrics.ttfb.unwrap().as_micros(),
+        h2.metrics.ttfb.unwrap().as_micros(),
+        h3.metrics.ttfb.unwrap().as_micros(),
+    );
+    assert!(t3 + 80_000 < t2, "h3 {t3} µs, h2 {t2} µs");
+    assert!(t3 + 80_000 < t1, "h3 {t3} µs, h1 {t1} µs");
+    // Two round trips (handshake, request) plus serialisation.
+    assert!((200_000..260_000).contains(&t3), "{t3} µs");
+    let c = &h3.connections[0];
+    assert_eq!(c.tcp_established, c.tls_established);
+    assert!(c.tls_established.as_micros() >= 100_000);
+    assert_eq!(h3.assets[0].request_sent.unwrap(), c.tls_established);
+    assert_eq!(
+        h3.assets[0].connect,
+        Some(ConnectPhases {
+            start: SimTime::ZERO,
+            tcp_end: c.tls_established,
+            tls_end: c.tls_established,
+        })
+    );
+    assert!(h3.assets[1..].iter().all(|a| a.connect.is_none()));
+    assert!(!c.cwnd.is_empty() && !c.rtt.is_empty());
+}
+
+#[test]
+fn all_blog_assets_complete_causally_on_one_connection() {
+    let mut lossy = blog();
+    lossy.network.loss = LossModel::Random { ppm: 30_000 };
+    lossy.network.seed = 11;
+    for s in [blog(), lossy] {
+        let l = lane(&s, Protocol::Http3);
+        assert_eq!(l.protocol, Protocol::Http3);
+        assert_eq!(l.assets.len(), 16);
+        assert_eq!(l.metrics.connections, 1);
+        assert_eq!(l.connections.len(), 1);
+        let done = l
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Complete { .. }))
+            .count();
+        assert_eq!(done, 16);
+        // Client-initiated bidirectional streams: 0, 4, 8, ... (RFC 9000 §2.1).
+        let mut streams: Vec<u64> = l.assets.iter().map(|a| a.stream.unwrap().0).collect();
+        streams.sort_unstable();
+        assert_eq!(streams, (0..16).map(|i| 4 * i).collect::<Vec<_>>());
+        for a in &l.assets {
+            assert_eq!(a.connection, CONN);
+            assert!(a.discovered <= a.request_sent.unwrap(), "{}", a.path);
+            assert!(
+                a.request_sent.unwrap() < a.first_byte.unwrap(),
+                "{}",
+                a.path
+            );
+            assert!(a.first_byte.unwrap() <= a.last_byte.unwrap(), "{}", a.path);
+            assert!(a.request_header_bytes > 0 && a.response_header_bytes > 0);
+            if let Some(d) = s.page.asset(a.asset).discovered_by {
+                let parent = &l.assets[d.parent.0 as usize];
+                assert!(a.discovered >= parent.first_byte.unwrap(), "{}", a.path);
+                if d.parsed {
+                    // The fonts: found once main.css has arrived and been parsed, 72,000
+                    // bytes at 10 µs/KiB = 703 µs later (model::parsed_at).
+                    assert_eq!(
+                        a.discovered,
+                        parent.last_byte.unwrap() + SimDuration::from_micros(703),
+                        "{}",
+                        a.path
+                    );
+                } else {
+                    assert!(a.discovered <= parent.last_byte.unwrap(), "{}", a.path);
+                }
+            }
+            for b in &a.blocked {
+                assert!(b.from < b.to && b.to <= a.last_byte.unwrap(), "{b:?}");
+                assert!(matches!(
+                    b.cause,
+                    BlockedCause::QuicStreamHeadOfLine { stream, .. } if Some(stream) == a.stream
+                ));
+            }
+        }
+        assert!(l.events.windows(2).all(|w| w[0].at <= w[1].at));
+        // Every body byte went out once as a first transmission.
+        assert_eq!(
+            l.metrics.bytes_payload,
+            s.page.assets.iter().map(|a| a.size).sum::<u64>()
+        );
+        let m = &l.metrics;
+        assert_eq!(
+            m.bytes_total,
+            m.bytes_headers
+                + m.bytes_payload
+                + m.bytes_framing
+                + m.bytes_handshake
+                + m.bytes_retransmitted
+        );
+    }
+}
+
+#[test]
+fn same_scenario_same_lane() {
+    let mut s = blog();
+    s.network.loss = LossModel::Random { ppm: 20_000 };
+    s.network.seed = 5;
+    assert_eq!(lane(&s, Protocol::Http3), lane(&s, Protocol::Http3));
+    let mut other = s.clone();
+    other.network.seed = 6;
+    assert_ne!(lane(&s, Protocol::Http3), lane(&other, Protocol::Http3));
+}
+
+/// Chrome's urgencies go out as the RFC 9218 `priority` field, and the server answers
+/// round-robin regardless.
+#[test]
+fn chrome_priorities() {
+    assert_eq!(
+        crate::http::h3::priority_field(chrome_priority(AssetKind::Html)).as_deref(),
+        Some("u=0, i")
+    );
+    assert_eq!(chrome_priority(AssetKind::Css).urgency, 0);
+    assert_eq!(chrome_priority(AssetKind::Js).urgency, 1);
+    assert!(chrome_priority(AssetKind::Image).incremental);
+    // The scenario's scheduler picks the server's: RFC 9218 §10 by these urgencies by
+    // default, or round-robin.
+    let mut s = blog();
+    assert_eq!(lane_config(&s).scheduling, Scheduling::ClientPriority);
+    assert!(!lane_config(&s).quic.zero_rtt);
+    s.server.scheduler = SchedulerKind::RoundRobin;
+    s.http3.zero_rtt = true;
+    assert_eq!(lane_config(&s).scheduling, Scheduling::RoundRobin);
+    assert!(lane_config(&s).quic.zero_rtt);
+}
+
+/// With 0-RTT (a resumed session) the HTML's request rides in the first flight.
+#[test]
+fn zero_rtt_sends_the_html_request_at_once() {
+    let mut s = blog();
+    s.http3.zero_rtt = true;
+    let l = lane(&s, Protocol::Http3);
+    assert_eq!(l.assets[0].request_sent.unwrap(), SimTime::ZERO);
+    let one = lane(&blog(), Protocol::Http3);
+    assert!(l.metrics.ttfb.unwrap().as_micros() + 80_000 < one.metrics.ttfb.unwrap().as_micros());
+    assert_eq!(
+        l.events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Complete { .. }))
+            .count(),
+        16
+    );
+}
+
+/// The blog's HTML generated with think time: its head and first 4,000 bytes are ready
+/// `head_ms` after the request arrives, the rest at `rest_ms`.
+fn slow_html(head_ms: u64, rest_ms: u64) -> Scenario {
+    let mut s = blog();
+    s.page.assets[0].release = vec![
+        Release {
+            after: SimDuration::from_millis(head_ms),
+            bytes: 4_000,
+        },
+        Release {
+            after: SimDuration::from_millis(rest_ms),
+            bytes: 38_000,
+        },
+    ];
+    s
+}
+
+/// A repeat visit: only the HTML goes over the network; every static asset comes from
+/// the cache at its discovery, and the fonts once main.css (itself from the cache) is
+/// parsed.
+#[test]
+fn warm_cache_fetches_only_the_html() {
+    let mut s = blog();
+    s.browser.cache = Cache::Warm;
+    let l = lane(&s, Protocol::Http3);
+    let html = &l.assets[0];
+    assert_eq!(
+        (html.stream, html.source),
+        (Some(StreamId(0)), Source::Request)
+    );
+    for a in &l.assets[1..] {
+        assert_eq!((a.stream, a.source), (None, Source::Cache), "{}", a.path);
+        assert_eq!(a.request_sent.unwrap(), a.discovered, "{}", a.path);
+        assert_eq!(a.first_byte.unwrap(), a.discovered, "{}", a.path);
+        assert_eq!(a.last_byte.unwrap(), a.discovered, "{}", a.path);
+        assert!(
+            a.discovered >= html.first_byte.unwrap() && a.discovered <= html.last_byte.unwrap()
+        );
+    }
+    // main.css is referenced at byte 1,200, in the first packet of the HTML.
+    assert_eq!(l.assets[1].discovered, html.first_byte.unwrap());
+    // 72,000 bytes of CSS at 10 µs/KiB: 703 µs of parsing (model::parsed_at).
+    let css = l.assets[1].last_byte.unwrap();
+    assert_eq!(l.assets[14].discovered, css + SimDuration::from_micros(703));
+    // One request, one response body on the wire; the load ends with the HTML.
+    assert_eq!(l.metrics.bytes_payload, 38_000);
+    assert_eq!(
+        l.metrics.load.unwrap(),
+        html.last_byte.unwrap().saturating_since(SimTime::ZERO)
+    );
+    assert_eq!(
+        l.events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::RequestSent { .. }))
+            .count(),
+        1
+    );
+}
+
+/// The server sends the HEADERS frame when the response's first part is ready and the
+/// rest of the body as it is released (`page::Release`).
+#[test]
+fn server_think_time_delays_the_head_and_the_rest_of_the_body() {
+    let fast = lane(&blog(), Protocol::Http3);
+    let slow = lane(&slow_html(300, 400), Protocol::Http3);
+    let (f, s) = (&fast.assets[0], &slow.assets[0]);
+    // The path is idle while the server thinks, so the head arrives exactly 300 ms later.
+    assert_eq!(
+        s.first_byte.unwrap(),
+        f.first_byte.unwrap() + SimDuration::from_millis(300),
+        "{} vs {}",
+        s.first_byte.unwrap().as_micros(),
+        f.first_byte.unwrap().as_micros()
+    );
+    // main.css is referenced in the early-flushed 4,000 bytes: found with the first byte.
+    assert_eq!(slow.assets[1].discovered, s.first_byte.unwrap());
+    // The rest leaves the server 100 ms after the first part, so it cannot arrive sooner.
+    assert!(s.last_byte.unwrap() >= s.first_byte.unwrap() + SimDuration::from_millis(100));
+    // Images referenced past byte 4,000 wait for it.
+    assert!(slow.assets[7].discovered >= s.first_byte.unwrap() + SimDuration::from_millis(100));
+}
+
+/// 103 Early Hints (RFC 8297) on the HTML's stream: while the server generates the page,
+/// the browser already fetches the critical CSS and JS, and paints sooner.
+#[test]
+fn early_hints_start_critical_requests_during_think_time() {
+    let mut hinted = slow_html(300, 400);
+    hinted.server.early_hints = true;
+    let h = lane(&hinted, Protocol::Http3);
+    let plain = lane(&slow_html(300, 400), Protocol::Http3);
+    let html = &h.assets[0];
+    let critical = PushPolicy::Critical.assets(&hinted.page);
+    assert_eq!(critical, [1, 2, 3, 4].map(AssetId));
+    for a in &h.assets[1..] {
+        let early = critical.contains(&a.asset);
+        let want = if early {
+            Source::EarlyHint
+        } else {
+            Source::Request
+        };
+        assert_eq!(a.source, want, "{}", a.path);
+        if early {
+            // The hint leaves as the request arrives, 300 ms before the page's head.
+            assert!(a.discovered + SimDuration::from_millis(290) < html.first_byte.unwrap());
+            assert_eq!(a.request_sent.unwrap(), a.discovered);
+        }
+    }
+    // The final response's header block is what it was without the hint.
+    assert_eq!(
+        html.response_header_bytes,
+        plain.assets[0].response_header_bytes
+    );
+    // Render-blocking CSS and JS were in flight during the think time: first paint
+    // comes more than 150 ms sooner (measured: 888 ms against 1,131 ms).
+    assert!(
+        h.metrics.first_paint.unwrap() + SimDuration::from_millis(150)
+            < plain.metrics.first_paint.unwrap(),
+        "{:?} vs {:?}",
+        h.metrics.first_paint.unwrap(),
+        plain.metrics.first_paint.unwrap()
+    );
+    // Without think time the hint shares the HTML's first datagram.
+    let mut quick = blog();
+    quick.server.early_hints = true;
+    let q = lane(&quick, Protocol::Http3);
+    assert_eq!(q.assets[1].discovered, q.assets[0].first_byte.unwrap());
+    assert_eq!(q.assets[1].source, Source::EarlyHint);
+}
+
+/// RFC 9218 §10 scheduling by Chrome's urgencies sends the render-blocking CSS (u=0) and
+/// scripts (u=1) ahead of the images (u=3); round-robin shares the path with the 180 KB
+/// hero and the photos, so first paint waits (blog, 0 % loss: 785 ms against 1,198 ms).
+#[test]
+fn sequential_scheduling_paints_sooner_than_round_robin() {
+    let seq = lane(&blog(), Protocol::Http3);
+    let mut s = blog();
+    s.server.scheduler = SchedulerKind::RoundRobin;
+    let rr = lane(&s, Protocol::Http3);
+    let (a, b) = (
+        seq.metrics.first_paint.unwrap(),
+        rr.metrics.first_paint.unwrap(),
+    );
+    assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
+}
+
+/// Datagrams: the client's Initial is padded to 1,200 bytes (RFC 9000 §14.1), and the
+/// server's 1-RTT datagrams fill the 1,472-byte payload of a 1,500-byte MTU once the
+/// handshake is confirmed (RFC 9000 §14.3).
+#[test]
+fn lane_datagrams_use_the_ethernet_path_mtu() {
+    let l = lane(&blog(), Protocol::Http3);
+    let sent: Vec<(Direction, u64)> = l
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::PacketSent { dir, len, .. } => Some((dir, len)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent.first(), Some(&(Direction::Up, 1_200)));
+    let down = sent.iter().filter(|(d, _)| *d == Direction::Down);
+    assert_eq!(down.clone().map(|&(_, n)| n).max(), Some(1_472));
+    // About 1 MB of bodies: most downlink datagrams are full.
+    let full = down.filter(|&&(_, n)| n == 1_472).count();
+    assert!(full > 650, "{full}");
+}
+
+/// The streaming preset: `/api/live` is answered over one stream whose 10 chunks the
+/// server releases 500 ms apart, so its last byte comes 4.5 s and a round trip after
+/// the request.
+#[test]
+fn live_json_streams_its_chunks_over_one_stream() {
+    let s = Scenario::preset(PresetId::Streaming);
+    let l = lane(&s, Protocol::Http3);
+    let live = l.assets.iter().find(|a| a.path == "/api/live").unwrap();
+    assert!(live.stream.is_some());
+    // The request takes 50 ms to reach the server, the last chunk is released 4.5 s
+    // later and takes 50 ms back (plus serialisation and queueing behind images).
+    let span = live
+        .last_byte
+        .unwrap()
+        .saturating_since(live.request_sent.unwrap())
+        .as_micros();
+    assert!((4_600_000..4_700_000).contains(&span), "{span} µs");
+    // live.js is found in the early flush and run before /api/live is requested.
+    let js = &l.assets[3];
+    assert_eq!(js.path, "/js/live.js");
+    assert!(js.last_byte.unwrap() < live.discovered);
+}
+
+/// QUIC's first byte arrives one round trip before TCP + TLS 1.3's, and 0-RTT saves
+/// another: QUIC carries the TLS 1.3 handshake in its own (RFC 9001 §4), one round trip
+/// before the request, where TCP's handshake (RFC 9293 §3.5) and then TLS 1.3's (RFC
+/// 8446 §2) take two; a resumed session sends the request in the first flight (RFC 9001
+/// §4.6.1). Langley et al., "The QUIC Transport Protocol", SIGCOMM 2017, §2 and Fig. 4,
+/// measure the same one- and zero-round-trip handshakes. Blog, RTT 100 ms, 0 % loss.
+#[test]
+fn quic_first_byte_is_one_rtt_ahead_and_zero_rtt_one_more() {
+    let s = blog();
+    let rtt = s.network.rtt.as_micros() as i64;
+    assert_eq!(rtt, 100_000);
+    let ttfb = |s: &Scenario, p| lane(s, p).metrics.ttfb.unwrap().as_micros() as i64;
+    let h2 = ttfb(&s, Protocol::Http2);
+    let h3 = ttfb(&s, Protocol::Http3);
+    let mut z = blog();
+    z.http3.zero_rtt = true;
+    let h3_0rtt = ttfb(&z, Protocol::Http3);
+    // Measured: h2 309,384 µs, h3 211,407 µs, h3 with 0-RTT 106,878 µs.
+    assert!((h2 - h3 - rtt).abs() <= 10_000, "h2 {h2} µs, h3 {h3} µs");
+    assert!(
+        (h3 - h3_0rtt - rtt).abs() <= 10_000,
+        "h3 {h3} µs, 0-RTT {h3_0rtt} µs"
+    );
+}
+
+/// Median page load (µs) of HTTP/2 and HTTP/3 over seeds 1–20 of the blog at 2 %
+/// random loss, RTT 100 ms, with the server scheduler `kind`.
+fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
+    let median = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        (v[9] + v[10]) / 2
+    };
+    let (mut h2, mut h3) = (Vec::new(), Vec::new());
+    for seed in 1..=20 {
+        let mut s = blog();
+        s.network.loss = LossModel::Random { ppm: 20_000 };
+        s.network.seed = seed;
+        s.server.scheduler = kind;
+        h2.push(lane(&s, Protocol::Http2).metrics.load.unwrap().as_micros());
+        h3.push(lane(&s, Protocol::Http3).metrics.load.unwrap().as_micros());
+    }
+    (median(h2), median(h3))
+}
+
+/// Marx et al., "Resolving a Ghost: head-of-line blocking in QUIC and HTTP/3" (2020):
+/// under random loss HTTP/3 loads no slower than HTTP/2 when the server multiplexes
+/// round-robin, since a loss stalls only the streams in the lost packet instead of the
+/// whole TCP byte stream. Blog, RTT 100 ms, 2 % loss, 20 seeds. Measured: h2 9.27 s,
+/// h3 8.45 s (h3 faster on 18 of 20 seeds).
+#[test]
+fn h3_median_load_no_slower_than_h2_under_loss_round_robin() {
+    let (h2, h3) = lossy_medians(SchedulerKind::RoundRobin);
+    assert!(h3 <= h2, "median load: h2 {h2} µs, h3 {h3} µs");
+}
+
+/// Marx et al. (as above): with sequential scheduling only one stream is in flight at a
+/// time, so QUIC's independent streams have little head-of-line blocking to remove and
+/// HTTP/3's advantage over HTTP/2 shrinks. Measured: round-robin h2 9.27 s, h3 8.45 s
+/// (gap 0.82 s); sequential h2 9.15 s, h3 8.40 s (gap 0.75 s).
+#[test]
+fn h3_advantage_shrinks_with_sequential_scheduling() {
+    let (h2_rr, h3_rr) = lossy_medians(SchedulerKind::RoundRobin);
+    let (h2_seq, h3_seq) = lossy_medians(SchedulerKind::Sequential);
+    let gap_rr = h2_rr as i64 - h3_rr as i64;
+    let gap_seq = h2_seq as i64 - h3_seq as i64;
+    assert!(
+        gap_seq < gap_rr,
+        "h2 − h3 median load: sequential {gap_seq} µs (h2 {h2_seq}, h3 {h3_seq}), \
+         round-robin {gap_rr} µs (h2 {h2_rr}, h3 {h3_rr})"
+    );
+}
+
+/// The scenario's congestion controller drives QUIC too: at its first loss NewReno
+/// halves the window (RFC 9002 §7.3.2, kLossReductionFactor 0.5) and CUBIC keeps 70 %
+/// of it (RFC 9438 §4.6, beta_cubic 0.7).
+#[test]
+fn quic_follows_the_scenario_congestion_controller() {
+    let first_cut = |algorithm| {
+        let mut s = blog();
+        s.network.loss = LossModel::Random { ppm: 20_000 };
+        s.network.seed = 3;
+        s.transport.congestion = algorithm;
+        let l = lane(&s, Protocol::Http3);
+        let cwnd = &l.connections[0].cwnd;
+        let k = cwnd
+            .iter()
+            .position(|c| c.ssthresh.is_some())
+            .expect("a loss at 2 %");
+        (cwnd[k - 1].cwnd, cwnd[k].ssthresh.unwrap_or(0))
+    };
+    use crate::transport::cc::Algorithm;
+    // The window is sampled once per datagram handled, so ACKs in the same datagram as
+    // the loss may have grown it a little past the last sample before the cut: the
+    // ratio to that sample sits just above the factor, within 10 %.
+    let (before, after) = first_cut(Algorithm::NewReno);
+    assert!(
+        after * 100 >= before * 50 && after * 100 < before * 55,
+        "NewReno: {before} → {after}"
+    );
+    let (before, after) = first_cut(Algorithm::Cubic);
+    assert!(
+        after * 100 >= before * 70 && after * 100 < before * 77,
+        "CUBIC: {before} → {after}"
+    );
+}
