@@ -233,8 +233,9 @@ async fn the_page_runs_the_engine_in_a_worker_and_follows_the_rtt_slider() {
 async fn inputs_during_a_run_are_taken_and_the_last_value_wins() {
     let (server, _driver, c) = session().await;
     open(&c, &server, "page=news&loss=2").await;
-    // One input per animation frame or two, as a drag gives them, until one finds the
-    // engine busy with an earlier one; then the last input, while that run is in flight.
+    // One input per animation frame, as a drag gives them, until one finds the engine
+    // busy (with this input's run or an earlier one); then the last input, at once, while
+    // that run is in flight.
     let drag = c
         .execute_async(
             "const done = arguments[arguments.length - 1];\
@@ -245,10 +246,13 @@ async fn inputs_during_a_run_are_taken_and_the_last_value_wins() {
                const frame = () => new Promise(res => requestAnimationFrame(res));\
                const seen = [];\
                let v = 200;\
+               const soon = () => new Promise(res => setTimeout(res, 0));\
                for (; v <= 590; v += 10) {\
-                 set(v); await frame(); await frame();\
-                 seen.push([v, document.getElementById('rtt-value').textContent, busy()]);\
-                 if (busy()) break;\
+                 set(v); await soon();\
+                 const b = busy();\
+                 await frame();\
+                 seen.push([v, document.getElementById('rtt-value').textContent, b]);\
+                 if (b && v > 200) break;\
                }\
                const inFlight = busy();\
                set(v + 5);\
