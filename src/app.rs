@@ -11,7 +11,7 @@ use crate::components::detail::Detail;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
 use crate::components::verdict::{Status, VerdictView};
-use crate::context::{Dispatch, RunCtx, Timeline};
+use crate::context::{Dispatch, Playhead, RunCtx, Timeline};
 use crate::engine::{EngineEvent, EngineWorker};
 use crate::format;
 use crate::hooks::use_animation_frames;
@@ -87,6 +87,7 @@ pub fn App() -> Html {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
         <ContextProvider<RunCtx> context={run}>
         <ContextProvider<Timeline> context={timeline}>
+        <ContextProvider<Playhead> context={Playhead(state.playhead_us)}>
         <main class="app">
             <header class="top">
                 <h1>{ "protoviz" }</h1>
@@ -106,7 +107,7 @@ pub fn App() -> Html {
                 <p class="error" role="alert">{ format!("The engine stopped because of a bug: {msg}. It has been restarted; change a control to run again.") }</p>
             }
             <VerdictView verdict={state.verdict.clone()} />
-            <div class="timebar" data-view="timebar" aria-label="Replay time">
+            <div class="timebar" data-view="timebar" aria-label="Replay time" data-playhead-us={state.playhead_us.to_string()}>
                 <label for="seek">{ "Time" }</label>
                 <input id="seek" type="range" min="0" max="1000" step="1"
                     value={((state.playhead_us as f64 / state.end_us() as f64) * 1000.0).round().to_string()}
@@ -117,7 +118,7 @@ pub fn App() -> Html {
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
-            <Lanes playhead_us={state.playhead_us} expanded={state.expanded.clone()} selected={state.selected} />
+            <Lanes expanded={state.expanded.clone()} selected={state.selected} />
             <Detail selected={state.selected} />
             <Legend />
             <footer class="about">
@@ -126,6 +127,7 @@ pub fn App() -> Html {
                 { "Engine: real TCP (NewReno with HyStart, SACK, fast retransmit, RTO) and TLS 1.3, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes." }
             </footer>
         </main>
+        </ContextProvider<Playhead>>
         </ContextProvider<Timeline>>
         </ContextProvider<RunCtx>>
         </ContextProvider<Dispatch>>

@@ -1,5 +1,5 @@
 //! What every view reads without props: the dispatcher of the one reducer, the run on
-//! screen (the trace, held once) and the shared time axis. A new view (connection track,
+//! screen (the trace, held once), the shared time axis and the playhead. A new view (connection track,
 //! packet strip, inspector…) is a component that calls these hooks.
 
 use yew::prelude::*;
@@ -8,6 +8,12 @@ use crate::state::{AppState, Run, Shared};
 
 /// Sends actions to the one reducer (stable for the app's life: never re-renders anyone).
 pub type Dispatch = UseReducerDispatcher<AppState>;
+
+/// The playhead, µs of simulated time: changes every animation frame while the replay
+/// plays, so only the few views that truly depend on it read it (the figures, the axis
+/// markers, the curtain and playhead line over each waterfall).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Playhead(pub u64);
 
 /// The run on screen; changes only when the engine finished a new one.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +50,11 @@ pub fn use_dispatch() -> Dispatch {
 #[hook]
 pub fn use_run() -> Option<Shared<Run>> {
     use_context::<RunCtx>().and_then(|c| c.0)
+}
+
+#[hook]
+pub fn use_playhead() -> u64 {
+    use_context::<Playhead>().map_or(u64::MAX, |p| p.0)
 }
 
 #[hook]

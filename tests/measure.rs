@@ -249,3 +249,154 @@ async fn long_tasks() {
     println!("{v}");
     c.close().await.unwrap();
 }
+
+/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(serde_json::json!({ "cmd": self.0, "params": self.1 }).to_string()),
+        )
+    }
+}
+
+async fn metrics(c: &fantoccini::Client) -> std::collections::BTreeMap<String, f64> {
+    let v = c
+        .issue_cmd(Cdp("Performance.getMetrics", serde_json::json!({})))
+        .await
+        .unwrap();
+    v["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().to_string(),
+                m["value"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Not a test: where the main thread's time goes during a two-second slider drag (Chrome's
+/// own counters: script, style, layout, and all tasks), for `$SNAP_HASH`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn drag_breakdown() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=news&loss=2".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5000)).await;
+    c.issue_cmd(Cdp("Performance.enable", serde_json::json!({})))
+        .await
+        .unwrap();
+    let before = metrics(&c).await;
+    let frames: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const r = document.getElementById('rtt'); let i = 0, frames = 0, stop = false, runs = 0;\
+             new MutationObserver(m => { runs += m.length; }).observe(document.querySelector('.lanes'), { attributes: true, attributeFilter: ['data-run'] });\
+             const tick = setInterval(() => { r.value = String(100 + (i++ % 50) * 10); r.dispatchEvent(new InputEvent('input', { bubbles: true })); }, 16);\
+             const f = () => { frames++; if (!stop) requestAnimationFrame(f); }; requestAnimationFrame(f);\
+             setTimeout(() => { stop = true; clearInterval(tick); done([frames, runs]); }, 2000);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let after = metrics(&c).await;
+    let d = |k: &str| (after.get(k).unwrap_or(&0.0) - before.get(k).unwrap_or(&0.0)) * 1000.0;
+    println!(
+        "{page}: {} frames and {} new runs on screen in 2 s; main thread: tasks {:.0} ms, script {:.0} ms, style {:.0} ms, layout {:.0} ms",
+        frames[0],
+        frames[1],
+        d("TaskDuration"),
+        d("ScriptDuration"),
+        d("RecalcStyleDuration"),
+        d("LayoutDuration")
+    );
+    c.close().await.unwrap();
+}
+
+/// Not a test: a CPU profile of the main thread during a two-second slider drag, the
+/// functions with the most self time (build with `data-keep-debug` for wasm names).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn drag_profile() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=news&loss=2".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5000)).await;
+    c.issue_cmd(Cdp("Profiler.enable", serde_json::json!({})))
+        .await
+        .unwrap();
+    c.issue_cmd(Cdp(
+        "Profiler.setSamplingInterval",
+        serde_json::json!({"interval": 200}),
+    ))
+    .await
+    .unwrap();
+    c.issue_cmd(Cdp("Profiler.start", serde_json::json!({})))
+        .await
+        .unwrap();
+    let _: Value = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             const r = document.getElementById('rtt'); let i = 0;\
+             const tick = setInterval(() => { r.value = String(100 + (i++ % 50) * 10); r.dispatchEvent(new InputEvent('input', { bubbles: true })); }, 16);\
+             setTimeout(() => { clearInterval(tick); done(1); }, 2000);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let prof = c
+        .issue_cmd(Cdp("Profiler.stop", serde_json::json!({})))
+        .await
+        .unwrap();
+    let nodes = prof["profile"]["nodes"].as_array().unwrap();
+    let mut hits: std::collections::HashMap<i64, u64> = std::collections::HashMap::new();
+    for s in prof["profile"]["samples"].as_array().unwrap() {
+        *hits.entry(s.as_i64().unwrap()).or_default() += 1;
+    }
+    let mut by_name: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let total: u64 = hits.values().sum();
+    for n in nodes {
+        let id = n["id"].as_i64().unwrap();
+        let name = n["callFrame"]["functionName"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string();
+        *by_name.entry(name).or_default() += hits.get(&id).copied().unwrap_or(0);
+    }
+    let mut v: Vec<_> = by_name.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    println!("{total} samples");
+    for (name, n) in v.iter().take(30) {
+        println!(
+            "{:5.1} %  {}",
+            *n as f64 * 100.0 / total as f64,
+            &name[..name.len().min(150)]
+        );
+    }
+    c.close().await.unwrap();
+}

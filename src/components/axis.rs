@@ -1,10 +1,10 @@
-//! The time axis above each lane's rows: round ticks, and the lane's first paint and
-//! DOMContentLoaded, which appear (in CSS, from the lanes' `--t`) when the playhead reaches
-//! them.
+//! The time axis above each lane's rows: round ticks ([`Ticks`], drawn once per run), and
+//! the lane's first paint and DOMContentLoaded, which appear when the playhead reaches them
+//! ([`Markers`], the only part that follows the playhead).
 
 use yew::prelude::*;
 
-use crate::context::use_timeline;
+use crate::context::{use_playhead, use_timeline};
 use crate::format;
 
 #[derive(Properties, PartialEq)]
@@ -33,6 +33,16 @@ pub fn tick_step(span_us: u64) -> u64 {
 
 #[function_component]
 pub fn Axis(p: &AxisProps) -> Html {
+    html! {
+        <div class="axis" aria-hidden="true">
+            <Ticks />
+            <Markers first_paint_us={p.first_paint_us} dcl_us={p.dcl_us} />
+        </div>
+    }
+}
+
+#[function_component]
+fn Ticks() -> Html {
     let tl = use_timeline();
     let step = tick_step(tl.span());
     let first = tl.start_us.div_ceil(step) * step;
@@ -42,21 +52,26 @@ pub fn Axis(p: &AxisProps) -> Html {
         .map(|t| {
             html! { <span class="tick" style={format!("left:{:.3}%", tl.pct(t))}>{ format::ms(t) }</span> }
         });
-    let marker = |class: &'static str, label: &'static str, what: &'static str, at: Option<u64>| {
-        at.map(|t| {
+    html! { { for ticks } }
+}
+
+#[function_component]
+fn Markers(p: &AxisProps) -> Html {
+    let tl = use_timeline();
+    let now = use_playhead();
+    let marker = |class: &'static str, label: &'static str, at: Option<u64>| {
+        at.filter(|&t| t <= now).map(|t| {
             html! {
-                <span class={classes!("marker", class, "reveal")} data-us={t.to_string()}
-                    aria-label={format!("{what} at {}", format::ms(t))}
-                    style={format!("left:{:.3}%;--at:{:.6}", tl.pct(t), tl.frac(t))}>{ label }</span>
+                <span class={classes!("marker", class)} data-us={t.to_string()}
+                    style={format!("left:{:.3}%", tl.pct(t))}>{ label }</span>
             }
         })
     };
     html! {
-        <div class="axis" aria-hidden="true">
-            { for ticks }
-            { for marker("first-paint", "FP", "First paint", p.first_paint_us) }
-            { for marker("dcl", "DCL", "DOMContentLoaded", p.dcl_us) }
-        </div>
+        <>
+            { for marker("first-paint", "FP", p.first_paint_us) }
+            { for marker("dcl", "DCL", p.dcl_us) }
+        </>
     }
 }
 

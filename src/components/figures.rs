@@ -6,13 +6,12 @@
 use protoviz_engine::Protocol;
 use yew::prelude::*;
 
-use crate::context::use_run;
+use crate::context::{use_playhead, use_run};
 use crate::format;
 
 #[derive(Properties, PartialEq)]
 pub struct FiguresProps {
     pub index: usize,
-    pub playhead_us: u64,
 }
 
 /// A figure that exists from time `at` on.
@@ -31,13 +30,13 @@ fn count(class: &'static str, n: u64, unit: &'static str) -> Html {
 
 #[function_component]
 pub fn Figures(p: &FiguresProps) -> Html {
+    let t = use_playhead();
     let Some(run) = use_run() else {
         return html! {};
     };
     let Some((lane, m)) = run.trace.lanes.get(p.index).zip(run.lanes.get(p.index)) else {
         return html! {};
     };
-    let t = p.playhead_us;
     let o = &m.outcome;
     let us = |d: Option<protoviz_engine::SimDuration>| d.map(|d| d.as_micros());
     let load = us(o.load);

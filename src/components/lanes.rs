@@ -1,6 +1,6 @@
-//! The lanes, side by side on the shared time axis. The playhead is one CSS property, `--t`,
-//! on this container: the waterfalls under it are drawn once per run and never re-render
-//! for a tick; only each lane's figures do.
+//! The lanes, side by side on the shared time axis. Nothing here reads the playhead: the
+//! waterfalls are drawn once per run; only each lane's figures, its axis markers and the
+//! curtain over it follow the playhead (from its context).
 
 use yew::prelude::*;
 
@@ -12,7 +12,6 @@ use crate::state::{Selection, Shared};
 
 #[derive(Properties, PartialEq)]
 pub struct LanesProps {
-    pub playhead_us: u64,
     pub expanded: Shared<std::collections::BTreeSet<String>>,
     pub selected: Option<Selection>,
 }
@@ -24,15 +23,14 @@ pub fn Lanes(p: &LanesProps) -> Html {
     let Some(run) = run else {
         return html! {};
     };
-    let t = tl.frac(p.playhead_us).clamp(0.0, 1.0);
     html! {
-        <div class="lanes" data-view="lanes" aria-label="One lane per protocol" style={format!("--t:{t:.5}")}
-            data-playhead-us={p.playhead_us.to_string()} data-end-us={run.end_us.to_string()} data-run={run.link.clone()}>
+        <div class="lanes" data-view="lanes" aria-label="One lane per protocol"
+            data-start-us={tl.start_us.to_string()} data-end-us={tl.end_us.to_string()} data-run={run.link.clone()}>
             { for run.trace.lanes.iter().enumerate().map(|(index, lane)| html! {
                 <section class={classes!("lane", lane.protocol.id())} data-protocol={lane.protocol.id()}
                     data-load-us={format::us_attr(lane.metrics.load)} data-ttfb-us={format::us_attr(lane.metrics.ttfb)}
                     data-view="lane" aria-label={format!("{} lane", lane.protocol.label())}>
-                    <Figures {index} playhead_us={p.playhead_us} />
+                    <Figures {index} />
                     <Waterfall {index} expanded={p.expanded.clone()} selected={p.selected} />
                 </section>
             }) }
@@ -68,7 +66,9 @@ mod tests {
             <ContextProvider<crate::context::Dispatch> context={state.dispatcher()}>
             <ContextProvider<RunCtx> context={RunCtx(Some(p.run.clone()))}>
             <ContextProvider<Timeline> context={timeline}>
-                <Lanes playhead_us={p.playhead_us} expanded={Shared::new(Default::default())} selected={None} />
+            <ContextProvider<crate::context::Playhead> context={crate::context::Playhead(p.playhead_us)}>
+                <Lanes expanded={Shared::new(Default::default())} selected={None} />
+            </ContextProvider<crate::context::Playhead>>
             </ContextProvider<Timeline>>
             </ContextProvider<RunCtx>>
             </ContextProvider<crate::context::Dispatch>>
@@ -98,7 +98,7 @@ mod tests {
     }
 
     /// Every row and every stall of the run is drawn once, whatever the playhead; the
-    /// playhead is only the lanes' `--t`.
+    /// curtain hides what has not happened yet.
     #[test]
     async fn the_lanes_draw_the_whole_run_and_the_playhead_is_one_property() {
         let (root, run) = mount("page=blog&loss=2", Some(0));
@@ -116,10 +116,11 @@ mod tests {
         assert!(stalls > 0);
         assert_eq!(count(&root, ".seg.blocked") as usize, stalls);
         let lanes = root.query_selector(".lanes").unwrap().unwrap();
+        let curtain = root.query_selector(".curtain").unwrap().unwrap();
         assert_eq!(
-            lanes.get_attribute("style").unwrap(),
-            "--t:0.00000",
-            "the playhead at the start"
+            curtain.get_attribute("style").unwrap(),
+            "transform:translateX(0.000%)",
+            "the playhead at the start: the curtain covers everything"
         );
         assert_eq!(lanes.get_attribute("data-run").unwrap(), "page=blog&loss=2");
         // Before their time, the figures are dashes.

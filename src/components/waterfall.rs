@@ -1,15 +1,15 @@
 //! One lane's waterfall: a row per asset (similar assets grouped into one expandable row),
-//! each bar drawn whole once per run. The playhead never re-renders it: the lanes' `--t`
-//! (the playhead's share of the axis, set on their container) moves a curtain over what
-//! has not happened yet, dims rows not yet discovered and reveals the paint and load lines,
-//! all in CSS.
+//! each bar drawn whole once per run. The playhead never re-renders it: only its
+//! [`Overlay`] reads the playhead, moving (by CSS transform, on its own layer) a curtain over
+//! what has not happened yet and the playhead line, and showing the paint and load lines
+//! once reached.
 
 use protoviz_engine::trace::{AssetTiming, Blocked, BlockedCause, Source};
 use protoviz_engine::{AssetId, Protocol, SimTime};
 use yew::prelude::*;
 
 use crate::components::axis::Axis;
-use crate::context::{use_dispatch, use_run, use_timeline, Timeline};
+use crate::context::{use_dispatch, use_playhead, use_run, use_timeline, Timeline};
 use crate::format;
 use crate::model::{Group, RowSpec};
 use crate::state::{Action, Selection, Shared};
@@ -202,8 +202,7 @@ fn asset_row(
                 member.then_some("member"), selected.then_some("selected"))}
             data-asset={a.asset.0.to_string()}
             data-first-byte={a.first_byte.map(|t| t.as_micros().to_string()).unwrap_or_default()}
-            data-last-byte={a.last_byte.map(|t| t.as_micros().to_string()).unwrap_or_default()}
-            style={format!("--d:{:.5}", tl.frac(a.discovered.as_micros()))}>
+            data-last-byte={a.last_byte.map(|t| t.as_micros().to_string()).unwrap_or_default()}>
             <button type="button" class="asset-name" aria-label={label} aria-pressed={selected.to_string()} {onclick}>
                 <span class={classes!("kind", a.kind.to_string())}>{ a.kind.to_string() }</span>
                 if let Some((_, badge, _)) = source {
@@ -276,8 +275,7 @@ fn group_row(
     html! {
         <li class={classes!("asset-row", "group", cached.then_some("source-cache"))} data-group={g.key.clone()}
             data-members={g.members.len().to_string()}
-            data-first-byte={first.to_string()} data-last-byte={last.to_string()}
-            style={format!("--d:{:.5}", tl.frac(found))}>
+            data-first-byte={first.to_string()} data-last-byte={last.to_string()}>
             <button type="button" class="asset-name" aria-expanded={open.to_string()} aria-label={label} {onclick}>
                 <span class="twisty" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
                 <span class={classes!("kind", g.kind.to_string())}>{ g.kind.to_string() }</span>
@@ -350,14 +348,6 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
             }
         }
     }
-    let reveal = |class: &'static str, at: Option<u64>| {
-        at.map(|t| {
-            html! {
-                <span class={classes!(class, "reveal")} data-us={t.to_string()}
-                    style={format!("left:{:.3}%;--at:{:.6}", tl.pct(t), tl.frac(t))}></span>
-            }
-        })
-    };
     let fp = model.outcome.first_paint.map(|d| d.as_micros());
     html! {
         <div class="waterfall" data-view="waterfall" aria-label={format!("{} waterfall: one row per request", protocol.label())}>
@@ -365,16 +355,43 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
             <div class="rows-scroll">
                 <ol class="assets">
                     { for rows }
-                    <li class="overlay" aria-hidden="true">
-                        <span class="track">
-                            { for reveal("paintline", fp) }
-                            { for reveal("loadline", model.load_us()) }
-                            <span class="curtain"></span>
-                            <span class="playhead-rail"><span class="playhead"></span></span>
-                        </span>
-                    </li>
+                    <Overlay first_paint_us={fp} load_us={model.load_us()} />
                 </ol>
             </div>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OverlayProps {
+    pub first_paint_us: Option<u64>,
+    pub load_us: Option<u64>,
+}
+
+/// Over a lane's rows: the curtain over what has not happened yet, the playhead line, and
+/// the first-paint and load lines once reached. The one part of a waterfall that follows
+/// the playhead; it moves by CSS transform only.
+#[function_component]
+pub fn Overlay(p: &OverlayProps) -> Html {
+    let tl = use_timeline();
+    let now = use_playhead();
+    let at = format!(
+        "transform:translateX({:.3}%)",
+        tl.pct(now).clamp(0.0, 100.0)
+    );
+    let line = |class: &'static str, t: Option<u64>| {
+        t.filter(|&t| t <= now).map(|t| {
+            html! { <span class={class} data-us={t.to_string()} style={format!("left:{:.3}%", tl.pct(t))}></span> }
+        })
+    };
+    html! {
+        <li class="overlay" aria-hidden="true">
+            <span class="track">
+                { for line("paintline", p.first_paint_us) }
+                { for line("loadline", p.load_us) }
+                <span class="curtain" style={at.clone()}></span>
+                <span class="playhead-rail" style={at}><span class="playhead"></span></span>
+            </span>
+        </li>
     }
 }
