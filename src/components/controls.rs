@@ -123,7 +123,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
     };
     let preset = PresetId::ALL
         .into_iter()
-        .find(|&id| protoviz_engine::Page::preset(id) == s.page);
+        .find(|&id| id.id() == s.page.name && protoviz_engine::Page::preset(id) == s.page);
     let select = |f: fn(&str) -> Option<Action>| {
         let d = dispatch.clone();
         Callback::from(move |e: Event| {

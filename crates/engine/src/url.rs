@@ -211,9 +211,10 @@ fn list(v: &[u64]) -> String {
 /// The scenario as a compact string. [`decode`] gives back an equal scenario.
 pub fn encode(s: &Scenario) -> String {
     let mut parts: Vec<(&str, String)> = Vec::new();
+    // A preset's page is named by its id: build only that one to compare.
     match PresetId::ALL
         .into_iter()
-        .find(|&id| Page::preset(id) == s.page)
+        .find(|&id| id.id() == s.page.name && Page::preset(id) == s.page)
     {
         Some(id) => parts.push(("page", id.id().to_string())),
         None => {
@@ -827,6 +828,11 @@ mod tests {
     fn a_preset_with_defaults_is_just_its_id() {
         // Every value is the default, so only the page is written.
         assert_eq!(encode(&Scenario::preset(PresetId::Blog)), "page=blog");
+        // `encode` finds a preset by its name: each preset's page is named by its id.
+        for id in PresetId::ALL {
+            assert_eq!(Page::preset(id).name, id.id());
+            assert_eq!(encode(&Scenario::preset(id)), format!("page={}", id.id()));
+        }
         assert_eq!(encode(&Scenario::preset(PresetId::Tiles)), "page=tiles");
         assert_eq!(
             decode("#page=tiles").unwrap(),
