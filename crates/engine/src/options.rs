@@ -122,6 +122,12 @@ pub struct Http3Options {
     /// Resume an earlier session with 0-RTT (RFC 9001 §4.6.1, RFC 8446 §2.3): the HTML
     /// request goes out with the client's first flight.
     pub zero_rtt: bool,
+    /// QUIC as RFC 9000 and RFC 9002 alone describe it (the scenario's congestion
+    /// controller, no pacing, RFC 9002's initial window and RTT, an ACK every second packet,
+    /// the server in RFC 9218 priority order), instead of what the deployed stacks do: a
+    /// quic-go server (Caddy 2.6) and a Chromium client. See `transport::quic::stack`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rfc_only: bool,
 }
 
 /// How a multiplexing server (HTTP/2 and HTTP/3) orders the responses it has ready.

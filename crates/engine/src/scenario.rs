@@ -8,7 +8,7 @@ use crate::options::{BrowserOptions, Http1Options, Http2Options, Http3Options, S
 use crate::page::{Page, PageError, PresetId};
 use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
-use crate::transport::tcp::{TcpConfig, LINUX_MIN_RTO, RFC6298_MIN_RTO};
+use crate::transport::tcp::{RtoRule, TcpConfig, LINUX_MIN_RTO, RFC6298_MIN_RTO};
 use crate::transport::tls::{TlsConfig, TlsMode};
 
 /// The protocols a lane can run.
@@ -202,14 +202,14 @@ impl Default for Network {
     }
 }
 
-/// The TCP retransmission timer's floor.
+/// The TCP retransmission timer's rule and floor.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MinRto {
-    /// Linux: 200 ms.
+    /// Linux (`tcp_rtt_estimator` / `tcp_set_rto`): SRTT + max(4·mdev, 200 ms).
     #[default]
     Linux200ms,
-    /// RFC 6298 §2.4: 1 s.
+    /// RFC 6298 §2: SRTT + 4·RTTVAR, §2.4: at least 1 s.
     Rfc1s,
 }
 
@@ -242,7 +242,9 @@ pub struct TransportOptions {
 impl Default for TransportOptions {
     fn default() -> Self {
         TransportOptions {
-            congestion: Algorithm::NewReno,
+            // Linux's default (`net.ipv4.tcp_congestion_control = cubic`), which the TCP
+            // lanes stand for; QUIC follows it (see `browser_h3::lane_config`).
+            congestion: Algorithm::Cubic,
             sack: true,
             min_rto: MinRto::Linux200ms,
             tls: TlsVersion::Tls13,
@@ -253,14 +255,16 @@ impl Default for TransportOptions {
 
 impl TransportOptions {
     pub fn tcp_config(&self) -> TcpConfig {
+        let (rto, min_rto) = match self.min_rto {
+            MinRto::Linux200ms => (RtoRule::Linux, LINUX_MIN_RTO),
+            MinRto::Rfc1s => (RtoRule::Rfc6298, RFC6298_MIN_RTO),
+        };
         TcpConfig {
             congestion: self.congestion,
             sack: self.sack,
             hystart: self.hystart,
-            min_rto: match self.min_rto {
-                MinRto::Linux200ms => LINUX_MIN_RTO,
-                MinRto::Rfc1s => RFC6298_MIN_RTO,
-            },
+            rto,
+            min_rto,
             ..TcpConfig::default()
         }
     }

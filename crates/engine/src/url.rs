@@ -16,7 +16,7 @@
 //! | `queue` | bottleneck queue, bytes | one bandwidth-delay product |
 //! | `seed` | seed of the loss draws | 0 |
 //! | `proto` | lanes in order, comma-separated: `h1`, `h2`, `h2-push`, `h3` | all four |
-//! | `cc` | `newreno`, `cubic` | `newreno` |
+//! | `cc` | `cubic` (Linux's default), `newreno` | `cubic` |
 //! | `hystart` | delay-based slow-start exit (HyStart): `on`, `off` | `on` |
 //! | `sack` | `on`, `off` | `on` |
 //! | `minrto` | `linux` (200 ms), `rfc` (1 s) | `linux` |
@@ -264,8 +264,8 @@ pub fn encode(s: &Scenario) -> String {
         parts.push(("proto", ids.join(",")));
     }
     let t = &s.transport;
-    if t.congestion != Algorithm::NewReno {
-        parts.push(("cc", "cubic".into()));
+    if t.congestion != Algorithm::Cubic {
+        parts.push(("cc", "newreno".into()));
     }
     if !t.hystart {
         parts.push(("hystart", "off".into()));
@@ -716,7 +716,7 @@ fn build(p: &Pairs<'_>, errors: &mut Vec<UrlError>) -> Scenario {
         errors,
         "cc",
         &[("newreno", Algorithm::NewReno), ("cubic", Algorithm::Cubic)],
-        Algorithm::NewReno,
+        Algorithm::Cubic,
     );
     t.hystart = flag(p, errors, "hystart", true);
     t.sack = flag(p, errors, "sack", true);

@@ -314,7 +314,10 @@ impl H2Server {
             s.head_ready = ready.head;
             s.released = ready.body.min(s.size);
         }
-        while self.carrier.tls.may_write() && self.carrier.tcp.unacked() < self.carrier.tcp.cwnd() {
+        // While the congestion window has room beyond what is in flight and queued (Linux
+        // `tcp_packets_in_flight`: SACKed and lost segments are not in flight), so new data
+        // PRR lets out during recovery is there to send.
+        while self.carrier.tls.may_write() && self.carrier.tcp.window_room() > 0 {
             match self.sched.next_frame() {
                 Some(OutFrame::Headers { asset, stream }) => {
                     let end = page.asset(asset).size == 0;

@@ -57,19 +57,36 @@ fn large_objects_under_loss_load_sooner_over_six_http1_connections() {
     }
 }
 
-/// HyStart (delay-based slow-start exit, Linux CUBIC / Chromium QUIC) at 0 % loss on
-/// the blog preset, default path (RTT 100 ms, 10 Mbit/s, a one-BDP drop-tail queue):
-/// with it, slow start overflows the queue much less. Figures (retransmissions with /
-/// without, load ms with / without): h1 0 / 27, 1501.4 / 1856.7; h2 131 / 168,
-/// 1438.9 / 1662.9; h2-push 168 / 168, 1360.0 / 1360.0; h3 104 / 171, 1307.9 / 1374.5.
-/// HyStart's delay sample of a round is the minimum RTT of its first ACKs, which
-/// acknowledge the first packets of the previous round: the rise is seen one round after
-/// the queue starts building, so with a queue of only one BDP a window that doubles
-/// from just under the BDP still overflows it before the exit (h2-push: its flights
-/// leave the queue empty at each round's start until the window is past BDP + queue).
+/// HyStart at 0 % loss on the blog preset, default path (RTT 100 ms, 10 Mbit/s, a
+/// one-BDP drop-tail queue): with it, slow start overflows the queue less. TCP runs
+/// Linux's HyStart (`tcp_cubic.c hystart_update`: ACK train and delay), QUIC the
+/// delay-only one of `cc::hystart`. Figures (retransmissions with / without, load ms
+/// with / without): h1 68 / 80, 1986.0 / 1984.9; h2 126 / 183, 1549.6 / 1549.6; h2-push
+/// 3 / 183, 1439.9 / 1533.0; h3 129 / 203, 1308.0 / 1393.5. The ACK train cannot fire at
+/// 10 Mbit/s once the client ACKs every second segment (2.4 ms apart, more than
+/// `hystart_ack_delta_us` = 2 ms; the client is in ping-pong mode after sending its
+/// requests); the delay test sees the queue only in the round after it starts to build,
+/// so with a queue of one BDP the h1 lanes' six parallel slow starts and the h2 lane still
+/// overflow it (so does real Linux: the rig drops 33–54 packets on blog over h1 at 0 %,
+/// and 95 in four of five h2 runs); the pushed flights, which leave the queue empty at
+/// each round's start, exit in time.
+/// The h3 figures are those of RFC-only QUIC; the deployed quic-go server's
+/// `HybridSlowStart` counts one sample per ACK frame, and Chromium acknowledges every
+/// tenth packet from the 100th on, so its 8 samples span 80 packets and it finds the
+/// rise too late to matter here (188 / 189, 1155.7 / 1154.7 ms): no worse, not better.
 #[test]
 fn hystart_cuts_slow_start_overflow_at_zero_loss() {
-    let with = Scenario::preset(crate::page::PresetId::Blog);
+    let deployed = Scenario::preset(crate::page::PresetId::Blog);
+    let mut deployed_without = deployed.clone();
+    deployed_without.transport.hystart = false;
+    let (a, b) = (
+        run(&deployed, Protocol::Http3).metrics,
+        run(&deployed_without, Protocol::Http3).metrics,
+    );
+    assert!(a.retransmissions <= b.retransmissions);
+    assert!(a.load.unwrap().as_micros() * 100 <= b.load.unwrap().as_micros() * 102);
+    let mut with = deployed;
+    with.http3.rfc_only = true;
     let mut without = with.clone();
     without.transport.hystart = false;
     let (mut total_with, mut total_without) = (0, 0);
@@ -89,14 +106,16 @@ fn hystart_cuts_slow_start_overflow_at_zero_loss() {
         total_with += a.retransmissions;
         total_without += b.retransmissions;
         match p {
-            Protocol::Http1 => assert!(a.retransmissions * 4 <= b.retransmissions, "{p}"),
+            Protocol::Http2Push => {
+                assert!(a.retransmissions * 50 <= b.retransmissions, "{p}")
+            }
             Protocol::Http3 => assert!(a.retransmissions * 3 <= b.retransmissions * 2, "{p}"),
             _ => {}
         }
     }
-    // 403 against 534 in all.
+    // 326 against 649 in all: about half.
     assert!(
-        total_with * 5 <= total_without * 4,
+        total_with * 100 <= total_without * 51,
         "{total_with} / {total_without}"
     );
 }

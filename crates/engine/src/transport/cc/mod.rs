@@ -1,6 +1,6 @@
 //! Congestion control behind one trait, shared by TCP and QUIC (the shape of quinn-proto's
 //! `congestion::Controller`). Windows and byte counts are integers; no floats in protocol
-//! state.
+//! state. TCP uses the packet-counting `tcp_congestion_ops` of Linux instead ([`linux`]).
 
 use core::fmt;
 
@@ -8,6 +8,7 @@ use crate::time::{SimDuration, SimTime};
 
 mod cubic;
 pub mod hystart;
+pub mod linux;
 mod newreno;
 pub use cubic::Cubic;
 pub use newreno::NewReno;

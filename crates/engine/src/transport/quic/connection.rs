@@ -5,12 +5,21 @@ use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
+use super::pacer::{Pacer, Rate};
 use super::packet::{
     pn_len, AckFrame, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
     MIN_INITIAL_DATAGRAM, MIN_PN_AND_PAYLOAD,
 };
+use super::quicgo_cc::{is_cwnd_limited, QuicGoReno};
 use super::ranges::RangeSet;
 use super::rtt::{RttEstimator, GRANULARITY};
+use super::stack::{
+    Stack, CHROMIUM_ACK_DECIMATION_DELAY_DIVISOR, CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK,
+    CHROMIUM_INITIAL_WINDOW, CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING,
+    CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION, CHROMIUM_MIN_WINDOW, CHROMIUM_PACKETS_BEFORE_ACK,
+    QUIC_GO_INITIAL_WINDOW_PACKETS, QUIC_GO_MAX_MTU_DIFF, QUIC_GO_MAX_PACKET_SIZE,
+    QUIC_GO_MTU_PROBE_DELAY_RTTS,
+};
 use super::streams::{Priority, RecvBuffer, SendBuffer};
 use super::{
     Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES,
@@ -62,9 +71,12 @@ enum Timer {
     /// RFC 9000 §13.2.1: max_ack_delay after the first unacknowledged ack-eliciting
     /// 1-RTT packet.
     Ack = 1,
+    /// RFC 9002 §7.7: when the pacer lets the next packet go (quic-go `connection.go
+    /// sendPackets` sets `pacingDeadline` to `sentPacketHandler.TimeUntilSend`).
+    Pacing = 2,
 }
 
-const TIMER_COUNT: usize = 2;
+const TIMER_COUNT: usize = 3;
 
 /// What a sent packet carried that may have to be sent again, or that its acknowledgement
 /// settles.
@@ -96,6 +108,9 @@ struct SentPacket {
     frames: Vec<SentFrame>,
     /// Largest Acknowledged of the ACK frame it carried (RFC 9000 §13.2.4).
     acked_up_to: Option<u64>,
+    /// A path MTU probe of this UDP payload size (quic-go `mtu_discoverer.go`): its
+    /// acknowledgement raises the datagram size, its loss is no congestion signal.
+    mtu_probe: Option<u64>,
 }
 
 /// State of one packet number space (RFC 9000 §12.3).
@@ -124,6 +139,15 @@ struct PacketSpace {
     /// Something arrived that the next ACK frame should report.
     ack_pending: bool,
     ack_immediately: bool,
+    /// When the delayed ACK is due (RFC 9000 §13.2.1: at most max_ack_delay after the
+    /// first unacknowledged ack-eliciting packet; Chromium: the earliest deadline of the
+    /// packets since the last ACK, `QuicReceivedPacketManager::MaybeUpdateAckTimeout`).
+    ack_deadline: Option<SimTime>,
+    /// Chromium's receiver: the smallest packet number received
+    /// (`least_received_packet_number_`), the largest acknowledged in the last ACK sent
+    /// (`last_sent_largest_acked_`).
+    least_received: Option<u64>,
+    last_sent_largest_acked: Option<u64>,
     probes: u8,
 }
 
@@ -149,6 +173,36 @@ struct Stream {
     recv_max: u64,
     /// Where the stream sits in the scheduler's index, if it has something to send.
     scheduled: Option<Scheduled>,
+}
+
+/// quic-go's path MTU search (`mtu_discoverer.go mtuFinder`): binary search between the
+/// size known to work and the largest allowed, one probe in flight at a time, one every
+/// [`QUIC_GO_MTU_PROBE_DELAY_RTTS`] smoothed RTTs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct MtuSearch {
+    current: u64,
+    max: u64,
+    last_probe: SimTime,
+    in_flight: bool,
+}
+
+impl MtuSearch {
+    /// `mtuFinder.done`.
+    fn done(&self) -> bool {
+        self.max.saturating_sub(self.current) <= QUIC_GO_MAX_MTU_DIFF + 1
+    }
+
+    /// `mtuFinder.ShouldSendProbe`.
+    fn should_probe(&self, now: SimTime, srtt: SimDuration) -> bool {
+        !self.in_flight
+            && !self.done()
+            && now >= self.last_probe + srtt * QUIC_GO_MTU_PROBE_DELAY_RTTS
+    }
+
+    /// `mtuFinder.GetPing`: the size of the next probe.
+    fn probe_size(&self) -> u64 {
+        (self.max + self.current) / 2
+    }
 }
 
 /// The scheduler's order (see [`Connection::stream_frames`]): retransmissions first, then
@@ -187,6 +241,20 @@ struct Handshake {
 pub struct Connection {
     side: Side,
     config: Config,
+    /// Whose QUIC this endpoint runs, and its peer's (the same [`Config`] names both).
+    stack: Stack,
+    peer_stack: Stack,
+    /// The longest this endpoint delays an ACK, and the max_ack_delay its peer announced.
+    ack_delay: SimDuration,
+    peer_max_ack_delay: SimDuration,
+    /// The receive windows this endpoint announces and its peer announced (connection,
+    /// stream).
+    own_windows: (u64, u64),
+    peer_windows: (u64, u64),
+    /// RFC 9002 §7.7 pacing, for a stack that paces.
+    pacer: Option<Pacer>,
+    /// quic-go's path MTU search, once the handshake is confirmed.
+    mtu: Option<MtuSearch>,
     spaces: [PacketSpace; 3],
     rtt: RttEstimator,
     cc: Box<dyn Controller>,
@@ -225,30 +293,76 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// An endpoint with the controller `config.congestion` names (NewReno, RFC 9002 §7, by
-    /// default).
-    pub fn new(side: Side, mut config: Config) -> Connection {
-        config.max_udp_payload = config.max_udp_payload.max(MIN_INITIAL_DATAGRAM);
-        let (mss, initial, minimum) = (
-            config.max_udp_payload,
-            config.initial_window(),
-            config.minimum_window(),
-        );
-        let cc: Box<dyn Controller> = match config.congestion {
-            Algorithm::NewReno => {
-                Box::new(NewReno::new(mss, initial, minimum).with_hystart(config.hystart))
+    /// An endpoint with the controller its stack runs ([`Config::stack_of`]): for
+    /// [`Stack::Rfc`] the one `config.congestion` names (NewReno, RFC 9002 §7, by default);
+    /// for [`Stack::QuicGo`] quic-go's Reno ([`QuicGoReno`]: quic-go follows no scenario
+    /// setting); for [`Stack::Chromium`] CUBIC with quiche's windows
+    /// (`tcp_cubic_sender_bytes.cc TcpCubicSenderBytes`, the default of
+    /// `quic_connection.cc GetDefaultCongestionControlType`). Chromium's CUBIC emulates two
+    /// connections (`kDefaultNumConnections`: backoff 0.85 instead of 0.7); that is not
+    /// modelled, because the client never sends enough to lose a packet to congestion.
+    pub fn new(side: Side, config: Config) -> Connection {
+        let stack = config.stack_of(side);
+        let config = Connection::stack_config(stack, config);
+        let mss = config.max_udp_payload;
+        let cc: Box<dyn Controller> = match stack {
+            Stack::Rfc => {
+                let (initial, minimum) = (config.initial_window(), config.minimum_window());
+                match config.congestion {
+                    Algorithm::NewReno => {
+                        Box::new(NewReno::new(mss, initial, minimum).with_hystart(config.hystart))
+                    }
+                    Algorithm::Cubic => {
+                        Box::new(Cubic::new(mss, initial, minimum).with_hystart(config.hystart))
+                    }
+                }
             }
-            Algorithm::Cubic => {
-                Box::new(Cubic::new(mss, initial, minimum).with_hystart(config.hystart))
-            }
+            Stack::QuicGo => Box::new(QuicGoReno::new(
+                mss,
+                QUIC_GO_INITIAL_WINDOW_PACKETS * mss,
+                config.hystart,
+            )),
+            Stack::Chromium => Box::new(
+                Cubic::new(mss, CHROMIUM_INITIAL_WINDOW, CHROMIUM_MIN_WINDOW)
+                    .with_hystart(config.hystart),
+            ),
         };
         Connection::with_controller(side, config, cc)
     }
 
-    /// An endpoint with the given controller. `config.max_udp_payload` below 1,200 is raised
-    /// to 1,200 (RFC 9000 §14: the smallest allowed maximum datagram size).
-    pub fn with_controller(side: Side, mut config: Config, cc: Box<dyn Controller>) -> Connection {
+    /// The config as this endpoint's stack runs it: its packet size
+    /// ([`Stack::initial_max_udp_payload`]) and initial RTT ([`Stack::initial_rtt`]).
+    fn stack_config(stack: Stack, mut config: Config) -> Config {
+        if let Some(size) = stack.initial_max_udp_payload() {
+            config.max_udp_payload = size;
+        }
+        if let Some(rtt) = stack.initial_rtt() {
+            config.initial_rtt = rtt;
+        }
         config.max_udp_payload = config.max_udp_payload.max(MIN_INITIAL_DATAGRAM);
+        config
+    }
+
+    /// An endpoint with the given controller. `config.max_udp_payload` below 1,200 is raised
+    /// to 1,200 (RFC 9000 §14: the smallest allowed maximum datagram size). The stack
+    /// [`Config::stack_of`] names for `side` sets everything but the controller.
+    pub fn with_controller(side: Side, config: Config, cc: Box<dyn Controller>) -> Connection {
+        let stack = config.stack_of(side);
+        let peer_stack = config.stack_of(match side {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        });
+        let config = Connection::stack_config(stack, config);
+        let windows = |s: Stack| {
+            s.announced_windows()
+                .unwrap_or((config.initial_max_data, config.initial_max_stream_data))
+        };
+        let (own_windows, peer_windows) = (windows(stack), windows(peer_stack));
+        let ack_delay = stack.ack_delays().map_or(config.max_ack_delay, |d| d.0);
+        let peer_max_ack_delay = peer_stack
+            .ack_delays()
+            .map_or(config.max_ack_delay, |d| d.1);
+        let pacer = stack.paces().then(|| Pacer::new(config.max_udp_payload));
         let mut spaces: [PacketSpace; 3] = Default::default();
         spaces[0].send_keys = true;
         spaces[0].recv_keys = true;
@@ -271,6 +385,14 @@ impl Connection {
         let last_cc = (cc.window(), cc.ssthresh());
         Connection {
             side,
+            stack,
+            peer_stack,
+            ack_delay,
+            peer_max_ack_delay,
+            own_windows,
+            peer_windows,
+            pacer,
+            mtu: None,
             rtt: RttEstimator::new(config.initial_rtt),
             cc,
             timers: [None; TIMER_COUNT],
@@ -290,9 +412,9 @@ impl Connection {
             bytes_received: 0,
             bytes_sent: 0,
             amplification_reported: false,
-            send_max_data: config.initial_max_data,
+            send_max_data: peer_windows.0,
             sent_data: 0,
-            recv_max_data: config.initial_max_data,
+            recv_max_data: own_windows.0,
             delivered_data: 0,
             max_data_pending: false,
             last_cc,
@@ -309,6 +431,14 @@ impl Connection {
     }
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    /// Whose QUIC this endpoint runs.
+    pub fn stack(&self) -> Stack {
+        self.stack
+    }
+    /// The largest UDP payload it sends now (after any path MTU discovery).
+    pub fn max_udp_payload(&self) -> u64 {
+        self.config.max_udp_payload
     }
     /// When 1-RTT keys became available for sending (the client's "can send 1-RTT data").
     pub fn one_rtt_ready_at(&self) -> Option<SimTime> {
@@ -383,8 +513,8 @@ impl Connection {
             recv: recv.then(RecvBuffer::default),
             priority: self.config.default_priority,
             last_served: 0,
-            send_max: self.config.initial_max_stream_data,
-            recv_max: self.config.initial_max_stream_data,
+            send_max: self.peer_windows.1,
+            recv_max: self.own_windows.1,
             scheduled: None,
         }
     }
@@ -447,9 +577,21 @@ impl Connection {
     /// Puts `id` where it belongs in the scheduler's index after its send buffer, its
     /// flow-control limit, its priority or its round-robin position changed.
     fn reschedule(&mut self, id: StreamId) {
+        let quic_go = self.stack.round_robin_without_retransmission_priority();
         let Some(s) = self.streams.get_mut(&id) else {
             return;
         };
+        let ready = s.send.as_ref().is_some_and(|b| {
+            b.has_retransmit()
+                || (b.fin && !b.fin_sent && b.next == b.written)
+                || (b.next < b.written && b.next < s.send_max)
+        });
+        if quic_go && ready && s.scheduled.is_none() && s.priority.incremental {
+            // quic-go `framer.go AddActiveStream`: a stream that becomes active joins the
+            // back of the queue.
+            self.serve_counter += 1;
+            s.last_served = self.serve_counter;
+        }
         let new = s.send.as_ref().and_then(|b| {
             // SendBuffer::has_new(limit) with limit = min(send_max, next + connection
             // credit): new bytes below both limits, or a FIN right after the last byte sent.
@@ -458,7 +600,8 @@ impl Connection {
             let new_data = b.next < b.written && b.next < s.send_max;
             (retransmit || lone_fin || new_data).then_some(Scheduled {
                 key: ScheduleKey {
-                    fresh: !retransmit,
+                    // quic-go re-sends a stream's lost data in that stream's turn.
+                    fresh: !retransmit || quic_go,
                     urgency: s.priority.urgency,
                     round_robin: if s.priority.incremental {
                         s.last_served
@@ -541,7 +684,10 @@ impl Connection {
             self.address_validated = true;
         }
         let ack_eliciting = packet.is_ack_eliciting();
-        {
+        if self.stack.decimates_acks() {
+            self.chromium_ack_decision(now, sid, pn, ack_eliciting);
+        } else {
+            let delay = self.ack_delay;
             let space = &mut self.spaces[sid.index()];
             // RFC 9000 §13.2.1: acknowledge at once when a packet arrives out of order.
             let out_of_order = match space.largest_received {
@@ -568,6 +714,7 @@ impl Connection {
                 {
                     space.ack_immediately = true;
                 }
+                space.ack_deadline.get_or_insert(now + delay);
             }
         }
         for frame in &packet.frames {
@@ -601,6 +748,85 @@ impl Connection {
         }
     }
 
+    /// Chromium's receiver for a 1-RTT packet (`quic_received_packet_manager.cc`:
+    /// `RecordPacketReceived`, then `MaybeUpdateAckTimeout` with reordering threshold 1, no
+    /// ACK_FREQUENCY frame): acknowledge at once a packet that filled a hole below what the
+    /// last ACK reported, every second ack-eliciting packet (every tenth from the 100th
+    /// packet on, `MaybeEnableAckDecimation`), and every packet while the newest run after a
+    /// gap is at most 4 long (`HasNewMissingPackets`); otherwise after 25 ms, or from the
+    /// 100th packet on after min(25 ms, min_rtt / 4) (`GetMaxAckDelay`).
+    ///
+    /// Initial and Handshake packets follow the same rules with a delay of 1 ms and no
+    /// decimation ([`Stack::handshake_ack_delay`]).
+    fn chromium_ack_decision(&mut self, now: SimTime, sid: SpaceId, pn: u64, ack_eliciting: bool) {
+        let min_rtt = self.rtt.min();
+        let ack_delay = if sid == SpaceId::Data {
+            self.ack_delay
+        } else {
+            self.stack
+                .handshake_ack_delay()
+                .unwrap_or(SimDuration::ZERO)
+        };
+        let space = &mut self.spaces[sid.index()];
+        // RecordPacketReceived: was_last_packet_missing_ = IsMissing(packet_number).
+        let was_missing = space.largest_received.is_some_and(|(l, _)| pn < l);
+        space.least_received = Some(space.least_received.map_or(pn, |l| l.min(pn)));
+        space.received.insert(pn..pn + 1);
+        space.received.keep_highest(MAX_ACK_RANGES);
+        if space.largest_received.is_none_or(|(l, _)| pn > l) {
+            space.largest_received = Some((pn, now));
+        }
+        if ack_eliciting {
+            space.ack_pending = true;
+            space.largest_ack_eliciting_received =
+                space.largest_ack_eliciting_received.max(Some(pn));
+        }
+        // A packet at or below the last largest acknowledged less the reordering threshold.
+        if was_missing
+            && space
+                .last_sent_largest_acked
+                .is_some_and(|l| l >= 1 && pn < l)
+        {
+            space.ack_pending = true;
+            space.ack_immediately = true;
+            return;
+        }
+        if !ack_eliciting {
+            return;
+        }
+        space.unacked_ack_eliciting += 1;
+        let decimating = sid == SpaceId::Data
+            && space
+                .least_received
+                .is_some_and(|least| pn >= least + CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION);
+        let frequency = if decimating {
+            CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK
+        } else {
+            CHROMIUM_PACKETS_BEFORE_ACK
+        };
+        // HasNewMissingPackets: a gap below the newest run, which is at most 4 packets long.
+        let new_missing = space.received.len() > 1
+            && space
+                .received
+                .last()
+                .is_some_and(|r| r.end - r.start <= CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING);
+        if space.unacked_ack_eliciting >= frequency || new_missing {
+            space.ack_immediately = true;
+            return;
+        }
+        let delay = if decimating {
+            let quarter = SimDuration::from_micros(
+                min_rtt.as_micros() / CHROMIUM_ACK_DECIMATION_DELAY_DIVISOR,
+            );
+            // std::max(std::min(local_max_ack_delay_, min_rtt * 0.25), kAlarmGranularity).
+            ack_delay.min(quarter).max(GRANULARITY)
+        } else {
+            ack_delay
+        };
+        let due = now + delay;
+        space.ack_deadline = Some(space.ack_deadline.map_or(due, |d| d.min(due)));
+    }
+
     fn on_stream_frame(&mut self, now: SimTime, f: &StreamFrame, pn: PacketNumber) {
         if !self.streams.contains_key(&f.id) {
             let peer_opened = (f.id.0 & 1 == 1) == self.side.is_client();
@@ -612,7 +838,8 @@ impl Connection {
             self.streams.insert(f.id, s);
             self.emit(now, QuicEventKind::StreamOpened { stream: f.id });
         }
-        let window = self.config.initial_max_stream_data;
+        let window = self.own_windows.1;
+        let (num, den) = self.stack.window_update_fraction();
         let Some(stream) = self.streams.get_mut(&f.id) else {
             return;
         };
@@ -623,16 +850,21 @@ impl Connection {
         let origin = f.first_sent_in.unwrap_or(pn);
         let (pieces, hol) = recv.on_data(now, f.offset, f.len, f.fin, &f.tags, origin);
         let delivered = recv.delivered;
-        // RFC 9000 §4.2: raise the limit once half the window was consumed (the application
-        // reads whatever is delivered in order at once).
-        if delivered > before && stream.recv_max.saturating_sub(delivered) < window / 2 {
+        // RFC 9000 §4.2: raise the limit once half the window was consumed (quic-go: a
+        // quarter, [`Stack::window_update_fraction`]); the application reads whatever is
+        // delivered in order at once.
+        if delivered > before
+            && stream.recv_max.saturating_sub(delivered) < window - window * num / den
+        {
             stream.recv_max = delivered + window;
             self.max_stream_data_pending.insert(f.id);
         }
         self.delivered_data += delivered - before;
-        if self.recv_max_data.saturating_sub(self.delivered_data) < self.config.initial_max_data / 2
+        let conn_window = self.own_windows.0;
+        if self.recv_max_data.saturating_sub(self.delivered_data)
+            < conn_window - conn_window * num / den
         {
-            self.recv_max_data = self.delivered_data + self.config.initial_max_data;
+            self.recv_max_data = self.delivered_data + conn_window;
             self.max_data_pending = true;
         }
         if let Some(h) = hol {
@@ -752,9 +984,29 @@ impl Connection {
 
     fn confirm(&mut self, now: SimTime) {
         self.hs.confirmed = Some(now);
+        if self.stack == Stack::QuicGo {
+            // quic-go `connection.go handleHandshakeConfirmed`: the MTU search starts, up to
+            // min(the peer's max_udp_payload_size, MaxPacketBufferSize); its first probe
+            // waits 5 smoothed RTTs (`newMTUDiscoverer` sets lastProbeTime to now).
+            let peer_max = self
+                .peer_stack
+                .announced_max_udp_payload()
+                .unwrap_or(MAX_UDP_PAYLOAD_SIZE);
+            self.mtu = Some(MtuSearch {
+                current: self.config.max_udp_payload,
+                max: peer_max.min(QUIC_GO_MAX_PACKET_SIZE),
+                last_probe: now,
+                in_flight: false,
+            });
+        }
         // RFC 9000 §14.3: DPLPMTUD runs once the handshake is confirmed; its probe is taken
-        // to have succeeded at once (see `Config::path_max_udp_payload`).
-        if let Some(pmtu) = self.config.path_max_udp_payload {
+        // to have succeeded at once (see `Config::path_max_udp_payload`). Chromium runs no
+        // path MTU discovery by default; quic-go probes ([`MtuSearch`]).
+        let pmtu = match self.stack {
+            Stack::Rfc => self.config.path_max_udp_payload,
+            Stack::QuicGo | Stack::Chromium => None,
+        };
+        if let Some(pmtu) = pmtu {
             // RFC 9000 §18.2: max_udp_payload_size is at most 65,527.
             let pmtu = pmtu.min(MAX_UDP_PAYLOAD_SIZE);
             if pmtu > self.config.max_udp_payload {
@@ -796,6 +1048,7 @@ impl Connection {
         space.loss_time = None;
         space.ack_pending = false;
         space.ack_immediately = false;
+        space.ack_deadline = None;
         space.probes = 0;
         self.bytes_in_flight -= in_flight.min(self.bytes_in_flight);
         self.pto_count = 0;
@@ -811,6 +1064,7 @@ impl Connection {
     /// RFC 9002 Appendix A.7 OnAckReceived.
     fn on_ack_received(&mut self, now: SimTime, sid: SpaceId, ack: &AckFrame) {
         let largest = ack.largest();
+        let prior_in_flight = self.bytes_in_flight;
         let space = &mut self.spaces[sid.index()];
         if largest >= space.next_pn {
             return; // Acknowledges a packet never sent: ignored.
@@ -841,7 +1095,7 @@ impl Connection {
                     let d = SimDuration::from_micros(ack.delay_encoded << ACK_DELAY_EXPONENT);
                     // RFC 9002 §5.3: limited to max_ack_delay once the handshake is confirmed.
                     if self.hs.confirmed.is_some() {
-                        d.min(self.config.max_ack_delay)
+                        d.min(self.peer_max_ack_delay)
                     } else {
                         d
                     }
@@ -861,8 +1115,9 @@ impl Connection {
             }
         }
         let probe_acked = newly.iter().find(|(_, p)| p.probe).map(|(_, p)| p.time);
+        let app_limited = self.app_limited_for_ack(prior_in_flight);
         for (pn, p) in newly {
-            self.on_packet_acked(now, sid, pn, p);
+            self.on_packet_acked(now, sid, pn, p, app_limited);
         }
         if sid == SpaceId::Handshake && self.side.is_client() {
             // RFC 9002 Appendix A.6: the client knows the server validated its address.
@@ -876,11 +1131,34 @@ impl Connection {
         }
     }
 
-    fn on_packet_acked(&mut self, now: SimTime, sid: SpaceId, pn: u64, p: SentPacket) {
+    fn on_packet_acked(
+        &mut self,
+        now: SimTime,
+        sid: SpaceId,
+        pn: u64,
+        p: SentPacket,
+        app_limited: bool,
+    ) {
         if p.in_flight {
             self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
             self.cc
-                .on_ack(now, p.time, p.size, self.app_limited, self.rtt.info());
+                .on_ack(now, p.time, p.size, app_limited, self.rtt.info());
+        }
+        if let Some(size) = p.mtu_probe {
+            // quic-go `mtuFinder.GetPing` OnAcked: the probe size works; the sender and its
+            // controller and pacer use it from now on (`SetMaxDatagramSize`).
+            if let Some(m) = &mut self.mtu {
+                m.in_flight = false;
+                m.current = size;
+            }
+            if size > self.config.max_udp_payload {
+                self.config.max_udp_payload = size;
+                let min_window = self.config.minimum_window();
+                self.cc.on_mtu_update(size, min_window);
+                if let Some(pacer) = &mut self.pacer {
+                    pacer.set_max_datagram_size(size);
+                }
+            }
         }
         for f in p.frames {
             match f {
@@ -919,6 +1197,24 @@ impl Connection {
                 pn: PacketNumber(pn),
             },
         );
+    }
+
+    /// Whether the window must not grow for this ACK: RFC 9002 §7.8 (the sender was
+    /// application limited when it last had nothing to send), or for quic-go
+    /// `cubicSender.isCwndLimited(priorInFlight)` false.
+    fn app_limited_for_ack(&self, prior_in_flight: u64) -> bool {
+        if self.stack == Stack::QuicGo {
+            let cwnd = self.cc.window();
+            let slow_start = cwnd < self.cc.ssthresh();
+            !is_cwnd_limited(
+                prior_in_flight,
+                cwnd,
+                slow_start,
+                self.config.max_udp_payload,
+            )
+        } else {
+            self.app_limited
+        }
     }
 
     /// RFC 9002 Appendix A.10 DetectAndRemoveLostPackets. `probe_acked`: the send time of
@@ -991,13 +1287,21 @@ impl Connection {
         // persistent congestion duration. Checked within this batch, per space (as
         // quinn-proto does).
         let pc_duration =
-            (self.rtt.pto_base() + self.config.max_ack_delay) * PERSISTENT_CONGESTION_THRESHOLD;
+            (self.rtt.pto_base() + self.peer_max_ack_delay) * PERSISTENT_CONGESTION_THRESHOLD;
         let first_sample = self.rtt.first_sample();
         let mut run_start: Option<SimTime> = None;
         let mut prev_pn: Option<u64> = None;
         let mut persistent = false;
         for (pn, p, reason) in &lost {
-            if p.in_flight {
+            if let Some(size) = p.mtu_probe {
+                // quic-go `mtuFinder.GetPing` OnLost: that size does not pass; and a lost
+                // probe is no congestion signal (`sent_packet_handler.go detectLostPackets`
+                // skips `OnPacketLost` for `IsPathMTUProbePacket`).
+                if let Some(m) = &mut self.mtu {
+                    m.in_flight = false;
+                    m.max = size;
+                }
+            } else if p.in_flight {
                 lost_in_flight += p.size;
                 largest_lost_time = Some(p.time);
             }
@@ -1035,7 +1339,7 @@ impl Connection {
         }
         if let Some(t) = largest_lost_time {
             self.cc.on_congestion_event(now, t, lost_in_flight);
-            if persistent {
+            if persistent && self.stack.detects_persistent_congestion() {
                 self.cc.on_timeout_collapse(now);
                 self.emit(now, QuicEventKind::PersistentCongestion);
             }
@@ -1043,7 +1347,8 @@ impl Connection {
     }
 
     /// True if no packet numbered between `a` and `b` (exclusive) was acknowledged: every
-    /// one of them is lost in this batch or still outstanding. Packets are never skipped.
+    /// one of them is lost in this batch or still outstanding. Only quic-go skips packet
+    /// numbers, and it does not look for persistent congestion.
     fn pns_contiguous(&self, sid: SpaceId, a: u64, b: u64) -> bool {
         // Lost packets were removed from `sent` already; the others between a and b must be
         // still there, so the count of `sent` entries plus lost ones must fill the gap. The
@@ -1085,7 +1390,16 @@ impl Connection {
 
     /// RFC 9002 Appendix A.8 GetPtoTimeAndSpace.
     fn pto_time_and_space(&self, now: SimTime) -> Option<(SimTime, SpaceId)> {
-        let mut duration = self.rtt.pto_base() * self.backoff();
+        let base = match (
+            self.rtt.first_sample(),
+            self.stack.pto_multiplier_without_samples(),
+        ) {
+            // Before any sample: quic-go `RTTStats.PTO` (2 × initial RTT), quiche
+            // `GetProbeTimeoutDelay` (3 × initial RTT).
+            (None, Some(m)) => self.config.initial_rtt * m,
+            _ => self.rtt.pto_base(),
+        };
+        let mut duration = base * self.backoff();
         let anti_deadlock = now + duration;
         let mut best: Option<(SimTime, SpaceId)> = None;
         for sid in SpaceId::ALL {
@@ -1098,7 +1412,7 @@ impl Connection {
                 if self.hs.confirmed.is_none() {
                     break;
                 }
-                duration += self.config.max_ack_delay * self.backoff();
+                duration += self.peer_max_ack_delay * self.backoff();
             }
             if let Some(t) = space.time_of_last_ack_eliciting {
                 let t = t + duration;
@@ -1142,18 +1456,15 @@ impl Connection {
     }
 
     fn update_ack_timer(&mut self) {
-        let data = &self.spaces[SpaceId::Data.index()];
-        let slot = Timer::Ack as usize;
-        if data.unacked_ack_eliciting > 0 && !data.ack_immediately {
-            if self.timers[slot].is_none() {
-                // RFC 9000 §13.2.1: at most max_ack_delay after the first unacknowledged
-                // ack-eliciting packet (armed when it arrived: the largest then).
-                let since = data.largest_received.map_or(SimTime::ZERO, |(_, t)| t);
-                self.timers[slot] = Some(since + self.config.max_ack_delay);
-            }
-        } else {
-            self.timers[slot] = None;
-        }
+        // RFC 9000 §13.2.1: at most max_ack_delay after the first unacknowledged
+        // ack-eliciting packet (the deadline set when it arrived), in each space that delays
+        // its ACKs (1-RTT; Initial and Handshake only at a Chromium client).
+        self.timers[Timer::Ack as usize] = self
+            .spaces
+            .iter()
+            .filter(|s| s.unacked_ack_eliciting > 0 && !s.ack_immediately && !s.discarded)
+            .filter_map(|s| s.ack_deadline)
+            .min();
     }
 
     /// Runs the timers that expired at or before `now`.
@@ -1161,12 +1472,21 @@ impl Connection {
         let ack = Timer::Ack as usize;
         if self.timers[ack].is_some_and(|t| t <= now) {
             self.timers[ack] = None;
-            self.spaces[SpaceId::Data.index()].ack_immediately = true;
+            for space in &mut self.spaces {
+                if space.ack_deadline.is_some_and(|t| t <= now) && space.unacked_ack_eliciting > 0 {
+                    space.ack_immediately = true;
+                }
+            }
         }
         let ld = Timer::LossDetection as usize;
         if self.timers[ld].is_some_and(|t| t <= now) {
             self.timers[ld] = None;
             self.on_loss_detection_timeout(now);
+        }
+        // The pacer's deadline only wakes the endpoint: `poll_transmit` sends what it allows.
+        let pacing = Timer::Pacing as usize;
+        if self.timers[pacing].is_some_and(|t| t <= now) {
+            self.timers[pacing] = None;
         }
         self.report_cc(now);
     }
@@ -1191,7 +1511,11 @@ impl Connection {
         } else {
             PTO_PROBES
         };
-        self.queue_probe_data(sid, probes);
+        if self.stack.probes_with_oldest_data() {
+            self.declare_oldest_lost_for_probes(now, sid, probes);
+        } else {
+            self.queue_probe_data(sid, probes);
+        }
         self.spaces[sid.index()].probes = probes;
         self.pto_count += 1;
         self.emit(
@@ -1223,6 +1547,52 @@ impl Connection {
             .collect();
         for f in oldest {
             self.requeue(sid, f, false);
+        }
+    }
+
+    /// quic-go `sent_packet_handler.go QueueProbePacket` (once per probe packet, from
+    /// `connection.go sendProbePacket`): the oldest outstanding packet is declared lost
+    /// (out of bytes in flight, no congestion event) and its frames queued again, so that the
+    /// probe re-sends them; and `OnLossDetectionTimeout` skips a 1-RTT packet number "in
+    /// order to elicit an immediate ACK".
+    fn declare_oldest_lost_for_probes(&mut self, now: SimTime, sid: SpaceId, probes: u8) {
+        let space = &mut self.spaces[sid.index()];
+        let oldest: Vec<u64> = space
+            .sent
+            .iter()
+            .filter(|(_, p)| p.ack_eliciting)
+            .take(usize::from(probes))
+            .map(|(&pn, _)| pn)
+            .collect();
+        let mut declared = Vec::with_capacity(oldest.len());
+        for pn in oldest {
+            if let Some(p) = space.sent.remove(&pn) {
+                space.ack_eliciting_in_flight -= 1;
+                declared.push((pn, p));
+            }
+        }
+        if sid == SpaceId::Data {
+            space.next_pn += 1;
+        }
+        for (pn, p) in declared {
+            if p.in_flight {
+                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
+            }
+            if let (Some(size), Some(m)) = (p.mtu_probe, self.mtu.as_mut()) {
+                m.in_flight = false;
+                m.max = size;
+            }
+            self.emit(
+                now,
+                QuicEventKind::PacketLost {
+                    space: sid,
+                    pn: PacketNumber(pn),
+                    reason: LossReason::Pto,
+                },
+            );
+            for f in p.frames {
+                self.requeue(sid, f, true);
+            }
         }
     }
 
@@ -1295,7 +1665,22 @@ impl Connection {
     pub fn poll_transmit(&mut self, now: SimTime) -> Option<Datagram> {
         let allowance = self.amplification_allowance();
         let budget = self.config.max_udp_payload.min(allowance);
-        let cc_room = self.bytes_in_flight + self.config.max_udp_payload <= self.cc.window();
+        let cc_room = if self.stack.may_overshoot_window() {
+            self.bytes_in_flight < self.cc.window()
+        } else {
+            self.bytes_in_flight + self.config.max_udp_payload <= self.cc.window()
+        };
+        self.timers[Timer::Pacing as usize] = None;
+        // RFC 9002 §7.7 / quic-go `connection.go sendPackets`: once the handshake is
+        // complete, a packet the window allows waits for the pacer; an ACK that is due, and
+        // probes, go at once.
+        let paced = cc_room && self.pacing_blocked(now);
+        let cc_room = cc_room && !paced;
+        if cc_room && !self.spaces.iter().any(|s| s.probes > 0) {
+            if let Some(d) = self.maybe_mtu_probe(now) {
+                return Some(d);
+            }
+        }
         // RFC 9002 §6.2.4: a probe is sent whatever the congestion window, and "an endpoint
         // MAY send ack-eliciting packets in other packet number spaces with in-flight data,
         // coalescing packets if possible": a datagram carrying a probe also carries what the
@@ -1332,6 +1717,19 @@ impl Connection {
                         },
                     );
                 }
+            } else if paced {
+                let control = self.hs.handshake_done_pending
+                    || self.max_data_pending
+                    || !self.max_stream_data_pending.is_empty();
+                if self.streams_or_crypto_pending() || control {
+                    let rate = self.pacing_rate();
+                    let at = self
+                        .pacer
+                        .as_ref()
+                        .and_then(|p| p.next_send_time(rate))
+                        .unwrap_or(now + super::pacer::MIN_PACING_DELAY);
+                    self.timers[Timer::Pacing as usize] = Some(at.max(now));
+                }
             } else {
                 // RFC 9002 §7.8: room in the window and nothing to send: application
                 // limited; no room: congestion limited.
@@ -1344,12 +1742,18 @@ impl Connection {
             self.app_limited = false;
         }
         // RFC 9000 §14.1: pad datagrams carrying Initial packets (a server's only when
-        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet.
+        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet; quic-go and
+        // Chromium pad them to their full packet size ([`Stack::pads_initial_to_full_size`]).
         let needs_pad = packets.iter().any(|(p, s)| {
             p.ty == PacketType::Initial && (self.side.is_client() || s.ack_eliciting)
         });
-        if needs_pad && used < MIN_INITIAL_DATAGRAM {
-            let pad = MIN_INITIAL_DATAGRAM - used;
+        let pad_to = if self.stack.pads_initial_to_full_size() {
+            budget.max(MIN_INITIAL_DATAGRAM)
+        } else {
+            MIN_INITIAL_DATAGRAM
+        };
+        if needs_pad && used < pad_to {
+            let pad = pad_to - used;
             if let Some((p, s)) = packets.last_mut() {
                 p.frames.push(Frame::Padding { len: pad });
                 s.size += pad;
@@ -1360,6 +1764,11 @@ impl Connection {
             packets: Vec::with_capacity(packets.len()),
         };
         let mut sent_handshake = false;
+        let rate = self.pacing_rate();
+        if let Some(pacer) = &mut self.pacer {
+            // quic-go `cubicSender.OnPacketSent` → `pacer.SentPacket`, for every packet.
+            pacer.on_sent(now, packets.iter().map(|(_, s)| s.size).sum(), rate);
+        }
         for (p, s) in packets {
             let sid = p.ty.space();
             sent_handshake |= p.ty == PacketType::Handshake;
@@ -1377,6 +1786,74 @@ impl Connection {
         Some(datagram)
     }
 
+    /// What quic-go's pacer reads: the window and the smoothed RTT (none before a sample).
+    fn pacing_rate(&self) -> Rate {
+        Rate {
+            cwnd: self.cc.window(),
+            srtt: self.rtt.first_sample().map(|_| self.rtt.smoothed()),
+        }
+    }
+
+    /// quic-go `connection.go sendPackets`: pacing applies once the handshake is complete
+    /// (`s.handshakeComplete && !HasPacingBudget()`).
+    fn pacing_blocked(&self, now: SimTime) -> bool {
+        let Some(pacer) = &self.pacer else {
+            return false;
+        };
+        self.hs.complete.is_some() && !pacer.can_send(now, self.pacing_rate())
+    }
+
+    /// quic-go `connection.go sendPacket`: once the handshake is confirmed, a due path MTU
+    /// probe goes before anything else the window allows, in a datagram of its own
+    /// (`packet_packer.go PackMTUProbePacket`: a PING padded to the probe size).
+    fn maybe_mtu_probe(&mut self, now: SimTime) -> Option<Datagram> {
+        let srtt = self.rtt.smoothed();
+        let m = self.mtu.as_mut()?;
+        if !m.should_probe(now, srtt) || !self.hs.one_rtt_send {
+            return None;
+        }
+        let size = m.probe_size();
+        m.last_probe = now;
+        m.in_flight = true;
+        let si = SpaceId::Data.index();
+        let pn = self.spaces[si].next_pn;
+        let pnl = pn_len(pn, self.spaces[si].largest_acked);
+        let header = PacketType::OneRtt.header_len(pnl);
+        let payload = size.checked_sub(header + AEAD_TAG)?;
+        self.spaces[si].next_pn += 1;
+        let packet = Packet {
+            ty: PacketType::OneRtt,
+            pn: PacketNumber(pn),
+            pn_len: pnl,
+            frames: vec![
+                Frame::Ping,
+                Frame::Padding {
+                    len: payload.saturating_sub(1),
+                },
+            ],
+        };
+        let sp = SentPacket {
+            time: now,
+            size: packet.wire_len(),
+            ack_eliciting: true,
+            in_flight: true,
+            probe: false,
+            frames: Vec::new(),
+            acked_up_to: None,
+            mtu_probe: Some(size),
+        };
+        let rate = self.pacing_rate();
+        if let Some(pacer) = &mut self.pacer {
+            pacer.on_sent(now, sp.size, rate);
+        }
+        self.bytes_sent += sp.size;
+        self.on_packet_sent(now, SpaceId::Data, &packet, sp);
+        self.set_loss_detection_timer(now);
+        Some(Datagram {
+            packets: vec![packet],
+        })
+    }
+
     fn streams_or_crypto_pending(&self) -> bool {
         self.spaces.iter().any(|s| {
             s.send_keys && (s.crypto_send.has_retransmit() || s.crypto_send.has_new(u64::MAX))
@@ -1388,10 +1865,12 @@ impl Connection {
         // `build_packet` measured it, and padding added to it since counts in `s.size`.
         debug_assert_eq!(s.size, p.wire_len());
         let space = &mut self.spaces[sid.index()];
-        if s.acked_up_to.is_some() {
+        if let Some(largest) = s.acked_up_to {
             space.ack_pending = false;
             space.ack_immediately = false;
             space.unacked_ack_eliciting = 0;
+            space.ack_deadline = None;
+            space.last_sent_largest_acked = Some(largest);
         }
         if s.ack_eliciting {
             space.time_of_last_ack_eliciting = Some(now);
@@ -1566,6 +2045,7 @@ impl Connection {
             probe: probe && ack_eliciting,
             frames: sent,
             acked_up_to,
+            mtu_probe: None,
         };
         Some((packet, sp))
     }
@@ -1715,6 +2195,7 @@ impl Connection {
                 if !rtx && !b.has_new(limit) {
                     return None;
                 }
+                let rtx = rtx && !self.stack.round_robin_without_retransmission_priority();
                 let rr = if s.priority.incremental {
                     s.last_served
                 } else {

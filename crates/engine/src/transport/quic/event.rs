@@ -23,7 +23,9 @@ pub enum LossReason {
     /// §6.1.2: sent more than kTimeThreshold × RTT before a later packet's acknowledgement.
     TimeThreshold,
     /// §6.2: a probe timeout fired while the packet was outstanding and the probe's
-    /// acknowledgement revealed the loss (a tail loss: nothing later was acknowledged).
+    /// acknowledgement revealed the loss (a tail loss: nothing later was acknowledged); or,
+    /// for quic-go, the probe timeout itself declared the oldest outstanding packet lost to
+    /// re-send its frames in the probe (`sent_packet_handler.go QueueProbePacket`).
     Pto,
 }
 

@@ -12,17 +12,28 @@
 //! bytes are represented by their length and a `u64` tag the application chose, which
 //! travels with the bytes and comes back in the receiver's delivery events.
 //!
+//! Where the RFCs leave a choice (initial window, pacing, controller, initial RTT, packet
+//! size, ACK frequency, probes, flow-control windows), each endpoint follows a [`Stack`]:
+//! the RFCs alone ([`Stack::Rfc`], the default), or quic-go and Chromium as deployed
+//! ([`Config::deployed`], what the HTTP/3 lane runs). See [`stack`].
+//!
 //! What this model leaves out, on purpose: connection migration, Retry and NEW_TOKEN,
 //! key updates, stream limits (MAX_STREAMS: every stream is allowed), DATA_BLOCKED,
-//! RESET_STREAM/STOP_SENDING, NewSessionTicket, ECN, pacing and the idle timeout.
+//! RESET_STREAM/STOP_SENDING, NewSessionTicket, ECN, flow-control auto-tuning (quic-go's
+//! and quiche's windows grow when consumed fast; a page never exhausts Chromium's 6 MiB),
+//! quic-go's random packet-number skips (`packet_number_generator.go`, against optimistic
+//! ACKs: one per 256 to 128 Ki packets) and the idle timeout.
 //! Packets that arrive before their keys are dropped rather than buffered (RFC 9001 §5.7
 //! allows either).
 
 mod connection;
 mod event;
+pub mod pacer;
 pub mod packet;
+pub mod quicgo_cc;
 pub(crate) mod ranges;
 mod rtt;
+pub mod stack;
 mod streams;
 pub mod testing;
 #[cfg(test)]
@@ -32,6 +43,7 @@ pub use connection::{Connection, StreamError};
 pub use event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
 pub use packet::{Datagram, Frame, Packet, PacketType, SpaceId};
 pub use rtt::{pto_period, GRANULARITY, INITIAL_RTT};
+pub use stack::Stack;
 pub use streams::Priority;
 
 use serde::{Deserialize, Serialize};
@@ -168,22 +180,26 @@ impl HandshakeSizes {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// Largest UDP payload sent (RFC 9000 §14: max_datagram_size); also the congestion
-    /// controller's max_datagram_size.
+    /// controller's max_datagram_size. quic-go and Chromium endpoints use their own
+    /// ([`Stack::initial_max_udp_payload`]).
     pub max_udp_payload: u64,
     /// The UDP payload size path MTU discovery settles on (RFC 9000 §14.3, DPLPMTUD of
     /// RFC 8899), used from the moment the endpoint's handshake is confirmed; `None`: stay at
     /// `max_udp_payload`. The probe is not modelled: it is taken to have succeeded at
     /// confirmation (RFC 9000 §14.3 lets probing start only then, as probe packets need
     /// 1-RTT keys). The congestion controller's max_datagram_size follows (RFC 9002 §7.2).
+    /// Only for [`Stack::Rfc`] endpoints: quic-go searches with probes, Chromium does not.
     #[serde(default)]
     pub path_max_udp_payload: Option<u64>,
-    /// The max_ack_delay both endpoints announce (RFC 9000 §18.2).
+    /// The max_ack_delay a [`Stack::Rfc`] endpoint announces (RFC 9000 §18.2) and waits.
     pub max_ack_delay: SimDuration,
-    /// RFC 9002 §6.2.2: the RTT assumed before the first sample.
+    /// RFC 9002 §6.2.2: the RTT a [`Stack::Rfc`] endpoint assumes before the first sample.
     pub initial_rtt: SimDuration,
-    /// RFC 9000 §18.2 initial_max_data. Chrome announces 15 MiB.
+    /// RFC 9000 §18.2 initial_max_data of an RFC or Chromium endpoint. Chrome announces
+    /// 15 MiB (`net/quic/quic_context.cc kQuicSessionMaxRecvWindowSize`).
     pub initial_max_data: u64,
-    /// RFC 9000 §18.2 initial_max_stream_data_*. Chrome announces 6 MiB.
+    /// RFC 9000 §18.2 initial_max_stream_data_* of an RFC or Chromium endpoint. Chrome
+    /// announces 6 MiB (`kQuicStreamMaxRecvWindowSize`).
     pub initial_max_stream_data: u64,
     pub handshake: HandshakeSizes,
     /// A resumed session: the server skips Certificate and CertificateVerify, and the client
@@ -191,14 +207,21 @@ pub struct Config {
     pub zero_rtt: bool,
     /// The priority new streams start with.
     pub default_priority: Priority,
-    /// Delay-based slow-start exit (HyStart, as Chromium's QUIC runs `HybridSlowStart`): see
-    /// [`crate::transport::cc::hystart`].
+    /// Delay-based slow-start exit: the shared [`crate::transport::cc::hystart`] for RFC and
+    /// Chromium endpoints, quic-go's own `HybridSlowStart` ([`quicgo_cc`]) for quic-go.
     #[serde(default = "crate::transport::cc::hystart::enabled_by_default")]
     pub hystart: bool,
-    /// The congestion controller: NewReno (RFC 9002 §7 and Appendix B) or CUBIC (RFC 9438,
-    /// which RFC 9002 §7 allows, as Chromium's QUIC runs it).
+    /// The congestion controller of a [`Stack::Rfc`] endpoint: NewReno (RFC 9002 §7 and
+    /// Appendix B) or CUBIC (RFC 9438, which RFC 9002 §7 allows). quic-go and Chromium run
+    /// their own ([`Connection::new`]).
     #[serde(default)]
     pub congestion: crate::transport::cc::Algorithm,
+    /// Whose QUIC the client runs where the RFCs leave a choice.
+    #[serde(default)]
+    pub client_stack: Stack,
+    /// Whose QUIC the server runs.
+    #[serde(default)]
+    pub server_stack: Stack,
 }
 
 impl Default for Config {
@@ -215,11 +238,31 @@ impl Default for Config {
             default_priority: Priority::default(),
             hystart: true,
             congestion: crate::transport::cc::Algorithm::NewReno,
+            client_stack: Stack::Rfc,
+            server_stack: Stack::Rfc,
         }
     }
 }
 
 impl Config {
+    /// The rig's pair: a Chromium client ([`Stack::Chromium`]) and a quic-go server
+    /// ([`Stack::QuicGo`], Caddy 2.6's), everything else as [`Config::default`].
+    pub fn deployed() -> Config {
+        Config {
+            client_stack: Stack::Chromium,
+            server_stack: Stack::QuicGo,
+            ..Config::default()
+        }
+    }
+
+    /// The stack the endpoint on `side` runs.
+    pub fn stack_of(&self, side: Side) -> Stack {
+        match side {
+            Side::Client => self.client_stack,
+            Side::Server => self.server_stack,
+        }
+    }
+
     /// RFC 9002 §7.2: "the initial congestion window ... min(10 * max_datagram_size,
     /// max(14720, 2 * max_datagram_size))".
     pub fn initial_window(&self) -> u64 {

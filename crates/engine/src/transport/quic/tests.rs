@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 
-use super::testing::{run, Outcome, Pipe, Request};
+use super::testing::{run, Crossing, Outcome, Pipe, Request};
 use super::*;
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
@@ -654,4 +654,550 @@ fn datagrams_grow_to_the_path_mtu_once_the_handshake_is_confirmed() {
     // Without a path size the endpoint stays at its configured maximum.
     let plain = run(&small_config(), &up, &down, &[req(100, 200_000)], LIMIT);
     assert!(plain.crossings.iter().all(|c| c.udp_payload <= 1_252));
+}
+
+// ----- the deployed stacks: a Chromium client and a quic-go server --------------------------
+
+/// The rig's pair ([`Config::deployed`]) with [`small_config`]'s handshake sizes.
+fn deployed() -> Config {
+    Config {
+        client_stack: Stack::Chromium,
+        server_stack: Stack::QuicGo,
+        ..small_config()
+    }
+}
+
+/// The server's datagrams carrying STREAM data of `stream`, in order: (sent, pn, size).
+fn server_stream_datagrams(o: &Outcome, stream: StreamId) -> Vec<(SimTime, u64, u64)> {
+    o.crossings
+        .iter()
+        .filter(|c| c.from == Side::Server)
+        .filter(|c| {
+            c.datagram.packets.iter().any(|p| {
+                p.frames
+                    .iter()
+                    .any(|f| matches!(f, Frame::Stream(s) if s.id == stream))
+            })
+        })
+        .map(|c| {
+            (
+                c.sent,
+                c.datagram.packets.last().unwrap().pn.0,
+                c.udp_payload,
+            )
+        })
+        .collect()
+}
+
+/// Largest Acknowledged of every ACK frame the client sent in 1-RTT packets, with its time.
+fn client_acks(o: &Outcome) -> Vec<(SimTime, u64)> {
+    o.crossings
+        .iter()
+        .filter(|c| c.from == Side::Client)
+        .flat_map(|c| {
+            c.datagram
+                .packets
+                .iter()
+                .filter(|p| p.ty == PacketType::OneRtt)
+                .flat_map(|p| p.frames.iter())
+                .filter_map(move |f| match f {
+                    Frame::Ack(a) => Some((c.sent, a.largest())),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
+/// quic-go's first flight (RFC 9002 §7.7 pacing, `pacer.go`): a window of 32 packets of
+/// 1,252 bytes (`initialCongestionWindow`), of which the first 10 leave at once (the full
+/// bucket, `maxBurstSizePackets`), the others one per 1,252 B / (5/4 · cwnd / srtt), srtt
+/// being the server's only RTT sample so far (its Initial's acknowledgement).
+#[test]
+fn quic_go_paces_its_initial_window_after_a_burst_of_ten() {
+    let (up, down) = pipes();
+    let o = run(&deployed(), &up, &down, &[req(100, 100_000)], LIMIT);
+    let data = server_stream_datagrams(&o, StreamId(0));
+    assert!(data
+        .iter()
+        .all(|d| d.2 <= stack::QUIC_GO_INITIAL_PACKET_SIZE));
+    let first = data[0].0;
+    assert!(data[..10].iter().all(|d| d.0 == first), "{:?}", &data[..12]);
+    let (_, srtt, _) = rtt_at(&o.server_events, first);
+    let cwnd = stack::QUIC_GO_INITIAL_WINDOW_PACKETS * stack::QUIC_GO_INITIAL_PACKET_SIZE;
+    assert_eq!(cwnd, 40_064);
+    let rate = cwnd * 1_000_000 / srtt.as_micros() * 5 / 4;
+    let gap = (stack::QUIC_GO_INITIAL_PACKET_SIZE * 1_000_000).div_ceil(rate);
+    // The rest of the window: no ACK comes back before it is all out (< 1 RTT). quic-go
+    // sends while the bytes in flight are below the window (`cubicSender.CanSend`): the
+    // first datagram is a byte short of 1,252, so 32 leave one byte of room and a 33rd
+    // goes.
+    let window: Vec<_> = data
+        .iter()
+        .take_while(|d| d.0 < first + ONE_WAY * 2)
+        .collect();
+    let bytes: u64 = window.iter().map(|d| d.2).sum();
+    assert!(
+        bytes - window.last().unwrap().2 < cwnd && bytes >= cwnd,
+        "{window:?}"
+    );
+    assert_eq!(window.len(), 33);
+    // Within 2 µs: the bucket keeps the byte the short first datagram left, and refills
+    // in whole bytes per whole microsecond.
+    for (k, d) in window.iter().enumerate().skip(10) {
+        let expected = first.as_micros() + gap * (k as u64 - 9);
+        assert!(
+            d.0.as_micros().abs_diff(expected) <= 2,
+            "packet {k}: {:?}",
+            d.0
+        );
+    }
+    assert!(gap > 2_000, "{gap} µs");
+    // An RFC 9002 sender without pacing sends its 10-packet window at once.
+    let rfc = run(&small_config(), &up, &down, &[req(100, 100_000)], LIMIT);
+    let rfc_data = server_stream_datagrams(&rfc, StreamId(0));
+    let burst = rfc_data.iter().filter(|d| d.0 == rfc_data[0].0).count();
+    assert!((9..=10).contains(&burst), "{burst}");
+}
+
+/// Chromium's ACK frequency (`quic_received_packet_manager.cc MaybeUpdateAckTimeout`): an ACK
+/// after every second ack-eliciting packet until the 100th packet
+/// (`kMinReceivedBeforeAckDecimation`), after every tenth from then on
+/// (`kMaxRetransmittablePacketsBeforeAck`); with fewer, after 25 ms, or min(25 ms,
+/// min_rtt / 4) once decimating.
+#[test]
+fn chromium_acks_every_second_packet_then_every_tenth_from_the_hundredth() {
+    let (up, down) = pipes();
+    let o = run(&deployed(), &up, &down, &[req(100, 1_000_000)], LIMIT);
+    let acks = client_acks(&o);
+    let steps: Vec<(u64, u64)> = acks.windows(2).map(|w| (w[1].1, w[1].1 - w[0].1)).collect();
+    let early: Vec<u64> = steps.iter().filter(|s| s.0 < 100).map(|s| s.1).collect();
+    let late: Vec<u64> = steps.iter().filter(|s| s.0 >= 110).map(|s| s.1).collect();
+    assert!(early.iter().all(|&d| d <= 2), "{early:?}");
+    assert!(early.iter().filter(|&&d| d == 2).count() >= 40, "{early:?}");
+    assert!(late.iter().all(|&d| d <= 10), "{late:?}");
+    let tenths = late.iter().filter(|&&d| d == 10).count();
+    assert!(tenths * 10 >= late.len() * 9, "{late:?}");
+    // About 800 datagrams: 50 ACKs before the 100th, about 70 after.
+    assert!((100..=140).contains(&acks.len()), "{}", acks.len());
+    // The RFC receiver acknowledges every second packet throughout (RFC 9000 §13.2.2).
+    let rfc = run(&small_config(), &up, &down, &[req(100, 1_000_000)], LIMIT);
+    assert!(client_acks(&rfc).len() > 350, "{}", client_acks(&rfc).len());
+}
+
+/// After a gap Chromium acknowledges at once every packet while the run after the gap is at
+/// most 4 long (`HasNewMissingPackets`, `kMaxPacketsAfterNewMissing`), so that the sender
+/// sees 3 later packets acknowledged (RFC 9002 §6.1.1) within a packet of the loss.
+#[test]
+fn chromium_acks_the_four_packets_after_a_gap_at_once() {
+    let (up, mut down) = pipes();
+    let reqs = [req(100, 1_000_000)];
+    let base = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let data = server_stream_datagrams(&base, StreamId(0));
+    let k = data.iter().position(|d| d.1 == 200).unwrap();
+    let ordinal = base
+        .crossings
+        .iter()
+        .find(|c| c.from == Side::Server && c.sent == data[k].0 && c.udp_payload == data[k].2)
+        .map(|c| c.ordinal)
+        .unwrap();
+    down.drops.insert(ordinal);
+    let o = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let arrivals: Vec<(u64, SimTime)> = o
+        .crossings
+        .iter()
+        .filter(|c| c.from == Side::Server)
+        .filter_map(|c| Some((c.datagram.packets.last()?.pn.0, c.arrives?)))
+        .collect();
+    let at = |pn: u64| arrivals.iter().find(|a| a.0 == pn).unwrap().1;
+    let acks = client_acks(&o);
+    for pn in 201..=204 {
+        assert!(
+            acks.iter().any(|&(t, l)| l == pn && t == at(pn)),
+            "no immediate ACK of {pn}: {:?}",
+            acks.iter()
+                .filter(|a| (195..215).contains(&a.1))
+                .collect::<Vec<_>>()
+        );
+    }
+    // The fifth after the gap waits for the tenth again.
+    assert!(!acks.iter().any(|&(_, l)| l == 205));
+    // The sender declares 200 lost by packet threshold when 203's ACK arrives.
+    let l = lost(&o.server_events);
+    assert_eq!(l[0].1, PacketNumber(200));
+    assert_eq!(l[0].2, LossReason::PacketThreshold);
+}
+
+/// RFC 9002 §7.6: when every packet of more than the persistent congestion duration
+/// ((smoothed_rtt + max(4 rttvar, kGranularity) + max_ack_delay) × 3) is lost, the window
+/// collapses to the minimum (§7.6.2: kMinimumWindow, 2 × max_datagram_size). quic-go v0.29
+/// has no such rule (`cubicSender.OnRetransmissionTimeout` is never called): it only cuts
+/// the window by `renoBeta` for the loss.
+#[test]
+fn persistent_congestion_collapses_the_rfc_window_but_not_quic_go_s() {
+    let (up, mut down) = pipes();
+    // A blackout of the downlink for 1.5 s, in the middle of a transfer: the flight in the
+    // air then and every probe sent into it are lost.
+    let reqs = [req(100, 1_000_000)];
+    let outage = |o: &Outcome| -> BTreeSet<u64> {
+        o.crossings
+            .iter()
+            .filter(|c| c.from == Side::Server)
+            .filter(|c| c.sent >= SimTime::from_millis(400) && c.sent < SimTime::from_millis(1_900))
+            .map(|c| c.ordinal)
+            .collect()
+    };
+    for (config, collapses) in [(small_config(), true), (deployed(), false)] {
+        // The outage by send time: find the ordinals on a run with it, until they settle.
+        let mut drops = BTreeSet::new();
+        for _ in 0..10 {
+            down.drops = drops.clone();
+            let o = run(&config, &up, &down, &reqs, LIMIT);
+            let next = outage(&o);
+            if next == drops {
+                break;
+            }
+            drops = next;
+        }
+        down.drops = drops;
+        let o = run(&config, &up, &down, &reqs, LIMIT);
+        let pc = o
+            .server_events
+            .iter()
+            .find(|e| matches!(e.kind, QuicEventKind::PersistentCongestion))
+            .map(|e| e.at);
+        let windows: Vec<(SimTime, u64, u64)> = o
+            .server_events
+            .iter()
+            .filter_map(|e| match e.kind {
+                QuicEventKind::CongestionWindow { cwnd, ssthresh, .. } => {
+                    Some((e.at, cwnd, ssthresh))
+                }
+                _ => None,
+            })
+            .collect();
+        // The first reduction, and the window just before it.
+        let cut = windows.iter().position(|w| w.2 != u64::MAX).unwrap();
+        let (at, after, before) = (windows[cut].0, windows[cut].1, windows[cut - 1].1);
+        assert!(at > SimTime::from_millis(1_900), "{at:?}");
+        if collapses {
+            assert_eq!(pc, Some(at));
+            assert_eq!(after, 2 * DEFAULT_MAX_UDP_PAYLOAD);
+        } else {
+            assert_eq!(pc, None);
+            // quic-go in slow start: the window grew with every ACK until the outage showed;
+            // the loss cuts it to 0.7 of that, once, and it never went lower. (The window is
+            // sampled once per datagram handled: the ACK that revealed the loss may have
+            // grown it by a datagram before the cut.)
+            let mds = stack::QUIC_GO_INITIAL_PACKET_SIZE;
+            assert!(
+                after >= before * 7 / 10 && after <= (before + mds) * 7 / 10,
+                "{before} → {after}"
+            );
+            assert!(windows[cut..].iter().all(|w| w.1 >= after));
+            assert!(after > 50 * stack::QUIC_GO_INITIAL_PACKET_SIZE, "{after}");
+        }
+        let d = deliveries(&o.client_events, StreamId(0));
+        assert_eq!(d.iter().map(|d| d.2).sum::<u64>(), 1_000_000);
+    }
+}
+
+/// quic-go's path MTU discovery (`mtu_discoverer.go`): from the handshake's confirmation, a
+/// probe (a PING padded to the size tried) every 5 smoothed RTTs, one at a time, halving the
+/// interval between the size that worked (from 1,252) and the largest allowed, min(the
+/// peer's max_udp_payload_size, 1,452) (Chromium announces 1,472): 1,352, 1,402, 1,427,
+/// 1,439, and then no more (1,452 − 1,439 ≤ `maxMTUDiff` + 1). Each size is used once its
+/// probe is acknowledged; Chromium's own datagrams stay at 1,250.
+#[test]
+fn quic_go_searches_the_path_mtu_with_a_probe_every_five_rtts() {
+    let (up, down) = pipes();
+    // 10 KB every 50 ms for 4 s: the queue stays short, the smoothed RTT near 100 ms.
+    let reqs: Vec<Request> = (0..80)
+        .map(|k| Request {
+            at: SimTime::from_millis(50 * k),
+            ..req(100, 10_000)
+        })
+        .collect();
+    let o = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let probes: Vec<&Crossing> = o
+        .crossings
+        .iter()
+        .filter(|c| c.from == Side::Server)
+        .filter(|c| {
+            c.datagram.packets.len() == 1
+                && matches!(
+                    c.datagram.packets[0].frames.as_slice(),
+                    [Frame::Ping, Frame::Padding { .. }]
+                )
+        })
+        .collect();
+    let sizes: Vec<u64> = probes.iter().map(|c| c.udp_payload).collect();
+    assert_eq!(sizes, [1_352, 1_402, 1_427, 1_439]);
+    let confirmed = o.server.handshake_confirmed_at().unwrap();
+    let mut last = confirmed;
+    for p in &probes {
+        let (_, srtt, _) = rtt_at(&o.server_events, p.sent);
+        assert!(p.sent >= last + srtt * 5, "{:?} after {last:?}", p.sent);
+        last = p.sent;
+    }
+    // Between a probe's acknowledgement and the next probe, data datagrams fill its size.
+    for w in probes.windows(2) {
+        let acked = w[0].arrives.unwrap() + ONE_WAY;
+        let between: Vec<u64> = o
+            .crossings
+            .iter()
+            .filter(|c| c.from == Side::Server && c.sent > acked + ONE_WAY && c.sent < w[1].sent)
+            .map(|c| c.udp_payload)
+            .collect();
+        assert!(!between.is_empty());
+        assert_eq!(between.iter().max(), Some(&w[0].udp_payload));
+    }
+    assert_eq!(o.server.max_udp_payload(), 1_439);
+    assert_eq!(o.client.max_udp_payload(), stack::CHROMIUM_MAX_PACKET_SIZE);
+    assert!(o
+        .crossings
+        .iter()
+        .filter(|c| c.from == Side::Client)
+        .all(|c| c.udp_payload <= 1_250));
+}
+
+/// Before the first RTT sample the probe timeout is 3 × 333 ms = 999 ms by RFC 9002 §6.2.2
+/// (smoothed_rtt + 4 × rttvar with the initial estimate); Chromium's is 3 × 100 ms
+/// (`kInitialRttMs`, `kPtoMultiplierWithoutRttSamples`), quic-go's 2 × 100 ms
+/// (`RTTStats.PTO` with `defaultInitialRTT`). So a lost first flight costs the rig's pair a
+/// fraction of what it costs an RFC endpoint.
+#[test]
+fn first_probe_timeouts_follow_each_stack_s_initial_rtt() {
+    let first_pto = |events: &[QuicEvent]| {
+        events
+            .iter()
+            .find_map(|e| matches!(e.kind, QuicEventKind::PtoExpired { .. }).then_some(e.at))
+            .expect("a probe timeout")
+    };
+    let last_sent_before = |o: &Outcome, side: Side, t: SimTime| {
+        o.crossings
+            .iter()
+            .filter(|c| c.from == side && c.sent < t)
+            .map(|c| c.sent)
+            .max()
+            .unwrap()
+    };
+    let ms = SimDuration::from_millis;
+    for (config, client_pto, server_pto) in [
+        (small_config(), ms(999), ms(999)),
+        (deployed(), ms(300), ms(200)),
+    ] {
+        // The client's first flight is lost: it probes, with no sample yet.
+        let (mut up, down) = pipes();
+        up.drops = (0..2).collect();
+        let o = run(&config, &up, &down, &[req(100, 1_000)], LIMIT);
+        let t = first_pto(&o.client_events);
+        assert_eq!(t, last_sent_before(&o, Side::Client, t) + client_pto);
+        // The server's first flight (its Initial and Handshake packets) is lost, its ACK of
+        // the client's first Initial arrives: the server probes with no sample of its own.
+        let (up, mut down) = pipes();
+        let base = run(&config, &up, &down, &[req(100, 1_000)], LIMIT);
+        let flight: BTreeSet<u64> = base
+            .crossings
+            .iter()
+            .filter(|c| {
+                c.from == Side::Server && c.datagram.packets.iter().any(|p| p.is_ack_eliciting())
+            })
+            .take_while(|c| {
+                c.datagram
+                    .packets
+                    .iter()
+                    .all(|p| p.ty != PacketType::OneRtt)
+            })
+            .map(|c| c.ordinal)
+            .collect();
+        assert!(!flight.is_empty());
+        down.drops = flight;
+        let o = run(&config, &up, &down, &[req(100, 1_000)], LIMIT);
+        let t = first_pto(&o.server_events);
+        assert_eq!(
+            t,
+            last_sent_before(&o, Side::Server, t) + server_pto,
+            "{:?}",
+            config.server_stack
+        );
+        let d = deliveries(&o.client_events, StreamId(0));
+        assert_eq!(d.iter().map(|d| d.2).sum::<u64>(), 1_000);
+    }
+}
+
+/// quic-go's tail-loss probe (`sent_packet_handler.go OnLossDetectionTimeout`,
+/// `QueueProbePacket`; `connection.go sendProbePacket`): at the probe timeout (RFC 9002
+/// §6.2.1, with Chromium's announced max_ack_delay of 25 ms) the oldest outstanding packet is
+/// declared lost at once, its data goes in the probe, and the probe skips a packet number so
+/// that the receiver sees a gap and acknowledges at once.
+#[test]
+fn quic_go_probes_with_the_oldest_outstanding_data_and_skips_a_packet_number() {
+    let (up, mut down) = pipes();
+    let reqs = [req(100, 3_000)];
+    let base = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let sd = stream_datagrams(&base);
+    let (ordinal, _) = *sd.last().unwrap();
+    let pn = server_pn_of(&base, ordinal);
+    down.drops.insert(ordinal);
+    let o = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let pto = o
+        .server_events
+        .iter()
+        .find_map(|e| match e.kind {
+            QuicEventKind::PtoExpired { space, count } => Some((e.at, space, count)),
+            _ => None,
+        })
+        .unwrap();
+    let sent = sent_at(&o.server_events, pn);
+    let (_, smoothed, rttvar) = rtt_at(&o.server_events, pto.0);
+    let expected = sent + smoothed + (rttvar * 4).max(GRANULARITY) + stack::CHROMIUM_MAX_ACK_DELAY;
+    assert_eq!((pto.0, pto.1, pto.2), (expected, SpaceId::Data, 1));
+    // Declared lost by the timeout itself, not by the probe's acknowledgement.
+    let l = lost(&o.server_events);
+    assert_eq!(l[0], (expected, pn, LossReason::Pto));
+    let probe = o
+        .crossings
+        .iter()
+        .find(|c| c.from == Side::Server && c.sent == expected)
+        .unwrap();
+    assert_eq!(probe.datagram.packets[0].pn, PacketNumber(pn.0 + 2));
+    assert!(probe.datagram.packets[0].frames.iter().any(|f| matches!(
+        f,
+        Frame::Stream(s) if s.first_sent_in == Some(pn)
+    )));
+    // The gap makes Chromium acknowledge the probe at once.
+    let ack = client_acks(&o)
+        .into_iter()
+        .find(|a| a.1 == pn.0 + 2)
+        .expect("an ACK of the probe");
+    assert_eq!(ack.0, probe.arrives.unwrap());
+    let d = deliveries(&o.client_events, StreamId(0));
+    assert_eq!(d.iter().map(|d| d.2).sum::<u64>(), 3_000);
+}
+
+/// quic-go announces receive windows of 512 KiB per stream and 768 KiB per connection
+/// (`DefaultInitialMaxStreamData`, `DefaultInitialMaxData`) and raises a limit once a quarter
+/// of its window was consumed (`WindowUpdateThreshold`); the RFC endpoint (with Chromium's
+/// windows, 6 MiB and 15 MiB) only past half. A 300 KB upload shows both.
+#[test]
+fn quic_go_raises_its_receive_limits_after_a_quarter_of_the_window() {
+    let (up, down) = pipes();
+    let reqs = [req(300_000, 100)];
+    let o = run(&deployed(), &up, &down, &reqs, LIMIT);
+    let updates: Vec<(u64, bool)> = o
+        .crossings
+        .iter()
+        .filter(|c| c.from == Side::Server)
+        .flat_map(|c| c.datagram.packets.iter().flat_map(|p| p.frames.iter()))
+        .filter_map(|f| match f {
+            Frame::MaxStreamData { id, max } if *id == StreamId(0) => Some((*max, true)),
+            Frame::MaxData { max } => Some((*max, false)),
+            _ => None,
+        })
+        .collect();
+    let stream_window = stack::QUIC_GO_INITIAL_MAX_STREAM_DATA;
+    let first_stream = updates.iter().find(|u| u.1).expect("a MAX_STREAM_DATA").0;
+    // Announced when more than a quarter was read: the new limit is read + 512 KiB.
+    let read = first_stream - stream_window;
+    assert!(
+        read > stream_window / 4 && read < stream_window / 4 + 1_500,
+        "{read}"
+    );
+    let first_conn = updates.iter().find(|u| !u.1).expect("a MAX_DATA").0;
+    let conn_window = stack::QUIC_GO_INITIAL_MAX_DATA;
+    assert_eq!(conn_window, 786_432);
+    let read = first_conn - conn_window;
+    assert!(
+        read > conn_window / 4 && read < conn_window / 4 + 1_500,
+        "{read}"
+    );
+    let rfc = run(&small_config(), &up, &down, &reqs, LIMIT);
+    assert!(!rfc
+        .crossings
+        .iter()
+        .flat_map(|c| c.datagram.packets.iter().flat_map(|p| p.frames.iter()))
+        .any(|f| matches!(f, Frame::MaxStreamData { .. } | Frame::MaxData { .. })));
+}
+
+/// quic-go's framer (`framer.go AppendStreamFrames`) serves the streams with data in turn, a
+/// packet each, and a stream's lost data waits for that stream's turn (`send_stream.go
+/// popStreamFrame` takes the stream's own retransmissions first); the RFC model, by RFC 9218
+/// §10 incremental round-robin, sends retransmissions ahead of any new data.
+#[test]
+fn quic_go_retransmits_a_stream_s_data_in_that_stream_s_turn() {
+    let incremental = Some(Priority {
+        urgency: 3,
+        incremental: true,
+    });
+    let reqs = [
+        Request {
+            priority: incremental,
+            ..req(100, 200_000)
+        },
+        Request {
+            priority: incremental,
+            ..req(100, 200_000)
+        },
+    ];
+    let (a, b) = (Outcome::stream_of(0), Outcome::stream_of(1));
+    let streams_of = |c: &Crossing| -> Vec<(StreamId, bool)> {
+        c.datagram
+            .packets
+            .iter()
+            .flat_map(|p| p.frames.iter())
+            .filter_map(|f| match f {
+                Frame::Stream(s) if s.id == a || s.id == b => {
+                    Some((s.id, s.first_sent_in.is_some()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    for config in [deployed(), small_config()] {
+        let (up, mut down) = pipes();
+        let base = run(&config, &up, &down, &reqs, LIMIT);
+        let victim = base
+            .crossings
+            .iter()
+            .filter(|c| c.from == Side::Server && streams_of(c) == [(a, false)])
+            .nth(60)
+            .unwrap()
+            .ordinal;
+        down.drops.insert(victim);
+        let o = run(&config, &up, &down, &reqs, LIMIT);
+        let declared = lost(&o.server_events)[0].0;
+        let data: Vec<(SimTime, Vec<(StreamId, bool)>)> = o
+            .crossings
+            .iter()
+            .filter(|c| c.from == Side::Server)
+            .map(|c| (c.sent, streams_of(c)))
+            .filter(|d| !d.1.is_empty())
+            .collect();
+        let first_after = data.iter().position(|d| d.0 >= declared).unwrap();
+        if config.server_stack == Stack::QuicGo {
+            // One stream per datagram, strictly in turn while both have data, the
+            // retransmission included.
+            let both = data
+                .iter()
+                .position(|d| d.1.iter().any(|s| s.0 == b))
+                .unwrap();
+            let end = data
+                .iter()
+                .rposition(|d| d.1.iter().any(|s| s.0 == a))
+                .unwrap();
+            for w in data[both..end.min(data.len() - 1)].windows(2) {
+                assert_eq!(w[0].1.len(), 1, "{:?}", w[0]);
+                assert_ne!(w[0].1[0].0, w[1].1[0].0, "{:?}", w);
+            }
+            let rtx = data.iter().position(|d| d.1.contains(&(a, true))).unwrap();
+            assert!(rtx >= first_after);
+            assert_eq!(data[rtx - 1].1[0].0, b);
+        } else {
+            assert!(
+                data[first_after].1.contains(&(a, true)),
+                "{:?}",
+                data[first_after]
+            );
+        }
+    }
 }

@@ -1,21 +1,35 @@
-//! One TCP endpoint: handshake, sender (scoreboard, congestion control, loss recovery, RTO)
-//! and receiver (see `receiver.rs`).
+//! One TCP endpoint: the handshake, the sender as Linux 6.x runs it (`net/ipv4/tcp_input.c`,
+//! `tcp_output.c`, `tcp_recovery.c`, `tcp_timer.c`) and the receiver (`receiver.rs`).
+//!
+//! The sender keeps Linux's per-segment scoreboard tags (SACKED_ACKED, SACKED_RETRANS, LOST,
+//! EVER_RETRANS) and packet counters (`packets_out`, `sacked_out`, `lost_out`,
+//! `retrans_out`; in flight = packets_out − sacked_out − lost_out + retrans_out), its
+//! congestion states (Open, Disorder, CWR, Recovery, Loss) and its one transmit timer
+//! (`icsk_pending`: RTO, tail loss probe or RACK reordering timeout). The window is counted
+//! in packets as `snd_cwnd` is; the congestion module is a
+//! [`crate::transport::cc::linux::CongestionOps`].
 
 use core::fmt;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
 use super::event::{CwndCause, LossDetection, TcpEvent, TcpEventKind};
-use super::receiver::{Delivery, Receiver};
+use super::receiver::{Delivery, Receiver, RecvConfig};
 use super::rtt::RttEstimator;
-use super::segment::{sack_option_len, SackBlock, Segment, Span};
+use super::segment::{sack_option_len, SackBlock, Segment, Span, Timestamps, TIMESTAMP_OPTION};
 use super::TcpConfig;
 use crate::time::{SimDuration, SimTime};
-use crate::transport::cc::{Controller, RttInfo};
+use crate::transport::cc::linux::{
+    jiffy_round, CaState, CongestionOps, SenderInfo, Window, INFINITE_SSTHRESH,
+};
 
-/// RFC 5681 §3.2 / RFC 6675 §2: DupThresh = 3.
-const DUP_THRESH: u64 = 3;
+/// `sysctl_tcp_reordering` default (RFC 5681 §3.2 / RFC 6675 §2 DupThresh = 3).
+const REORDERING: u64 = 3;
+/// Linux TCP_TIMEOUT_MIN_US: 2 ms added to the probe and reordering timeouts.
+const TIMEOUT_MIN: SimDuration = SimDuration::from_millis(2);
+/// Linux TCP_TIMEOUT_INIT: the probe timeout before any RTT sample.
+const TIMEOUT_INIT: SimDuration = SimDuration::from_secs(1);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -35,33 +49,129 @@ enum State {
     Established,
 }
 
-/// A sent, not yet cumulatively acknowledged segment.
+/// `icsk_pending`: what the transmit timer is armed for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum XmitTimer {
+    /// ICSK_TIME_RETRANS (also the SYN's retransmission).
+    Retrans,
+    /// ICSK_TIME_LOSS_PROBE.
+    LossProbe,
+    /// ICSK_TIME_REO_TIMEOUT.
+    ReoTimeout,
+}
+
+/// `tcp_ack` flags (`FLAG_*` in `tcp_input.c`).
+mod flag {
+    pub const DATA: u32 = 0x01;
+    pub const WIN_UPDATE: u32 = 0x02;
+    pub const DATA_ACKED: u32 = 0x04;
+    pub const RETRANS_DATA_ACKED: u32 = 0x08;
+    pub const DATA_SACKED: u32 = 0x20;
+    pub const LOST_RETRANS: u32 = 0x80;
+    pub const ORIG_SACK_ACKED: u32 = 0x200;
+    pub const SND_UNA_ADVANCED: u32 = 0x400;
+    pub const DSACKING_ACK: u32 = 0x800;
+    pub const SET_XMIT_TIMER: u32 = 0x1000;
+    pub const ACK_MAYBE_DELAYED: u32 = 0x10000;
+    pub const DSACK_TLP: u32 = 0x20000;
+    pub const ACKED: u32 = DATA_ACKED;
+    pub const NOT_DUP: u32 = DATA | WIN_UPDATE | ACKED;
+    pub const CA_ALERT: u32 = DATA_SACKED | DSACKING_ACK;
+    pub const FORWARD_PROGRESS: u32 = ACKED | DATA_SACKED;
+}
+
+/// A sent, not yet cumulatively acknowledged segment (an skb of the retransmit queue).
 #[derive(Clone, Debug)]
 struct SentSeg {
     end: u64,
-    /// Time of the latest transmission.
-    sent_at: SimTime,
-    /// Ever retransmitted (Karn's algorithm: no RTT sample).
-    retransmitted: bool,
+    /// `skb_mstamp`: the latest (re)transmission.
+    xmit: SimTime,
+    /// TCPCB_EVER_RETRANS (with SACKED_RETRANS, `sacked & TCPCB_RETRANS`).
+    ever_retrans: bool,
+    /// TCPCB_SACKED_RETRANS: a retransmission is in flight.
+    retrans: bool,
+    /// TCPCB_SACKED_ACKED.
     sacked: bool,
-    /// Deemed lost (RFC 6675 IsLost, a duplicate-ACK or RTO decision).
+    /// TCPCB_LOST.
     lost: bool,
-    /// A retransmission is in flight and not deemed lost.
-    rexmit_in_flight: bool,
 }
 
 impl SentSeg {
-    /// RFC 6675 §4 SetPipe: what this segment contributes to `pipe`.
-    fn pipe(&self, start: u64) -> u64 {
-        if self.sacked {
-            return 0;
+    /// `sacked & TCPCB_RETRANS`.
+    fn any_retrans(&self) -> bool {
+        self.ever_retrans || self.retrans
+    }
+}
+
+/// `tp->rack`.
+#[derive(Clone, Debug, Default)]
+struct Rack {
+    mstamp: Option<SimTime>,
+    end_seq: u64,
+    rtt: SimDuration,
+    advanced: bool,
+}
+
+/// `tcp_skb_sent_after`: sent later, or at the same instant and higher in sequence.
+fn sent_after(t1: SimTime, t2: SimTime, seq1: u64, seq2: u64) -> bool {
+    t1 > t2 || (t1 == t2 && seq1 > seq2)
+}
+
+/// The inputs of one `tcp_cwnd_reduction` step.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Prr {
+    pub ssthresh: u64,
+    pub in_flight: u64,
+    pub prior_cwnd: u64,
+    /// Including this ACK's.
+    pub prr_delivered: u64,
+    pub prr_out: u64,
+    pub newly_acked_sacked: u64,
+    pub snd_una_advanced: bool,
+    pub newly_lost: u64,
+}
+
+/// RFC 6937 §3 as `tcp_cwnd_reduction` computes it: how many segments this ACK lets out.
+/// While in flight exceeds ssthresh, the proportional part
+/// ⌈ssthresh · prr_delivered / prior_cwnd⌉ − prr_out; at or below it, PRR-SSRB: what was
+/// delivered and not yet matched, plus one if the ACK moved snd_una without new losses, up to
+/// ssthresh; and at least one segment for the first retransmission.
+pub(super) fn prr_sndcnt(p: Prr) -> u64 {
+    let delta = p.ssthresh as i64 - p.in_flight as i64;
+    let mut sndcnt: i64;
+    if delta < 0 {
+        let dividend = p.ssthresh * p.prr_delivered + p.prior_cwnd - 1;
+        sndcnt = (dividend / p.prior_cwnd.max(1)) as i64 - p.prr_out as i64;
+    } else {
+        sndcnt = (p.prr_delivered as i64 - p.prr_out as i64).max(p.newly_acked_sacked as i64);
+        if p.snd_una_advanced && p.newly_lost == 0 {
+            sndcnt += 1;
         }
-        let len = self.end - start;
-        u64::from(!self.lost) * len + u64::from(self.rexmit_in_flight) * len
+        sndcnt = sndcnt.min(delta);
     }
-    fn needs_rexmit(&self) -> bool {
-        !self.sacked && self.lost && !self.rexmit_in_flight
-    }
+    // "Force a fast retransmit upon entering fast recovery"
+    sndcnt = sndcnt.max(if p.prr_out > 0 { 0 } else { 1 });
+    sndcnt.max(0) as u64
+}
+
+/// State of one `tcp_sacktag_write_queue` pass.
+#[derive(Default)]
+struct SackTag {
+    first_sackt: Option<SimTime>,
+    last_sackt: Option<SimTime>,
+    /// Lowest never-retransmitted sequence newly S/ACKed in a hole (reordering).
+    reord: Option<u64>,
+    flag: u32,
+}
+
+/// What to transmit because of an ACK or a timer (`tcp_xmit_recovery`'s `rexmit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rexmit {
+    None,
+    /// REXMIT_LOST: retransmit what is marked lost, within the window.
+    Lost,
+    /// REXMIT_NEW: F-RTO step 2.b, new data first.
+    New,
 }
 
 /// One endpoint of a TCP connection, generic over the tag the application attaches to each
@@ -74,9 +184,13 @@ pub struct TcpConnection<T> {
     /// A SYN (client) or SYN-ACK (server) is due.
     syn_due: bool,
     syn_sent_at: Option<SimTime>,
-    syn_retransmitted: bool,
-    /// The peer agreed to SACK.
+    syn_retransmits: u32,
+    /// The client's ACK of the SYN-ACK goes out on its own, before any data
+    /// (`tcp_rcv_synsent_state_process` → `tcp_send_ack`: nothing is write-pending).
+    handshake_ack_due: bool,
+    /// The peer agreed to SACK and to timestamps.
     sack: bool,
+    timestamps: bool,
 
     // Sender.
     /// Every byte the application wrote, tagged: contiguous from `write_log_base`.
@@ -84,27 +198,61 @@ pub struct TcpConnection<T> {
     written: u64,
     snd_una: u64,
     snd_nxt: u64,
-    peer_window: u64,
+    snd_wnd: u64,
+    snd_wl1: u64,
     board: BTreeMap<u64, SentSeg>,
-    pipe: u64,
-    rexmit: BTreeSet<u64>,
-    cc: Box<dyn Controller>,
+    sacked_out: u64,
+    lost_out: u64,
+    retrans_out: u64,
+    /// `tp->delivered`, `tp->lost`: packets ever delivered and ever marked lost.
+    delivered: u64,
+    lost_count: u64,
+    total_retrans: u64,
+    dsack_dups: u64,
+    win: Window,
+    cc: Box<dyn CongestionOps>,
+    ca: CaState,
+    high_seq: u64,
+    prior_cwnd: u64,
+    prior_ssthresh: u64,
+    prr_delivered: u64,
+    prr_out: u64,
+    undo_marker: Option<u64>,
+    undo_retrans: i64,
+    /// `retrans_stamp`: TSval (ms) of the first retransmission of this episode.
+    retrans_stamp: Option<u32>,
+    frto: bool,
+    /// `icsk_retransmits`: consecutive RTOs without progress.
+    retransmits: u32,
+    reordering: u64,
+    reord_seen: bool,
+    rack: Rack,
+    /// `tcp_min_rtt` (from `ca_rtt`, `tcp_update_rtt_min`).
+    min_rtt: Option<SimDuration>,
+    tlp_high_seq: Option<u64>,
+    tlp_retrans: bool,
+    xmit_timer: Option<(SimTime, XmitTimer)>,
     rtt: RttEstimator,
-    rto_at: Option<SimTime>,
-    dupacks: u64,
-    /// Non-SACK: bytes the duplicate ACKs say have left the network (Linux's SACK emulation
-    /// for Reno, so `pipe` works the same way with and without SACK).
-    reno_sacked: u64,
-    /// Fast recovery in progress until this offset is acknowledged (RFC 6675 RecoveryPoint).
-    recovery_point: Option<u64>,
-    /// RFC 6582 §3.2 `recover`: no new fast recovery until the ACK passes it.
-    recover: Option<u64>,
-    /// RFC 6675 HighRxt: highest retransmitted offset in this recovery.
-    high_rxt: u64,
-    /// Send one retransmission regardless of cwnd (RFC 6675 §5 step 4.3, RFC 6298 §5.4).
-    force_rexmit: bool,
-    /// The window was full at the last send attempt (RFC 9002 §7.8: otherwise app-limited).
-    cwnd_limited: bool,
+    /// The echoed TSval of the segment being processed (`rx_opt.rcv_tsecr`).
+    rcv_tsecr: Option<u32>,
+    /// What the last ACK or timer asked to transmit.
+    rexmit: Rexmit,
+    /// The timer retransmits the head once regardless of the window.
+    rto_head_due: bool,
+    /// A tail loss probe to send now: new data, or the last segment again.
+    probe_due: Option<bool>,
+    // Window validation (`tcp_cwnd_validate`, RFC 7661 as Linux runs it).
+    is_cwnd_limited: bool,
+    max_packets_out: u64,
+    cwnd_usage_seq: u64,
+    /// New data went out in the current `poll_transmit` batch, or the window blocked it.
+    batch_sent: bool,
+    batch_cwnd_blocked: bool,
+    /// `lsndtime`: the last time new data was sent.
+    lsndtime: Option<SimTime>,
+    /// Data was written with nothing in flight: check `tcp_slow_start_after_idle` before
+    /// sending it.
+    idle_check: bool,
     last_cwnd: (u64, u64),
 
     receiver: Receiver<T>,
@@ -119,8 +267,8 @@ impl<T> fmt::Debug for TcpConnection<T> {
             .field("snd_una", &self.snd_una)
             .field("snd_nxt", &self.snd_nxt)
             .field("written", &self.written)
-            .field("cwnd", &self.cc.window())
-            .field("pipe", &self.pipe)
+            .field("cwnd", &self.win.cwnd)
+            .field("ca", &self.ca)
             .finish()
     }
 }
@@ -137,35 +285,72 @@ impl<T: Copy> TcpConnection<T> {
     }
 
     fn new(role: Role, cfg: TcpConfig, state: State) -> Self {
-        let mss = cfg.mss.max(1);
+        let advmss = cfg.mss.max(1);
+        let receiver = Receiver::new(RecvConfig {
+            advmss,
+            delack: cfg.delayed_ack,
+            rmem_default: cfg.rmem_default,
+            rmem_max: cfg.recv_window,
+            timestamps: cfg.timestamps,
+        });
         TcpConnection {
             role,
             state,
             established_at: None,
             syn_due: false,
             syn_sent_at: None,
-            syn_retransmitted: false,
+            syn_retransmits: 0,
+            handshake_ack_due: false,
             sack: cfg.sack,
+            timestamps: cfg.timestamps,
             write_log: VecDeque::new(),
             written: 0,
             snd_una: 0,
             snd_nxt: 0,
-            peer_window: cfg.recv_window,
+            snd_wnd: 65_535,
+            snd_wl1: 0,
             board: BTreeMap::new(),
-            pipe: 0,
-            rexmit: BTreeSet::new(),
-            cc: cfg.controller(),
-            rtt: RttEstimator::new(cfg.min_rto),
-            rto_at: None,
-            dupacks: 0,
-            reno_sacked: 0,
-            recovery_point: None,
-            recover: None,
-            high_rxt: 0,
-            force_rexmit: false,
-            cwnd_limited: false,
+            sacked_out: 0,
+            lost_out: 0,
+            retrans_out: 0,
+            delivered: 0,
+            lost_count: 0,
+            total_retrans: 0,
+            dsack_dups: 0,
+            win: Window::new(cfg.initial_window.max(1)),
+            cc: cfg.ops(),
+            ca: CaState::Open,
+            high_seq: 0,
+            prior_cwnd: 0,
+            prior_ssthresh: 0,
+            prr_delivered: 0,
+            prr_out: 0,
+            undo_marker: None,
+            undo_retrans: -1,
+            retrans_stamp: None,
+            frto: false,
+            retransmits: 0,
+            reordering: REORDERING,
+            reord_seen: false,
+            rack: Rack::default(),
+            min_rtt: None,
+            tlp_high_seq: None,
+            tlp_retrans: false,
+            xmit_timer: None,
+            rtt: RttEstimator::with_rule(cfg.rto, cfg.min_rto),
+            rcv_tsecr: None,
+            rexmit: Rexmit::None,
+            rto_head_due: false,
+            probe_due: None,
+            is_cwnd_limited: false,
+            max_packets_out: 0,
+            cwnd_usage_seq: 0,
+            batch_sent: false,
+            batch_cwnd_blocked: false,
+            lsndtime: None,
+            idle_check: false,
             last_cwnd: (0, 0),
-            receiver: Receiver::new(mss, cfg.delayed_ack, cfg.recv_window),
+            receiver,
             events: Vec::new(),
             cfg,
         }
@@ -180,7 +365,7 @@ impl<T: Copy> TcpConnection<T> {
         if self.state == State::Closed {
             self.state = State::SynSent;
             self.syn_due = true;
-            self.rto_at = Some(now + self.rtt.rto());
+            self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
         }
     }
 
@@ -198,6 +383,10 @@ impl<T: Copy> TcpConnection<T> {
     pub fn write(&mut self, len: u64, tag: T) -> u64 {
         let offset = self.written;
         if len > 0 {
+            if self.board.is_empty() && self.written == self.snd_nxt {
+                // tcp_skb_entail → tcp_slow_start_after_idle_check, done at the next send.
+                self.idle_check = true;
+            }
             self.write_log.push_back(Span { offset, len, tag });
             self.written += len;
         }
@@ -249,28 +438,97 @@ impl<T: Copy> TcpConnection<T> {
         out.append(&mut self.events);
     }
 
-    pub fn cwnd(&self) -> u64 {
-        self.cc.window()
+    /// Payload bytes of a full segment: the MSS less the timestamps option (Linux
+    /// `mss_cache`: 1448 with timestamps).
+    pub fn mss(&self) -> u64 {
+        if self.timestamps {
+            self.cfg.mss.saturating_sub(TIMESTAMP_OPTION).max(1)
+        } else {
+            self.cfg.mss.max(1)
+        }
     }
 
+    /// The congestion window in bytes: `snd_cwnd` packets of [`TcpConnection::mss`].
+    pub fn cwnd(&self) -> u64 {
+        self.win.cwnd * self.mss()
+    }
+
+    /// The congestion window in packets (`snd_cwnd`).
+    pub fn cwnd_packets(&self) -> u64 {
+        self.win.cwnd
+    }
+
+    /// Slow-start threshold in bytes, `u64::MAX` until the first exit.
     pub fn ssthresh(&self) -> u64 {
-        self.cc.ssthresh()
+        if self.win.ssthresh >= INFINITE_SSTHRESH {
+            u64::MAX
+        } else {
+            self.win.ssthresh * self.mss()
+        }
     }
 
     pub fn rtt(&self) -> &RttEstimator {
         &self.rtt
     }
 
+    /// In fast recovery (Recovery) or after a timeout (Loss).
     pub fn in_recovery(&self) -> bool {
-        self.recovery_point.is_some()
+        matches!(self.ca, CaState::Recovery | CaState::Loss)
+    }
+
+    /// Packets in flight (`tcp_packets_in_flight`).
+    pub fn packets_in_flight(&self) -> u64 {
+        (self.packets_out() + self.retrans_out).saturating_sub(self.sacked_out + self.lost_out)
+    }
+
+    fn packets_out(&self) -> u64 {
+        self.board.len() as u64
+    }
+
+    /// Bytes written and not yet sent.
+    pub fn unsent(&self) -> u64 {
+        self.written - self.snd_nxt
+    }
+
+    /// Room left in the congestion window beyond what is in flight (Linux
+    /// `tcp_packets_in_flight`: SACKed and lost segments are not) and what is queued unsent,
+    /// bytes: how much more a sender that keeps its socket queue within the window (the
+    /// HTTP/2 lane's server) may hand to TCP now.
+    pub fn window_room(&self) -> u64 {
+        let in_flight = self.packets_in_flight() * self.mss();
+        self.cwnd().saturating_sub(in_flight + self.unsent())
+    }
+
+    /// The window the receiving half offered last, bytes.
+    pub fn offered_window(&self) -> u64 {
+        self.receiver.offered_window()
+    }
+
+    /// The receiving half's `window_clamp` and `rcv_ssthresh`, bytes.
+    pub fn receive_window_state(&self) -> (u64, u64) {
+        self.receiver.window_state()
+    }
+
+    /// Whether HyStart ended slow start.
+    pub fn hystart_found(&self) -> bool {
+        self.cc.hystart_found()
+    }
+
+    /// How HyStart ended slow start (ACK train or delay, and the window then), if it did.
+    pub fn hystart_exit(&self) -> Option<crate::transport::cc::linux::HyStartExit> {
+        self.cc.hystart_exit()
     }
 
     /// When the endpoint next wants [`TcpConnection::handle_timeout`].
     pub fn poll_timeout(&self) -> Option<SimTime> {
-        match (self.rto_at, self.receiver.delack_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [
+            self.xmit_timer.map(|(t, _)| t),
+            self.receiver.delack_at,
+            self.receiver.comp_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn event(&mut self, now: SimTime, kind: TcpEventKind) {
@@ -278,31 +536,70 @@ impl<T: Copy> TcpConnection<T> {
     }
 
     fn cwnd_event(&mut self, now: SimTime, cause: CwndCause) {
-        let cur = (self.cc.window(), self.cc.ssthresh());
+        let cur = (self.cwnd(), self.ssthresh());
         if cur != self.last_cwnd {
             self.last_cwnd = cur;
+            let pipe = self.packets_in_flight() * self.mss();
             self.event(
                 now,
                 TcpEventKind::Cwnd {
                     cwnd: cur.0,
                     ssthresh: cur.1,
-                    pipe: self.effective_pipe(),
+                    pipe,
                     cause,
                 },
             );
         }
     }
 
+    fn info(&self, now: SimTime) -> SenderInfo {
+        SenderInfo {
+            now,
+            snd_una: self.snd_una,
+            snd_nxt: self.snd_nxt,
+            srtt: self.rtt.srtt.unwrap_or(SimDuration::ZERO),
+            mss: self.mss(),
+            packets_out: self.packets_out(),
+        }
+    }
+
+    /// The TSval of a segment sent at `now`: the millisecond clock (TCP_TS_HZ = 1000), offset
+    /// by one so that no TSval is 0 (Linux adds a random `tsoffset`).
+    fn ts_val(now: SimTime) -> u32 {
+        u32::try_from(now.as_micros() / 1_000 + 1).unwrap_or(u32::MAX)
+    }
+
+    /// `tcp_rtt_tsopt_us`: the RTT from an echoed TSval, whole milliseconds, at least one.
+    fn ts_rtt(now: SimTime, ecr: u32) -> SimDuration {
+        let delta = u64::from(Self::ts_val(now).saturating_sub(ecr)).max(1);
+        SimDuration::from_millis(delta)
+    }
+
     fn establish(&mut self, now: SimTime) {
         self.state = State::Established;
         self.established_at = Some(now);
         self.event(now, TcpEventKind::Established);
+        // tcp_init_transfer: "Cut cwnd down to 1 per RFC5681 if SYN or SYN-ACK has been
+        // retransmitted... we only reset cwnd when more than 1 SYN/SYN-ACK retransmission
+        // has occurred."
+        if self.syn_retransmits > 1 {
+            self.win.cwnd = 1;
+        }
+        self.receiver.on_established(now);
         self.cwnd_event(now, CwndCause::Ack);
-        self.rto_at = None;
+        self.xmit_timer = None;
+    }
+
+    /// A handshake RTT sample (`tcp_synack_rtt_meas`, or the SYN-ACK's ACK of the SYN):
+    /// `tcp_ack_update_rtt` feeds it to the minimum too.
+    fn handshake_rtt_sample(&mut self, now: SimTime, r: SimDuration) {
+        let r1 = r.max(SimDuration::from_micros(1));
+        self.min_rtt = Some(self.min_rtt.map_or(r1, |m| m.min(r1)));
+        self.rtt_sample(now, r);
     }
 
     fn rtt_sample(&mut self, now: SimTime, r: SimDuration) {
-        self.rtt.on_sample(r);
+        self.rtt.on_sample_at(r, self.snd_una, self.snd_nxt);
         self.event(
             now,
             TcpEventKind::Rtt {
@@ -314,36 +611,29 @@ impl<T: Copy> TcpConnection<T> {
         );
     }
 
-    /// Changes one scoreboard entry, keeping `pipe` and the retransmission set in step.
-    fn update(&mut self, start: u64, f: impl FnOnce(&mut SentSeg)) {
-        if let Some(seg) = self.board.get_mut(&start) {
-            self.pipe = self.pipe.saturating_sub(seg.pipe(start));
-            f(seg);
-            self.pipe += seg.pipe(start);
-            if seg.needs_rexmit() {
-                self.rexmit.insert(start);
-            } else {
-                self.rexmit.remove(&start);
-            }
-        }
-    }
-
-    fn effective_pipe(&self) -> u64 {
-        self.pipe.saturating_sub(self.reno_sacked)
-    }
-
+    /// `tcp_mark_skb_lost`.
     fn mark_lost(&mut self, now: SimTime, start: u64, by: LossDetection) {
-        let Some(seg) = self.board.get(&start) else {
+        let Some(seg) = self.board.get_mut(&start) else {
             return;
         };
-        if seg.sacked || (seg.lost && !seg.rexmit_in_flight) {
+        if seg.sacked {
             return;
         }
         let len = seg.end - start;
-        self.update(start, |s| {
-            s.lost = true;
-            s.rexmit_in_flight = false;
-        });
+        if seg.lost {
+            if seg.retrans {
+                // "Account for retransmits that are lost again"
+                seg.retrans = false;
+                self.retrans_out -= 1;
+                self.lost_count += 1;
+            } else {
+                return;
+            }
+        } else {
+            seg.lost = true;
+            self.lost_out += 1;
+            self.lost_count += 1;
+        }
         self.event(
             now,
             TcpEventKind::Lost {
@@ -357,279 +647,1330 @@ impl<T: Copy> TcpConnection<T> {
     /// A segment arrived from the peer.
     pub fn handle_segment(&mut self, now: SimTime, seg: &Segment<T>) {
         if seg.syn {
-            match (self.role, self.state) {
-                (Role::Server, State::Listen) => {
-                    self.sack = self.cfg.sack && seg.sack_permitted;
-                    self.state = State::SynReceived;
-                    self.syn_due = true;
-                    self.rto_at = Some(now + self.rtt.rto());
-                }
-                (Role::Server, State::SynReceived) => {
-                    // Our SYN-ACK was lost or our reply is late: answer again.
-                    self.syn_due = true;
-                }
-                (Role::Client, State::SynSent) if seg.ack.is_some() => {
-                    self.sack = self.cfg.sack && seg.sack_permitted;
-                    self.peer_window = seg.window;
-                    if let (Some(sent), false) = (self.syn_sent_at, self.syn_retransmitted) {
-                        self.rtt_sample(now, now - sent);
-                    } else {
-                        self.rtt.on_syn_retransmitted();
-                    }
-                    self.establish(now);
-                    self.receiver.ack_now = true;
-                }
-                (Role::Client, State::Established) => {
-                    // The ACK of the SYN-ACK was lost: acknowledge again.
-                    self.receiver.ack_now = true;
-                }
-                _ => {}
-            }
+            self.handle_syn(now, seg);
             return;
         }
         if self.state == State::SynReceived && seg.ack.is_some() {
-            if let (Some(sent), false) = (self.syn_sent_at, self.syn_retransmitted) {
-                self.rtt_sample(now, now - sent);
-            } else {
-                self.rtt.on_syn_retransmitted();
+            // tcp_synack_rtt_meas: the SYN-ACK's RTT unless it was retransmitted; then the
+            // echoed timestamp (tcp_ack_update_rtt's TSecr fallback).
+            match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
+                (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
+                (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
+                    let r = Self::ts_rtt(now, ts.ecr);
+                    self.handshake_rtt_sample(now, r);
+                }
+                _ => self.rtt.on_syn_retransmitted(),
             }
             self.establish(now);
         }
         if self.state != State::Established {
             return;
         }
-        if let Some(ack) = seg.ack {
-            self.on_ack(now, ack, &seg.sack, seg.window, seg.len > 0);
+        self.rcv_tsecr = None;
+        if let (true, Some(ts)) = (self.timestamps, seg.timestamps) {
+            self.receiver
+                .on_timestamps(now, seg.seq, seg.len, ts.val, ts.ecr);
+            self.rcv_tsecr = (ts.ecr != 0).then_some(ts.ecr);
         }
-        self.receiver
-            .on_data(now, seg.seq, seg.len, &seg.spans, &mut self.events);
+        if let Some(ack) = seg.ack {
+            self.on_ack(now, seg, ack);
+        }
+        let rto = self.rtt.rto();
+        let srtt = self.rtt.srtt;
+        self.receiver.on_data(
+            now,
+            seg.seq,
+            seg.len,
+            seg.psh,
+            &seg.spans,
+            rto,
+            srtt,
+            &mut self.events,
+        );
     }
 
-    fn on_ack(&mut self, now: SimTime, ack: u64, sack: &[SackBlock], window: u64, data: bool) {
-        let ack = ack.min(self.snd_nxt);
-        let window_changed = window != self.peer_window;
-        self.peer_window = window;
-        let was_in_recovery = self.recovery_point.is_some();
-        let old_una = self.snd_una;
-        let mut acked: Vec<(SimTime, u64)> = Vec::new();
-        let mut sample: Option<(SimTime, SimDuration)> = None;
-        if ack > self.snd_una {
-            while let Some(entry) = self.board.first_entry() {
-                if entry.get().end > ack {
-                    break;
+    fn handle_syn(&mut self, now: SimTime, seg: &Segment<T>) {
+        match (self.role, self.state) {
+            (Role::Server, State::Listen) => {
+                self.sack = self.cfg.sack && seg.sack_permitted;
+                self.timestamps = self.cfg.timestamps && seg.timestamps.is_some();
+                if let Some(ts) = seg.timestamps.filter(|_| self.timestamps) {
+                    self.receiver.ts_recent = Some(ts.val);
                 }
-                let (start, seg) = entry.remove_entry();
-                self.pipe = self.pipe.saturating_sub(seg.pipe(start));
-                self.rexmit.remove(&start);
-                // A segment SACKed earlier was measured when its SACK arrived (as Linux's
-                // tcp_sacktag does); its cumulative ACK, after a hole filled, says nothing
-                // about the path's round trip.
-                if !seg.retransmitted && !seg.sacked && sample.is_none_or(|(t, _)| seg.sent_at > t)
-                {
-                    sample = Some((seg.sent_at, now - seg.sent_at));
-                }
-                if !seg.sacked {
-                    acked.push((seg.sent_at, seg.end - start));
-                }
+                self.snd_wnd = seg.window;
+                self.state = State::SynReceived;
+                self.syn_due = true;
+                self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
             }
-            self.snd_una = ack;
-            while self
-                .write_log
-                .front()
-                .is_some_and(|s| s.offset + s.len <= ack)
-            {
-                self.write_log.pop_front();
+            (Role::Server, State::SynReceived) => {
+                // Our SYN-ACK was lost or our reply is late: answer again.
+                self.syn_due = true;
             }
+            (Role::Client, State::SynSent) if seg.ack.is_some() => {
+                self.sack = self.cfg.sack && seg.sack_permitted;
+                self.timestamps = self.cfg.timestamps && seg.timestamps.is_some();
+                self.snd_wnd = seg.window;
+                if let Some(ts) = seg.timestamps.filter(|_| self.timestamps) {
+                    self.receiver.ts_recent = Some(ts.val);
+                }
+                match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
+                    (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
+                    (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
+                        let r = Self::ts_rtt(now, ts.ecr);
+                        self.handshake_rtt_sample(now, r);
+                    }
+                    _ => self.rtt.on_syn_retransmitted(),
+                }
+                self.establish(now);
+                self.handshake_ack_due = true;
+            }
+            (Role::Client, State::Established) => {
+                // The ACK of the SYN-ACK was lost: acknowledge again.
+                self.receiver.ack_now = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn in_cwnd_reduction(&self) -> bool {
+        matches!(self.ca, CaState::Cwr | CaState::Recovery)
+    }
+
+    /// `tcp_current_ssthresh`.
+    fn current_ssthresh(&self) -> u64 {
+        if self.in_cwnd_reduction() {
+            self.win.ssthresh
+        } else {
+            self.win
+                .ssthresh
+                .max((self.win.cwnd >> 1) + (self.win.cwnd >> 2))
+        }
+    }
+
+    /// `tcp_any_retrans_done`.
+    fn any_retrans_done(&self) -> bool {
+        self.retrans_out > 0 || self.board.values().next().is_some_and(|s| s.ever_retrans)
+    }
+
+    fn set_state(&mut self, now: SimTime, state: CaState) {
+        if self.ca == state {
+            return;
+        }
+        let was = self.ca;
+        self.ca = state;
+        let info = self.info(now);
+        self.cc.set_state(state, info);
+        match (was, state) {
+            (CaState::Recovery | CaState::Loss, CaState::Open | CaState::Disorder) => {
+                self.event(now, TcpEventKind::RecoveryEnd);
+            }
+            (CaState::Recovery, CaState::Loss) => self.event(now, TcpEventKind::RecoveryEnd),
+            _ => {}
+        }
+    }
+
+    /// `tcp_ack`.
+    fn on_ack(&mut self, now: SimTime, seg: &Segment<T>, ack: u64) {
+        if ack > self.snd_nxt {
+            // "do not accept ACK for bytes we never sent" (RFC 793 §3.9): discard.
+            return;
+        }
+        let prior_snd_una = self.snd_una;
+        let prior_packets = self.packets_out();
+        let prior_delivered = self.delivered;
+        let prior_lost = self.lost_count;
+        let prior_fack = self.highest_sack().unwrap_or(self.snd_una);
+        let mut fl = 0u32;
+        let mut rexmit = Rexmit::None;
+        if ack < prior_snd_una {
+            // An old ACK: only its SACK information counts.
+            if !seg.sack.is_empty() && self.sack {
+                let mut st = SackTag::default();
+                self.sacktag(now, &seg.sack, prior_snd_una, ack, &mut st);
+                fl |= st.flag;
+                self.fastretrans_alert(now, prior_snd_una, 0, &mut fl, &mut rexmit);
+                self.rexmit_from(rexmit);
+            }
+            return;
+        }
+        if ack > prior_snd_una {
+            fl |= flag::SND_UNA_ADVANCED;
+            self.retransmits = 0;
+        }
+        if seg.len > 0 {
+            fl |= flag::DATA;
+        }
+        // tcp_ack_update_window.
+        if ack > prior_snd_una
+            || seg.seq > self.snd_wl1
+            || (seg.seq == self.snd_wl1 && seg.window > self.snd_wnd)
+        {
+            fl |= flag::WIN_UPDATE;
+            self.snd_wl1 = seg.seq;
+            self.snd_wnd = seg.window;
+        }
+        self.snd_una = ack;
+        let mut st = SackTag::default();
+        if self.sack && !seg.sack.is_empty() {
+            self.sacktag(now, &seg.sack, prior_snd_una, ack, &mut st);
+            fl |= st.flag;
+        }
+        if prior_packets == 0 {
+            // no_queue.
+            if self.tlp_high_seq.is_some() {
+                self.process_tlp_ack(now, ack, fl);
+            }
+            self.trim_write_log();
+            return;
+        }
+        fl |= self.clean_rtx_queue(now, prior_fack, prior_snd_una, &mut st);
+        self.trim_write_log();
+        if ack > prior_snd_una {
             self.event(
                 now,
                 TcpEventKind::Acked {
-                    from: old_una,
+                    from: prior_snd_una,
                     to: ack,
                 },
             );
         }
-        // SACK blocks (RFC 2018), only above the cumulative ACK.
-        let mut new_sack = false;
-        if self.sack {
-            for b in sack {
-                let from = b.start.max(self.snd_una);
-                if from >= b.end {
-                    continue;
-                }
-                let starts: Vec<u64> = self
-                    .board
-                    .range(from..b.end)
-                    .filter(|(_, s)| !s.sacked && s.end <= b.end)
-                    .map(|(&k, _)| k)
-                    .collect();
-                for start in starts {
-                    let (len, sent_at, rexmit) =
-                        self.board.get(&start).map_or((0, now, true), |s| {
-                            (s.end - start, s.sent_at, s.retransmitted)
-                        });
-                    if !rexmit && sample.is_none_or(|(t, _)| sent_at > t) {
-                        sample = Some((sent_at, now - sent_at));
-                    }
-                    self.update(start, |s| s.sacked = true);
-                    self.event(now, TcpEventKind::Sacked { seq: start, len });
-                    new_sack = true;
-                }
-            }
+        if self.tlp_high_seq.is_some() {
+            self.process_tlp_ack(now, ack, fl);
         }
-        if let Some((_, r)) = sample {
-            self.rtt_sample(now, r);
+        // tcp_ack_is_dubious.
+        if fl & flag::NOT_DUP == 0 || fl & flag::CA_ALERT != 0 || self.ca != CaState::Open {
+            let num_dupack =
+                u64::from(fl & (flag::SND_UNA_ADVANCED | flag::NOT_DUP | flag::DSACKING_ACK) == 0);
+            self.fastretrans_alert(now, prior_snd_una, num_dupack, &mut fl, &mut rexmit);
         }
-        let outstanding = self.snd_nxt > self.snd_una;
-        if ack > old_una {
-            self.dupacks = 0;
-            if self.sack || !was_in_recovery {
-                self.reno_sacked = 0;
-            } else {
-                // Linux tcp_remove_reno_sacks: all but one acknowledged segment were ones
-                // the duplicate ACKs had already counted.
-                let acked_bytes = ack - old_una;
-                self.reno_sacked = self
-                    .reno_sacked
-                    .saturating_sub(acked_bytes.saturating_sub(self.cfg.mss));
-            }
-            // RFC 6298 §5.2/§5.3.
-            self.rto_at = outstanding.then(|| now + self.rtt.rto());
-        } else if outstanding
-            && ack == self.snd_una
-            && (if self.sack {
-                new_sack
-            } else {
-                !data && !window_changed
-            })
-        {
-            // RFC 5681 §2 (no SACK) / RFC 6675 §2 (SACK) duplicate ACK.
-            self.dupacks += 1;
-            if !self.sack {
-                let cap = (self.snd_nxt - self.snd_una).saturating_sub(self.cfg.mss);
-                self.reno_sacked = (self.reno_sacked + self.cfg.mss).min(cap);
-            }
+        // "If needed, reset TLP/RTO timer when RACK doesn't set."
+        if fl & flag::SET_XMIT_TIMER != 0 {
+            self.set_xmit_timer(now);
         }
-        // RFC 6675 §4 IsLost: three SACKed segments above an un-SACKed one.
-        if self.sack && new_sack {
-            let mut above = 0;
-            let mut lost = Vec::new();
-            for (&start, s) in self.board.iter().rev() {
-                if s.sacked {
-                    above += 1;
-                } else if above >= DUP_THRESH && !s.lost {
-                    lost.push(start);
-                }
-            }
-            for start in lost.into_iter().rev() {
-                self.mark_lost(now, start, LossDetection::Sack);
-            }
-        }
-        // Recovery bookkeeping.
-        if let Some(point) = self.recovery_point {
-            if self.snd_una >= point {
-                self.recovery_point = None;
-                self.reno_sacked = 0;
-                self.event(now, TcpEventKind::RecoveryEnd);
-            } else if ack > old_una && !self.sack {
-                // RFC 6582 §3.2 step 5: a partial ACK: retransmit the first unacknowledged
-                // segment at once.
-                if let Some(&head) = self.board.keys().next() {
-                    self.mark_lost(now, head, LossDetection::DupAcks);
-                    self.force_rexmit = true;
-                }
-            }
-        }
-        let head_lost = self.board.values().next().is_some_and(|s| s.lost);
-        if self.recovery_point.is_none()
-            && outstanding
-            && (self.dupacks >= DUP_THRESH || (self.sack && head_lost))
-            && self.recover.is_none_or(|r| self.snd_una >= r)
-        {
-            self.enter_recovery(now);
-        }
-        if !was_in_recovery && self.recovery_point.is_none() {
-            let info = RttInfo {
-                latest: self.rtt.latest,
-                smoothed: self.rtt.srtt.unwrap_or(self.rtt.latest),
-                min: self.rtt.min,
-            };
-            for (sent, bytes) in acked {
-                self.cc.on_ack(now, sent, bytes, !self.cwnd_limited, info);
-            }
-        }
+        let delivered = self.delivered - prior_delivered;
+        let newly_lost = self.lost_count - prior_lost;
+        self.cong_control(now, delivered, newly_lost, fl);
+        self.rexmit_from(rexmit);
         self.cwnd_event(now, CwndCause::Ack);
     }
 
-    fn enter_recovery(&mut self, now: SimTime) {
-        let Some((&head, seg)) = self.board.iter().next() else {
+    fn rexmit_from(&mut self, rexmit: Rexmit) {
+        if rexmit != Rexmit::None {
+            self.rexmit = rexmit;
+        }
+    }
+
+    fn trim_write_log(&mut self) {
+        let una = self.snd_una;
+        while self
+            .write_log
+            .front()
+            .is_some_and(|s| s.offset + s.len <= una)
+        {
+            self.write_log.pop_front();
+        }
+    }
+
+    /// `tcp_highest_sack_seq`.
+    fn highest_sack(&self) -> Option<u64> {
+        self.board
+            .iter()
+            .rev()
+            .find(|(_, s)| s.sacked)
+            .map(|(_, s)| s.end)
+    }
+
+    /// `tcp_rack_advance`: the most recently sent of the S/ACKed segments becomes RACK's
+    /// reference; a retransmission S/ACKed sooner than min_rtt after it left is ambiguous
+    /// and ignored (RFC 8985 §6.1 Step 2).
+    fn rack_advance(&mut self, now: SimTime, any_retrans: bool, end: u64, xmit: SimTime) {
+        let rtt = now.saturating_since(xmit);
+        if any_retrans && self.min_rtt.is_none_or(|m| rtt < m) {
+            return;
+        }
+        self.rack.advanced = true;
+        self.rack.rtt = rtt;
+        if self
+            .rack
+            .mstamp
+            .is_none_or(|m| sent_after(xmit, m, end, self.rack.end_seq))
+        {
+            self.rack.mstamp = Some(xmit);
+            self.rack.end_seq = end;
+        }
+    }
+
+    /// `tcp_sacktag_write_queue`: tag the SACKed segments (RFC 2018), take DSACKs
+    /// (RFC 2883, `tcp_check_dsack`).
+    fn sacktag(
+        &mut self,
+        now: SimTime,
+        blocks: &[SackBlock],
+        prior_snd_una: u64,
+        ack: u64,
+        st: &mut SackTag,
+    ) {
+        let mut blocks = blocks;
+        if let Some(first) = blocks.first() {
+            let dsack = first.start < ack
+                || blocks
+                    .get(1)
+                    .is_some_and(|b| first.end <= b.end && first.start >= b.start);
+            if dsack {
+                self.dsack_seen(first.start, first.end, prior_snd_una, st);
+                blocks = &blocks[1..];
+            }
+        }
+        let highest = self.highest_sack();
+        for b in blocks {
+            // tcp_is_sackblock_valid: inside (snd_una, snd_nxt].
+            if b.end > self.snd_nxt || b.start >= b.end || b.start < self.snd_una {
+                continue;
+            }
+            let starts: Vec<u64> = self
+                .board
+                .range(b.start..b.end)
+                .filter(|(_, s)| !s.sacked && s.end <= b.end)
+                .map(|(&k, _)| k)
+                .collect();
+            for start in starts {
+                self.sacktag_one(now, start, highest, st);
+            }
+        }
+    }
+
+    /// `tcp_dsack_seen` / `tcp_check_dsack`.
+    fn dsack_seen(&mut self, start: u64, end: u64, prior_snd_una: u64, st: &mut SackTag) {
+        if start >= end {
+            return;
+        }
+        let len = end - start;
+        let mss = self.mss();
+        let mut dup_segs = 1;
+        if len > mss {
+            dup_segs = len.div_ceil(mss);
+        } else if self.tlp_high_seq == Some(end) {
+            st.flag |= flag::DSACK_TLP;
+        }
+        self.dsack_dups += dup_segs;
+        // "Skip the DSACK if dup segs weren't retransmitted by sender"
+        if self.dsack_dups > self.total_retrans {
+            return;
+        }
+        st.flag |= flag::DSACKING_ACK;
+        // "A spurious retransmission is delivered"
+        self.delivered += dup_segs;
+        // "D-SACK for already forgotten data... Do dumb counting."
+        if let Some(marker) = self.undo_marker {
+            if self.undo_retrans > 0 && end <= prior_snd_una && end > marker {
+                self.undo_retrans = (self.undo_retrans - dup_segs as i64).max(0);
+            }
+        }
+        // A DSACK of a segment still on the scoreboard (above snd_una) that was
+        // retransmitted: tcp_sacktag_one's undo accounting.
+        let hits: Vec<u64> = self
+            .board
+            .range(start..end)
+            .filter(|(_, s)| s.any_retrans())
+            .map(|(&k, _)| k)
+            .collect();
+        for _ in hits {
+            if let Some(marker) = self.undo_marker {
+                if self.undo_retrans > 0 && end > marker {
+                    self.undo_retrans -= 1;
+                }
+            }
+        }
+    }
+
+    /// `tcp_sacktag_one`.
+    fn sacktag_one(&mut self, now: SimTime, start: u64, highest: Option<u64>, st: &mut SackTag) {
+        let Some(seg) = self.board.get(&start).cloned() else {
             return;
         };
-        let (sent, len) = (seg.sent_at, seg.end - head);
-        self.recovery_point = Some(self.snd_nxt);
-        self.recover = Some(self.snd_nxt);
-        self.high_rxt = 0;
+        if seg.sacked || seg.end <= self.snd_una {
+            return;
+        }
+        self.rack_advance(now, seg.any_retrans(), seg.end, seg.xmit);
+        let high_seq = self.high_seq;
+        let mut lost_cleared = false;
+        let mut retrans_cleared = false;
+        if seg.retrans {
+            if seg.lost {
+                lost_cleared = true;
+                retrans_cleared = true;
+            }
+        } else {
+            if !seg.any_retrans() {
+                // "New sack for not retransmitted frame, which was in hole. It is reordering."
+                if highest.is_some_and(|h| start < h) && st.reord.is_none_or(|r| start < r) {
+                    st.reord = Some(start);
+                }
+                if seg.end <= high_seq {
+                    st.flag |= flag::ORIG_SACK_ACKED;
+                }
+                if st.first_sackt.is_none() {
+                    st.first_sackt = Some(seg.xmit);
+                }
+                st.last_sackt = Some(seg.xmit);
+            }
+            if seg.lost {
+                lost_cleared = true;
+            }
+        }
+        if let Some(s) = self.board.get_mut(&start) {
+            if lost_cleared {
+                s.lost = false;
+            }
+            if retrans_cleared {
+                s.retrans = false;
+            }
+            s.sacked = true;
+        }
+        if lost_cleared {
+            self.lost_out -= 1;
+        }
+        if retrans_cleared {
+            self.retrans_out -= 1;
+        }
+        st.flag |= flag::DATA_SACKED;
+        self.sacked_out += 1;
+        self.delivered += 1;
+        self.event(
+            now,
+            TcpEventKind::Sacked {
+                seq: start,
+                len: seg.end - start,
+            },
+        );
+    }
+
+    /// `tcp_clean_rtx_queue`: drop what the cumulative ACK covers, take the RTT samples
+    /// (`tcp_ack_update_rtt`), hand the congestion module its sample (`pkts_acked`).
+    fn clean_rtx_queue(
+        &mut self,
+        now: SimTime,
+        prior_fack: u64,
+        prior_snd_una: u64,
+        st: &mut SackTag,
+    ) -> u32 {
+        let prior_sacked = self.sacked_out;
+        let prior_delivered = self.delivered;
+        let mut fl = 0u32;
+        let mut first_ackt: Option<SimTime> = None;
+        let mut last_ackt: Option<SimTime> = None;
+        let mut reord: Option<u64> = None;
+        let mut pkts_acked = 0u64;
+        while let Some(entry) = self.board.first_entry() {
+            if entry.get().end > self.snd_una {
+                break;
+            }
+            let (start, seg) = entry.remove_entry();
+            if seg.any_retrans() {
+                if seg.retrans {
+                    self.retrans_out -= 1;
+                }
+                fl |= flag::RETRANS_DATA_ACKED;
+            } else if !seg.sacked {
+                last_ackt = Some(seg.xmit);
+                first_ackt.get_or_insert(seg.xmit);
+                if reord.is_none_or(|r| start < r) {
+                    reord = Some(start);
+                }
+                if seg.end <= self.high_seq {
+                    fl |= flag::ORIG_SACK_ACKED;
+                }
+            }
+            if seg.sacked {
+                self.sacked_out = self.sacked_out.saturating_sub(1);
+            } else if self.sack {
+                self.delivered += 1;
+                self.rack_advance(now, seg.any_retrans(), seg.end, seg.xmit);
+            } else {
+                self.delivered += 1;
+            }
+            if seg.lost {
+                self.lost_out -= 1;
+            }
+            pkts_acked += 1;
+            fl |= flag::DATA_ACKED;
+        }
+        let mut seq_rtt = None;
+        let mut ca_rtt = None;
+        if let (Some(first), Some(last)) = (first_ackt, last_ackt) {
+            if fl & flag::RETRANS_DATA_ACKED == 0 {
+                seq_rtt = Some(now.saturating_since(first));
+                ca_rtt = Some(now.saturating_since(last));
+                if pkts_acked == 1
+                    && prior_sacked == 0
+                    && self.snd_una - prior_snd_una < self.mss()
+                    && prior_delivered + 1 == self.delivered
+                {
+                    // "Conservatively mark a delayed ACK."
+                    fl |= flag::ACK_MAYBE_DELAYED;
+                }
+            }
+        }
+        let mut sack_rtt = None;
+        if let (Some(first), Some(last)) = (st.first_sackt, st.last_sackt) {
+            sack_rtt = Some(now.saturating_since(first));
+            ca_rtt = Some(now.saturating_since(last));
+        }
+        let rtt_update = self.ack_update_rtt(now, fl, seq_rtt, sack_rtt, &mut ca_rtt);
+        if fl & flag::ACKED != 0 {
+            fl |= flag::SET_XMIT_TIMER;
+            if !self.sack {
+                self.remove_reno_sacks(pkts_acked);
+            } else if reord.is_some_and(|r| r < prior_fack) {
+                // "Non-retransmitted hole got filled? That's reordering"
+                self.check_sack_reordering(reord.unwrap_or(0));
+            }
+        } else if let (true, Some(sr), Some(head)) =
+            (rtt_update, sack_rtt, self.board.values().next())
+        {
+            // "Do not re-arm RTO if the sack RTT is measured from data sent after when the
+            // head was last (re)transmitted."
+            if sr > now.saturating_since(head.xmit) {
+                fl |= flag::SET_XMIT_TIMER;
+            }
+        }
+        if let Some(r) = st.reord.filter(|&r| r < prior_fack) {
+            self.check_sack_reordering(r);
+        }
+        let info = self.info(now);
+        self.cc.pkts_acked(&mut self.win, ca_rtt, info);
+        fl
+    }
+
+    /// `tcp_check_sack_reordering`.
+    fn check_sack_reordering(&mut self, low_seq: u64) {
+        let Some(fack) = self.highest_sack() else {
+            return;
+        };
+        if low_seq >= fack {
+            return;
+        }
+        let mss = self.mss();
+        let metric = fack - low_seq;
+        if metric > self.reordering * mss {
+            self.reordering = metric.div_ceil(mss).min(300);
+        }
+        self.reord_seen = true;
+    }
+
+    /// `tcp_ack_update_rtt`: the RTT of the earliest newly ACKed never-retransmitted segment
+    /// (Karn's algorithm, RFC 6298 §3), else of the earliest newly SACKed one, else (RFC 7323
+    /// §4.1: every ACK of new data carries a sample) the echoed timestamp.
+    fn ack_update_rtt(
+        &mut self,
+        now: SimTime,
+        fl: u32,
+        seq_rtt: Option<SimDuration>,
+        sack_rtt: Option<SimDuration>,
+        ca_rtt: &mut Option<SimDuration>,
+    ) -> bool {
+        let mut seq_rtt = seq_rtt.or(sack_rtt);
+        if seq_rtt.is_none() && fl & flag::ACKED != 0 {
+            if let (true, Some(ecr)) = (self.timestamps, self.rcv_tsecr) {
+                let r = Self::ts_rtt(now, ecr);
+                seq_rtt = Some(r);
+                *ca_rtt = Some(r);
+            }
+        }
+        let Some(r) = seq_rtt else {
+            return false;
+        };
+        // tcp_update_rtt_min: "Skip suspected delayed ACKs."
+        if let Some(ca) = *ca_rtt {
+            let skip = fl & flag::ACK_MAYBE_DELAYED != 0 && self.min_rtt.is_some_and(|m| ca > m);
+            if !skip {
+                let ca = ca.max(SimDuration::from_micros(1));
+                self.min_rtt = Some(self.min_rtt.map_or(ca, |m| m.min(ca)));
+            }
+        }
+        self.rtt_sample(now, r);
+        true
+    }
+
+    /// `tcp_remove_reno_sacks` (SACK emulation without SACK).
+    fn remove_reno_sacks(&mut self, acked: u64) {
+        if acked > 0 {
+            if acked > self.sacked_out {
+                self.sacked_out = 0;
+            } else {
+                self.sacked_out -= acked - 1;
+            }
+        }
+        self.limit_reno_sacked();
+    }
+
+    /// `tcp_add_reno_sack`.
+    fn add_reno_sack(&mut self, num_dupack: u64) {
+        if num_dupack > 0 {
+            self.sacked_out += num_dupack;
+            self.limit_reno_sacked();
+            self.delivered += num_dupack;
+        }
+    }
+
+    /// `tcp_limit_reno_sacked`: duplicate ACKs cannot stand for more segments than are out.
+    fn limit_reno_sacked(&mut self) {
+        let holes = self.lost_out.max(1).min(self.packets_out());
+        if self.sacked_out + holes > self.packets_out() {
+            self.sacked_out = self.packets_out() - holes;
+        }
+    }
+
+    /// `tcp_process_tlp_ack` (RFC 8985 §7.4.2): was the probe's repair a real loss?
+    fn process_tlp_ack(&mut self, now: SimTime, ack: u64, fl: u32) {
+        let Some(high) = self.tlp_high_seq else {
+            return;
+        };
+        if ack < high {
+            return;
+        }
+        if !self.tlp_retrans {
+            // "TLP of new data has been acknowledged"
+            self.tlp_high_seq = None;
+        } else if fl & flag::DSACK_TLP != 0 {
+            // "This DSACK means original and TLP probe arrived; no loss"
+            self.tlp_high_seq = None;
+        } else if ack > high {
+            // "ACK advances: there was a loss, so reduce cwnd."
+            self.init_cwnd_reduction();
+            self.set_state(now, CaState::Cwr);
+            self.end_cwnd_reduction();
+            self.try_keep_open(now);
+            self.cwnd_event(now, CwndCause::LossProbe);
+        } else if fl & (flag::SND_UNA_ADVANCED | flag::NOT_DUP | flag::DATA_SACKED) == 0 {
+            // "Pure dupack: original and TLP probe arrived; no loss"
+            self.tlp_high_seq = None;
+        }
+    }
+
+    /// `tcp_init_cwnd_reduction`.
+    fn init_cwnd_reduction(&mut self) {
+        self.high_seq = self.snd_nxt;
+        self.tlp_high_seq = None;
+        self.win.cwnd_cnt = 0;
+        self.prior_cwnd = self.win.cwnd;
+        self.prr_delivered = 0;
+        self.prr_out = 0;
+        let w = self.win;
+        self.win.ssthresh = self.cc.ssthresh(&w);
+    }
+
+    /// `tcp_end_cwnd_reduction`: back to ssthresh, unless the reduction was undone.
+    fn end_cwnd_reduction(&mut self) {
+        if self.win.ssthresh < INFINITE_SSTHRESH
+            && (self.ca == CaState::Cwr || self.undo_marker.is_some())
+        {
+            self.win.cwnd = self.win.ssthresh;
+        }
+    }
+
+    /// `tcp_cwnd_reduction`: Proportional Rate Reduction (RFC 6937). Above ssthresh, send
+    /// ⌈ssthresh · delivered / prior_cwnd⌉ − sent so far, spreading the reduction over a
+    /// round trip; at or below it, packet conservation plus one more per ACK that moves
+    /// snd_una without new losses (PRR-SSRB), up to ssthresh.
+    fn cwnd_reduction(&mut self, newly_acked_sacked: u64, newly_lost: u64, fl: u32) {
+        if newly_acked_sacked == 0 || self.prior_cwnd == 0 {
+            return;
+        }
+        let in_flight = self.packets_in_flight();
+        self.prr_delivered += newly_acked_sacked;
+        let sndcnt = prr_sndcnt(Prr {
+            ssthresh: self.win.ssthresh,
+            in_flight,
+            prior_cwnd: self.prior_cwnd,
+            prr_delivered: self.prr_delivered,
+            prr_out: self.prr_out,
+            newly_acked_sacked,
+            snd_una_advanced: fl & flag::SND_UNA_ADVANCED != 0,
+            newly_lost,
+        });
+        self.win.cwnd = (in_flight + sndcnt).max(1);
+    }
+
+    /// `tcp_is_cwnd_limited`: the window was full in the current round, or, in slow start,
+    /// it is still below twice what was in flight (so an application-limited slow start
+    /// still doubles what it uses).
+    fn is_cwnd_limited(&self) -> bool {
+        if self.is_cwnd_limited {
+            return true;
+        }
+        if self.win.in_slow_start() {
+            return self.win.cwnd < 2 * self.max_packets_out;
+        }
+        false
+    }
+
+    /// `tcp_cong_control`: PRR while reducing, else the module's increase if
+    /// `tcp_may_raise_cwnd`.
+    fn cong_control(&mut self, now: SimTime, acked_sacked: u64, newly_lost: u64, fl: u32) {
+        if self.in_cwnd_reduction() {
+            self.cwnd_reduction(acked_sacked, newly_lost, fl);
+        } else {
+            let may_raise = if self.reordering > REORDERING {
+                fl & flag::FORWARD_PROGRESS != 0
+            } else {
+                fl & flag::DATA_ACKED != 0
+            };
+            if may_raise {
+                let limited = self.is_cwnd_limited();
+                let info = self.info(now);
+                self.cc
+                    .cong_avoid(&mut self.win, acked_sacked, limited, info);
+            }
+        }
+    }
+
+    /// `tcp_init_undo`.
+    fn init_undo(&mut self) {
+        self.undo_marker = Some(self.snd_una);
+        let mut n = self.retrans_out as i64;
+        if self.tlp_high_seq.is_some() && self.tlp_retrans {
+            n += 1;
+        }
+        self.undo_retrans = if n == 0 { -1 } else { n };
+    }
+
+    /// `tcp_packet_delayed`: the echoed timestamp predates the first retransmission (RFC
+    /// 7323 + Eifel), or nothing was retransmitted.
+    fn packet_delayed(&self) -> bool {
+        match self.retrans_stamp {
+            Some(stamp) => self
+                .rcv_tsecr
+                .is_some_and(|ecr| self.timestamps && ecr < stamp),
+            None => true,
+        }
+    }
+
+    fn may_undo(&self) -> bool {
+        self.undo_marker.is_some() && (self.undo_retrans == 0 || self.packet_delayed())
+    }
+
+    /// `tcp_undo_cwnd_reduction`.
+    fn undo_cwnd_reduction(&mut self, now: SimTime, unmark_loss: bool) {
+        if unmark_loss {
+            for s in self.board.values_mut() {
+                s.lost = false;
+            }
+            self.lost_out = 0;
+        }
+        if self.prior_ssthresh > 0 {
+            self.win.cwnd = self.cc.undo_cwnd(&self.win, self.prior_cwnd);
+            if self.prior_ssthresh > self.win.ssthresh {
+                self.win.ssthresh = self.prior_ssthresh;
+            }
+        }
+        self.undo_marker = None;
+        self.rack.advanced = true;
+        self.event(now, TcpEventKind::Undo);
+        self.cwnd_event(now, CwndCause::Undo);
+    }
+
+    /// `tcp_is_non_sack_preventing_reopen`.
+    fn non_sack_preventing_reopen(&mut self) -> bool {
+        if self.snd_una == self.high_seq && !self.sack {
+            if !self.any_retrans_done() {
+                self.retrans_stamp = None;
+            }
+            return true;
+        }
+        false
+    }
+
+    /// `tcp_try_undo_recovery`.
+    fn try_undo_recovery(&mut self, now: SimTime) -> bool {
+        if self.may_undo() {
+            self.undo_cwnd_reduction(now, false);
+        }
+        if self.non_sack_preventing_reopen() {
+            return true;
+        }
+        self.set_state(now, CaState::Open);
+        false
+    }
+
+    /// `tcp_try_undo_dsack`.
+    fn try_undo_dsack(&mut self, now: SimTime) -> bool {
+        if self.undo_marker.is_some() && self.undo_retrans == 0 {
+            self.undo_cwnd_reduction(now, false);
+            return true;
+        }
+        false
+    }
+
+    /// `tcp_try_undo_loss`.
+    fn try_undo_loss(&mut self, now: SimTime, frto_undo: bool) -> bool {
+        if frto_undo || self.may_undo() {
+            self.undo_cwnd_reduction(now, true);
+            self.retransmits = 0;
+            if self.non_sack_preventing_reopen() {
+                return true;
+            }
+            if frto_undo || self.sack {
+                self.set_state(now, CaState::Open);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// `tcp_try_undo_partial`.
+    fn try_undo_partial(&mut self, now: SimTime, prior_snd_una: u64) -> bool {
+        if self.undo_marker.is_some() && self.packet_delayed() {
+            self.check_sack_reordering(prior_snd_una);
+            if self.retrans_out > 0 {
+                return true;
+            }
+            if !self.any_retrans_done() {
+                self.retrans_stamp = None;
+            }
+            self.undo_cwnd_reduction(now, true);
+            self.try_keep_open(now);
+        }
+        false
+    }
+
+    /// `tcp_try_keep_open`.
+    fn try_keep_open(&mut self, now: SimTime) {
+        let state = if self.sacked_out + self.lost_out > 0 || self.any_retrans_done() {
+            CaState::Disorder
+        } else {
+            CaState::Open
+        };
+        if self.ca != state {
+            self.set_state(now, state);
+            self.high_seq = self.snd_nxt;
+        }
+    }
+
+    /// `tcp_try_to_open`.
+    fn try_to_open(&mut self, now: SimTime) {
+        if !self.any_retrans_done() {
+            self.retrans_stamp = None;
+        }
+        if self.ca != CaState::Cwr {
+            self.try_keep_open(now);
+        }
+    }
+
+    /// `tcp_enter_recovery`.
+    fn enter_recovery(&mut self, now: SimTime) {
+        if !self.any_retrans_done() {
+            self.retrans_stamp = None;
+        }
+        self.prior_ssthresh = 0;
+        self.init_undo();
+        if !self.in_cwnd_reduction() {
+            self.prior_ssthresh = self.current_ssthresh();
+            self.init_cwnd_reduction();
+        }
+        self.set_state(now, CaState::Recovery);
         self.event(
             now,
             TcpEventKind::RecoveryStart {
-                recovery_point: self.snd_nxt,
+                recovery_point: self.high_seq,
             },
         );
-        let by = if self.sack && self.dupacks < DUP_THRESH {
-            LossDetection::Sack
-        } else {
-            LossDetection::DupAcks
-        };
-        self.mark_lost(now, head, by);
-        self.force_rexmit = true;
-        self.cc.on_congestion_event(now, sent, len);
         self.cwnd_event(now, CwndCause::FastRecovery);
     }
 
-    /// Timers: the delayed ACK and the retransmission timer.
-    pub fn handle_timeout(&mut self, now: SimTime) {
-        self.receiver.on_timeout(now);
-        if self.rto_at.is_none_or(|t| t > now) {
-            return;
+    /// `tcp_rack_reo_wnd`: no reordering window once duplicate-ACK evidence suffices or in
+    /// recovery (as long as no reordering was seen); else min_rtt/4, at most SRTT.
+    fn rack_reo_wnd(&self) -> SimDuration {
+        if !self.reord_seen {
+            if matches!(self.ca, CaState::Recovery | CaState::Loss) {
+                return SimDuration::ZERO;
+            }
+            if self.sacked_out >= self.reordering {
+                return SimDuration::ZERO;
+            }
         }
-        self.rtt.on_timeout();
-        let rto = self.rtt.rto();
-        self.event(now, TcpEventKind::Timeout { rto });
-        match self.state {
-            State::SynSent | State::SynReceived => {
-                self.syn_due = true;
-                self.syn_retransmitted = true;
-                self.rto_at = Some(now + rto);
+        let min = self.min_rtt.unwrap_or(SimDuration::ZERO);
+        let srtt = self.rtt.srtt.unwrap_or(SimDuration::ZERO);
+        SimDuration::from_micros(min.as_micros() / 4).min(srtt)
+    }
+
+    /// `tcp_rack_detect_loss` (RFC 8985 §6.2): every segment sent before the most recently
+    /// delivered one and older than RACK.rtt + reo_wnd is lost. Returns the longest wait
+    /// left for the others (for the reordering timer), µs.
+    fn rack_detect_loss(&mut self, now: SimTime) -> u64 {
+        let Some(mstamp) = self.rack.mstamp else {
+            return 0;
+        };
+        let reo_wnd = self.rack_reo_wnd().as_micros() as i64;
+        let rack_rtt = self.rack.rtt.as_micros() as i64;
+        let end_seq = self.rack.end_seq;
+        let mut timeout = 0i64;
+        let mut lost = Vec::new();
+        for (&start, s) in &self.board {
+            // "Skip ones marked lost but not yet retransmitted"
+            if s.sacked || (s.lost && !s.retrans) {
+                continue;
             }
-            State::Established if self.snd_nxt > self.snd_una => {
-                // RFC 6298 §5.4–5.6, RFC 5681 §3.1 equation 4, RFC 6675 §5.1: everything not
-                // SACKed is presumed lost; retransmit from the first unacknowledged byte.
-                let starts: Vec<u64> = self.board.keys().copied().collect();
-                for start in starts {
-                    self.mark_lost(now, start, LossDetection::Rto);
-                }
-                if self.recovery_point.take().is_some() {
-                    self.event(now, TcpEventKind::RecoveryEnd);
-                }
-                self.recover = Some(self.snd_nxt);
-                self.dupacks = 0;
-                self.reno_sacked = 0;
-                self.high_rxt = 0;
-                self.force_rexmit = true;
-                self.cc.on_timeout_collapse(now);
-                self.cwnd_event(now, CwndCause::Rto);
-                self.rto_at = Some(now + rto);
+            if !sent_after(mstamp, s.xmit, end_seq, s.end) {
+                continue;
             }
-            _ => self.rto_at = None,
+            let remaining = rack_rtt + reo_wnd - now.saturating_since(s.xmit).as_micros() as i64;
+            if remaining <= 0 {
+                lost.push(start);
+            } else {
+                timeout = timeout.max(remaining);
+            }
+        }
+        for start in lost {
+            self.mark_lost(now, start, LossDetection::Rack);
+        }
+        timeout as u64
+    }
+
+    /// `tcp_rack_mark_lost`; arms the reordering timer if some segments must wait.
+    fn rack_mark_lost(&mut self, now: SimTime) -> bool {
+        if !self.rack.advanced {
+            return false;
+        }
+        self.rack.advanced = false;
+        let timeout = self.rack_detect_loss(now);
+        if timeout > 0 {
+            let d = jiffy_round(SimDuration::from_micros(timeout) + TIMEOUT_MIN);
+            self.xmit_timer = Some((now + d, XmitTimer::ReoTimeout));
+            return true;
+        }
+        false
+    }
+
+    /// `tcp_newreno_mark_lost`: without SACK, three duplicate ACKs (or, in recovery, a
+    /// partial ACK: RFC 6582 §3.2 step 5) mark the first unacknowledged segment lost.
+    fn newreno_mark_lost(&mut self, now: SimTime, snd_una_advanced: bool) {
+        if (!matches!(self.ca, CaState::Recovery | CaState::Loss)
+            && self.sacked_out >= self.reordering)
+            || (self.ca == CaState::Recovery && snd_una_advanced)
+        {
+            if let Some((&head, s)) = self.board.iter().next() {
+                if !s.lost {
+                    self.mark_lost(now, head, LossDetection::DupAcks);
+                }
+            }
         }
     }
 
-    fn ack_fields(&self) -> (Option<u64>, u64, Vec<SackBlock>) {
-        let sack = if self.sack {
-            self.receiver.sack_blocks()
-        } else {
-            Vec::new()
+    /// `tcp_mark_head_lost` (the RFC 6675 scoreboard when RACK is off): segments with more
+    /// than `packets` SACKed segments above... walking from the head.
+    fn mark_head_lost(&mut self, now: SimTime, packets: u64, mark_head: bool) {
+        let mut cnt = 0;
+        let mut marks = Vec::new();
+        for (&start, s) in &self.board {
+            if s.end > self.snd_nxt {
+                break;
+            }
+            if s.sacked {
+                cnt += 1;
+            }
+            if cnt > packets {
+                break;
+            }
+            if !s.lost {
+                marks.push(start);
+            }
+            if mark_head {
+                break;
+            }
+        }
+        for start in marks {
+            self.mark_lost(now, start, LossDetection::Sack);
+        }
+    }
+
+    /// `tcp_identify_packet_loss`.
+    fn identify_packet_loss(&mut self, now: SimTime, fl: &mut u32) {
+        if self.board.is_empty() {
+            return;
+        }
+        if !self.sack {
+            self.newreno_mark_lost(now, *fl & flag::SND_UNA_ADVANCED != 0);
+        } else if self.cfg.rack {
+            let prior_retrans = self.retrans_out;
+            if self.rack_mark_lost(now) {
+                *fl &= !flag::SET_XMIT_TIMER;
+            }
+            if prior_retrans > self.retrans_out {
+                *fl |= flag::LOST_RETRANS;
+            }
+        }
+    }
+
+    /// `tcp_time_to_recover`.
+    fn time_to_recover(&self) -> bool {
+        if self.lost_out > 0 {
+            return true;
+        }
+        !self.cfg.rack && self.sack && self.sacked_out + 1 > self.reordering
+    }
+
+    /// `tcp_force_fast_retransmit`.
+    fn force_fast_retransmit(&self) -> bool {
+        self.highest_sack()
+            .is_some_and(|h| h > self.snd_una + self.reordering * self.mss())
+    }
+
+    /// `tcp_process_loss`: an ACK after a timeout (F-RTO, RFC 5682 §3.1, SACK variant).
+    fn process_loss(&mut self, now: SimTime, fl: u32, num_dupack: u64, rexmit: &mut Rexmit) {
+        let recovered = self.snd_una >= self.high_seq;
+        if fl & flag::SND_UNA_ADVANCED != 0 && self.try_undo_loss(now, false) {
+            return;
+        }
+        if self.frto {
+            // "Step 3.b. A timeout is spurious if not all data are lost, i.e.,
+            // never-retransmitted data are (s)acked."
+            if fl & flag::ORIG_SACK_ACKED != 0 && self.try_undo_loss(now, true) {
+                return;
+            }
+            if self.snd_nxt > self.high_seq {
+                if fl & flag::DATA_SACKED != 0 || num_dupack > 0 {
+                    // "Step 3.a. loss was real"
+                    self.frto = false;
+                }
+            } else if fl & flag::SND_UNA_ADVANCED != 0 && !recovered {
+                self.high_seq = self.snd_nxt;
+                // "Step 2.b. Try send new data"
+                if self.written > self.snd_nxt && self.snd_una + self.snd_wnd > self.snd_nxt {
+                    *rexmit = Rexmit::New;
+                    return;
+                }
+                self.frto = false;
+            }
+        }
+        if recovered {
+            // "F-RTO RFC5682 sec 3.1 step 2.a and 1st part of step 3.a"
+            self.try_undo_recovery(now);
+            return;
+        }
+        if !self.sack {
+            if self.snd_nxt > self.high_seq && num_dupack > 0 {
+                self.add_reno_sack(num_dupack);
+            } else if fl & flag::SND_UNA_ADVANCED != 0 {
+                self.sacked_out = 0;
+            }
+        }
+        *rexmit = Rexmit::Lost;
+    }
+
+    /// `tcp_fastretrans_alert`: the state machine of loss recovery.
+    fn fastretrans_alert(
+        &mut self,
+        now: SimTime,
+        prior_snd_una: u64,
+        num_dupack: u64,
+        fl: &mut u32,
+        rexmit: &mut Rexmit,
+    ) {
+        let do_lost =
+            num_dupack > 0 || (*fl & flag::DATA_SACKED != 0 && self.force_fast_retransmit());
+        let mut fast_rexmit = false;
+        if self.board.is_empty() && self.sacked_out > 0 {
+            self.sacked_out = 0;
+        }
+        // D. Check state exit conditions.
+        if self.ca == CaState::Open {
+            self.retrans_stamp = None;
+        } else if self.snd_una >= self.high_seq {
+            match self.ca {
+                CaState::Cwr if self.snd_una != self.high_seq => {
+                    self.end_cwnd_reduction();
+                    self.set_state(now, CaState::Open);
+                }
+                CaState::Recovery => {
+                    if !self.sack {
+                        self.sacked_out = 0;
+                    }
+                    if self.try_undo_recovery(now) {
+                        return;
+                    }
+                    self.end_cwnd_reduction();
+                }
+                _ => {}
+            }
+        }
+        // E. Process state.
+        match self.ca {
+            CaState::Recovery => {
+                if *fl & flag::SND_UNA_ADVANCED == 0 {
+                    if !self.sack {
+                        self.add_reno_sack(num_dupack);
+                    }
+                } else if self.try_undo_partial(now, prior_snd_una) {
+                    return;
+                }
+                if self.try_undo_dsack(now) {
+                    self.try_to_open(now);
+                }
+                self.identify_packet_loss(now, fl);
+                if self.ca != CaState::Recovery {
+                    if !self.time_to_recover() {
+                        return;
+                    }
+                    self.enter_recovery(now);
+                }
+            }
+            CaState::Loss => {
+                self.process_loss(now, *fl, num_dupack, rexmit);
+                self.identify_packet_loss(now, fl);
+                if !(self.ca == CaState::Open || *fl & flag::LOST_RETRANS != 0) {
+                    return;
+                }
+                self.default_state(now, num_dupack, fl, &mut fast_rexmit);
+                if self.ca != CaState::Recovery {
+                    return;
+                }
+            }
+            _ => {
+                self.default_state(now, num_dupack, fl, &mut fast_rexmit);
+                if self.ca != CaState::Recovery {
+                    return;
+                }
+            }
+        }
+        if (!self.cfg.rack && self.sack) && do_lost {
+            // tcp_update_scoreboard.
+            let upto = self.sacked_out as i64 - self.reordering as i64;
+            if upto >= 0 {
+                self.mark_head_lost(now, upto as u64, false);
+            } else if fast_rexmit {
+                self.mark_head_lost(now, 1, true);
+            }
+        }
+        *rexmit = Rexmit::Lost;
+    }
+
+    /// The `default:` arm of `tcp_fastretrans_alert` (Open, Disorder, CWR, and Loss once the
+    /// window was undone or a retransmission was lost).
+    fn default_state(&mut self, now: SimTime, num_dupack: u64, fl: &mut u32, fast: &mut bool) {
+        if !self.sack {
+            if *fl & flag::SND_UNA_ADVANCED != 0 {
+                self.sacked_out = 0;
+            }
+            self.add_reno_sack(num_dupack);
+        }
+        if matches!(self.ca, CaState::Open | CaState::Disorder) {
+            self.try_undo_dsack(now);
+        }
+        self.identify_packet_loss(now, fl);
+        if !self.time_to_recover() {
+            self.try_to_open(now);
+            return;
+        }
+        self.enter_recovery(now);
+        *fast = true;
+    }
+
+    /// `tcp_rearm_rto`.
+    fn rearm_rto(&mut self, now: SimTime) {
+        if self.board.is_empty() {
+            if matches!(
+                self.xmit_timer,
+                Some((
+                    _,
+                    XmitTimer::Retrans | XmitTimer::LossProbe | XmitTimer::ReoTimeout
+                ))
+            ) {
+                self.xmit_timer = None;
+            }
+            return;
+        }
+        let mut rto = self.rtt.rto();
+        if matches!(
+            self.xmit_timer,
+            Some((_, XmitTimer::ReoTimeout | XmitTimer::LossProbe))
+        ) {
+            // "Offset the time elapsed after installing regular RTO"
+            rto = self.rto_delta(now).max(SimDuration::from_micros(1));
+        }
+        self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
+    }
+
+    /// `tcp_rto_delta_us`: how far in the future the RTO of the head segment is.
+    fn rto_delta(&self, now: SimTime) -> SimDuration {
+        match self.board.values().next() {
+            Some(head) => (head.xmit + self.rtt.rto()).saturating_since(now),
+            None => self.rtt.rto(),
+        }
+    }
+
+    /// `tcp_set_xmit_timer`.
+    fn set_xmit_timer(&mut self, now: SimTime) {
+        if !self.schedule_loss_probe(now, true) {
+            self.rearm_rto(now);
+        }
+    }
+
+    /// `tcp_schedule_loss_probe` (RFC 8985 §7.2): PTO = 2·SRTT, plus the minimum RTO when a
+    /// single segment is out (its ACK may be delayed) or 2 ms otherwise, but no later than
+    /// the RTO; only with SACK, in Open or CWR.
+    fn schedule_loss_probe(&mut self, now: SimTime, advancing_rto: bool) -> bool {
+        if !self.cfg.tlp
+            || self.board.is_empty()
+            || !self.sack
+            || !matches!(self.ca, CaState::Open | CaState::Cwr)
+        {
+            return false;
+        }
+        let mut timeout = match self.rtt.srtt {
+            Some(srtt) => {
+                let extra = if self.packets_out() == 1 {
+                    self.cfg.min_rto
+                } else {
+                    TIMEOUT_MIN
+                };
+                jiffy_round(srtt * 2 + extra)
+            }
+            None => TIMEOUT_INIT,
         };
-        (Some(self.receiver.rcv_nxt), self.receiver.window, sack)
+        let rto_delta = if advancing_rto {
+            self.rtt.rto()
+        } else {
+            self.rto_delta(now)
+        };
+        if rto_delta > SimDuration::ZERO {
+            timeout = timeout.min(jiffy_round(rto_delta));
+        }
+        self.xmit_timer = Some((now + timeout, XmitTimer::LossProbe));
+        true
+    }
+
+    /// Timers: the delayed and compressed ACKs, and the transmit timer.
+    pub fn handle_timeout(&mut self, now: SimTime) {
+        let rto = self.rtt.rto();
+        self.receiver.on_timeout(now, rto);
+        let Some((at, kind)) = self.xmit_timer else {
+            return;
+        };
+        if at > now {
+            return;
+        }
+        self.xmit_timer = None;
+        match self.state {
+            State::SynSent | State::SynReceived => {
+                self.rtt.on_timeout();
+                let rto = self.rtt.rto();
+                self.event(now, TcpEventKind::Timeout { rto });
+                self.syn_due = true;
+                self.syn_retransmits += 1;
+                self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
+            }
+            State::Established if !self.board.is_empty() => match kind {
+                XmitTimer::Retrans => self.retransmit_timer(now),
+                XmitTimer::LossProbe => self.send_loss_probe(now),
+                XmitTimer::ReoTimeout => self.rack_reo_timeout(now),
+            },
+            _ => {}
+        }
+    }
+
+    /// `tcp_rack_reo_timeout`: the reordering window has passed.
+    fn rack_reo_timeout(&mut self, now: SimTime) {
+        let prior_inflight = self.packets_in_flight();
+        let prior_lost = self.lost_count;
+        self.rack_detect_loss(now);
+        if prior_inflight != self.packets_in_flight() {
+            if self.ca != CaState::Recovery {
+                self.enter_recovery(now);
+                let newly_lost = self.lost_count - prior_lost;
+                self.cwnd_reduction(1, newly_lost, 0);
+            }
+            self.rexmit = Rexmit::Lost;
+        }
+        if self.xmit_timer.is_none_or(|(_, k)| k != XmitTimer::Retrans) {
+            // The timer slot is free (it just fired): RTO from now.
+            self.rearm_rto(now);
+        }
+        self.cwnd_event(now, CwndCause::FastRecovery);
+    }
+
+    /// `tcp_send_loss_probe` (RFC 8985 §7.3): a new segment if the receive window allows,
+    /// else the last segment again; at most one probe outstanding.
+    fn send_loss_probe(&mut self, now: SimTime) {
+        if self.tlp_high_seq.is_some() {
+            self.xmit_timer = Some((now, XmitTimer::LossProbe));
+            self.rearm_rto(now);
+            return;
+        }
+        self.tlp_retrans = false;
+        let mss = self.mss();
+        let new_len = (self.written - self.snd_nxt).min(mss);
+        if new_len > 0 && self.snd_nxt + new_len <= self.snd_una + self.snd_wnd {
+            self.probe_due = Some(true);
+        } else {
+            self.probe_due = Some(false);
+        }
+    }
+
+    /// `tcp_retransmit_timer`: RFC 6298 §5.4–5.7 as Linux runs it — enter Loss
+    /// (`tcp_enter_loss`), retransmit the head, double the RTO.
+    fn retransmit_timer(&mut self, now: SimTime) {
+        self.enter_loss(now);
+        self.retransmits += 1;
+        self.rto_head_due = true;
+        self.rtt.on_timeout();
+        let rto = self.rtt.rto();
+        self.event(now, TcpEventKind::Timeout { rto });
+        self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
+        self.cwnd_event(now, CwndCause::Rto);
+    }
+
+    /// `tcp_enter_loss` (with `tcp_timeout_mark_lost`).
+    fn enter_loss(&mut self, now: SimTime) {
+        let new_recovery = matches!(self.ca, CaState::Open | CaState::Disorder | CaState::Cwr);
+        if !self.sack {
+            // tcp_timeout_mark_lost: tcp_reset_reno_sack.
+            self.sacked_out = 0;
+        }
+        // tcp_timeout_mark_lost: everything not SACKed is lost, except (RACK) segments
+        // sent less than RACK.rtt ago, other than the head.
+        let head = self.board.keys().next().copied();
+        let rack_rtt = self.rack.rtt;
+        let marks: Vec<u64> = self
+            .board
+            .iter()
+            .filter(|(&start, s)| {
+                // Not SACKed, and not (RACK) sent less than RACK.rtt ago unless the head.
+                let recent =
+                    self.cfg.rack && Some(start) != head && now.saturating_since(s.xmit) < rack_rtt;
+                !(s.sacked || recent)
+            })
+            .map(|(&k, _)| k)
+            .collect();
+        for start in marks {
+            self.mark_lost(now, start, LossDetection::Rto);
+        }
+        // "Reduce ssthresh if it has not yet been made inside this window."
+        if matches!(self.ca, CaState::Open | CaState::Disorder)
+            || self.high_seq <= self.snd_una
+            || (self.ca == CaState::Loss && self.retransmits == 0)
+        {
+            self.prior_ssthresh = self.current_ssthresh();
+            self.prior_cwnd = self.win.cwnd;
+            let w = self.win;
+            self.win.ssthresh = self.cc.ssthresh(&w);
+            self.init_undo();
+        }
+        self.win.cwnd = self.packets_in_flight() + 1;
+        self.win.cwnd_cnt = 0;
+        self.set_state(now, CaState::Loss);
+        self.high_seq = self.snd_nxt;
+        self.tlp_high_seq = None;
+        self.frto = self.cfg.frto && self.sack && (new_recovery || self.retransmits > 0);
+        self.rexmit = Rexmit::None;
+    }
+
+    /// The payload of a segment sent now, given its SACK blocks: the MSS less the options
+    /// (`tcp_current_mss`).
+    fn max_payload(&self, sack_blocks: usize) -> u64 {
+        self.mss()
+            .saturating_sub(sack_option_len(sack_blocks))
+            .max(1)
     }
 
     fn spans(&self, from: u64, to: u64) -> Vec<Span<T>> {
@@ -641,169 +1982,337 @@ impl<T: Copy> TcpConnection<T> {
             .collect()
     }
 
+    /// `tcp_retransmit_skb` (`counted`: it is a recovery retransmission, counted in
+    /// `retrans_out`) or `__tcp_retransmit_skb` alone (the loss probe).
+    fn retransmit(&mut self, now: SimTime, start: u64, counted: bool) -> Option<Segment<T>> {
+        let seg = self.board.get_mut(&start)?;
+        let end = seg.end;
+        seg.ever_retrans = true;
+        seg.xmit = now;
+        if counted {
+            seg.retrans = true;
+        }
+        self.total_retrans += 1;
+        if counted {
+            self.retrans_out += 1;
+            if self.retrans_stamp.is_none() {
+                self.retrans_stamp = Some(Self::ts_val(now));
+            }
+            if self.undo_retrans < 0 {
+                self.undo_retrans = 0;
+            }
+            self.undo_retrans += 1;
+            if self.in_cwnd_reduction() {
+                self.prr_out += 1;
+            }
+            // tcp_xmit_retransmit_queue: "if (skb == rtx_head && icsk->icsk_pending !=
+            // ICSK_TIME_REO_TIMEOUT) rearm_timer = true".
+            let is_head = self.board.keys().next() == Some(&start);
+            if is_head
+                && self
+                    .xmit_timer
+                    .is_none_or(|(_, k)| k != XmitTimer::ReoTimeout)
+            {
+                self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
+            }
+        }
+        let psh = end == self.written;
+        Some(self.data_segment(start, end, true, psh))
+    }
+
+    fn data_segment(&self, start: u64, end: u64, retransmission: bool, psh: bool) -> Segment<T> {
+        Segment {
+            syn: false,
+            sack_permitted: false,
+            seq: start,
+            len: end - start,
+            ack: None,
+            window: 0,
+            sack: Vec::new(),
+            spans: self.spans(start, end),
+            retransmission,
+            timestamps: None,
+            psh,
+        }
+    }
+
+    /// `tcp_xmit_retransmit_queue`: the first segment marked lost and not yet retransmitted,
+    /// if the window has room.
+    fn next_lost(&self) -> Option<u64> {
+        if self.retrans_out >= self.lost_out || self.packets_in_flight() >= self.win.cwnd {
+            return None;
+        }
+        self.board
+            .iter()
+            .find(|(_, s)| s.lost && !s.retrans && !s.sacked)
+            .map(|(&k, _)| k)
+    }
+
+    /// New data that fits the congestion and receive windows (`tcp_write_xmit`).
+    fn next_new(&mut self, sack_blocks: usize) -> Option<(u64, u64)> {
+        let len = (self.written - self.snd_nxt).min(self.max_payload(sack_blocks));
+        if len == 0 {
+            return None;
+        }
+        if self.packets_in_flight() >= self.win.cwnd {
+            self.batch_cwnd_blocked = true;
+            return None;
+        }
+        // tcp_snd_wnd_test: the whole segment must fit the receive window.
+        if self.snd_nxt + len > self.snd_una + self.snd_wnd {
+            return None;
+        }
+        Some((self.snd_nxt, self.snd_nxt + len))
+    }
+
+    /// Records a new segment [start, end) as sent now (`tcp_event_new_data_sent`,
+    /// `tcp_event_data_sent`).
+    fn send_new(&mut self, now: SimTime, start: u64, end: u64) -> Segment<T> {
+        let prior_packets = self.packets_out();
+        if self.packets_in_flight() == 0 {
+            // CA_EVENT_TX_START.
+            if let Some(last) = self.lsndtime {
+                self.cc.tx_start(now.saturating_since(last), now);
+            }
+        }
+        self.lsndtime = Some(now);
+        self.board.insert(
+            start,
+            SentSeg {
+                end,
+                xmit: now,
+                ever_retrans: false,
+                retrans: false,
+                sacked: false,
+                lost: false,
+            },
+        );
+        self.snd_nxt = end;
+        if self.in_cwnd_reduction() {
+            self.prr_out += 1;
+        }
+        if prior_packets == 0 || matches!(self.xmit_timer, Some((_, XmitTimer::LossProbe))) {
+            self.rearm_rto(now);
+        }
+        self.batch_sent = true;
+        let psh = end == self.written;
+        self.data_segment(start, end, false, psh)
+    }
+
+    /// `tcp_slow_start_after_idle_check` / `tcp_cwnd_restart` (RFC 7661 as Linux runs it):
+    /// after an idle period longer than the RTO, the window halves once per RTO idle, down
+    /// to the initial window.
+    fn slow_start_after_idle(&mut self, now: SimTime) {
+        if !self.cfg.slow_start_after_idle || !self.board.is_empty() {
+            return;
+        }
+        let Some(last) = self.lsndtime else {
+            return;
+        };
+        let rto = self.rtt.rto();
+        let delta = now.saturating_since(last);
+        if delta <= rto {
+            return;
+        }
+        let restart = self.cfg.initial_window.max(1).min(self.win.cwnd);
+        self.win.ssthresh = self.current_ssthresh();
+        let mut cwnd = self.win.cwnd;
+        let mut left = delta.as_micros() as i64;
+        loop {
+            left -= rto.as_micros() as i64;
+            if left <= 0 || cwnd <= restart {
+                break;
+            }
+            cwnd >>= 1;
+        }
+        self.win.cwnd = cwnd.max(restart);
+        self.cwnd_event(now, CwndCause::Idle);
+    }
+
+    /// `tcp_cwnd_validate`, at the end of a sending batch.
+    fn cwnd_validate(&mut self) {
+        let is_cwnd_limited = self.batch_cwnd_blocked || self.packets_in_flight() >= self.win.cwnd;
+        if self.snd_una >= self.cwnd_usage_seq
+            || is_cwnd_limited
+            || (!self.is_cwnd_limited && self.packets_out() > self.max_packets_out)
+        {
+            self.is_cwnd_limited = is_cwnd_limited;
+            self.max_packets_out = self.packets_out();
+            self.cwnd_usage_seq = self.snd_nxt;
+        }
+    }
+
     /// The next segment to send, if any. Call until it returns `None`.
     pub fn poll_transmit(&mut self, now: SimTime) -> Option<Segment<T>> {
         if self.syn_due {
             self.syn_due = false;
             let server = self.role == Role::Server;
-            if self.syn_sent_at.is_some() {
-                self.syn_retransmitted = true;
-            }
+            let retransmission = self.syn_sent_at.is_some();
             self.syn_sent_at = Some(now);
-            if self.rto_at.is_none() {
-                self.rto_at = Some(now + self.rtt.rto());
+            if self.xmit_timer.is_none() {
+                self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
             }
+            let sack_permitted = if server { self.sack } else { self.cfg.sack };
+            let timestamps = if server {
+                self.timestamps
+            } else {
+                self.cfg.timestamps
+            };
+            // tcp_connect_init / tcp_openreq_init_rwin: the SYN-ACK's window is a multiple of
+            // the MSS less the timestamps it will carry.
+            let rounding = if server && timestamps {
+                self.cfg.mss.saturating_sub(TIMESTAMP_OPTION).max(1)
+            } else {
+                self.cfg.mss.max(1)
+            };
+            let window = self.receiver.init_window(rounding);
             let seg = Segment {
                 syn: true,
-                sack_permitted: if server { self.sack } else { self.cfg.sack },
+                sack_permitted,
                 seq: 0,
                 len: 0,
                 ack: server.then_some(0),
-                window: self.receiver.window,
+                window,
                 sack: Vec::new(),
                 spans: Vec::new(),
-                retransmission: self.syn_retransmitted,
+                retransmission,
+                timestamps: timestamps.then(|| Timestamps {
+                    val: Self::ts_val(now),
+                    ecr: if server { self.receiver.ts_ecr() } else { 0 },
+                }),
+                psh: false,
             };
             return Some(self.sent(now, seg));
         }
         if self.state != State::Established {
             return None;
         }
-        let (ack, window, sack) = self.ack_fields();
-        let cwnd = self.cc.window();
-        let pipe = self.effective_pipe();
-        // Retransmissions first (RFC 6675 §4 NextSeg rule 1); while one waits for the
-        // window, nothing else is sent.
-        let mut blocked = false;
-        if let Some(&start) = self.rexmit.iter().next() {
-            let end = self.board.get(&start).map_or(start, |s| s.end);
-            let len = end - start;
-            if self.force_rexmit || pipe + len <= cwnd {
-                self.force_rexmit = false;
-                self.update(start, |s| {
-                    s.rexmit_in_flight = true;
-                    s.retransmitted = true;
-                    s.sent_at = now;
-                });
-                self.high_rxt = self.high_rxt.max(end);
-                self.cc.on_sent(now, len);
-                let seg = Segment {
-                    syn: false,
-                    sack_permitted: false,
-                    seq: start,
-                    len,
-                    ack,
-                    window,
-                    spans: self.spans(start, end),
-                    sack,
-                    retransmission: true,
-                };
-                self.arm_rto(now);
-                return Some(self.sent(now, seg));
-            }
-            self.cwnd_limited = true;
-            blocked = true;
+        if self.handshake_ack_due {
+            self.handshake_ack_due = false;
+            return Some(self.finish(now, self.pure_ack()));
         }
-        self.force_rexmit = false;
-        // New data (NextSeg rule 2), within cwnd and the peer's window; no Nagle.
-        let room = (self.snd_una + self.peer_window).saturating_sub(self.snd_nxt);
-        let max_len = self
-            .cfg
-            .mss
-            .saturating_sub(sack_option_len(sack.len()))
-            .max(1);
-        let len = (self.written - self.snd_nxt).min(max_len).min(room);
-        if len > 0 && !blocked {
-            if pipe + len <= cwnd {
-                let start = self.snd_nxt;
-                let end = start + len;
-                self.snd_nxt = end;
-                self.board.insert(
-                    start,
-                    SentSeg {
-                        end,
-                        sent_at: now,
-                        retransmitted: false,
-                        sacked: false,
-                        lost: false,
-                        rexmit_in_flight: false,
-                    },
-                );
-                self.pipe += len;
-                self.cwnd_limited = self.pipe + max_len > cwnd;
-                let seg = Segment {
-                    syn: false,
-                    sack_permitted: false,
-                    seq: start,
-                    len,
-                    ack,
-                    window,
-                    spans: self.spans(start, end),
-                    sack,
-                    retransmission: false,
-                };
-                self.cc.on_sent(now, len);
-                self.arm_rto(now);
-                return Some(self.sent(now, seg));
-            }
-            self.cwnd_limited = true;
-        } else if self.written == self.snd_nxt && !blocked {
-            self.cwnd_limited = false;
+        if self.idle_check {
+            self.idle_check = false;
+            self.slow_start_after_idle(now);
         }
-        // RFC 6675 §4 NextSeg rule 3: in recovery with nothing else to send, retransmit the
-        // first un-SACKed segment above HighRxt.
-        if let (Some(point), false) = (self.recovery_point, blocked) {
-            let candidate = self
-                .board
-                .range(self.high_rxt.min(point)..point)
-                .find(|(_, s)| !s.sacked && !s.retransmitted)
-                .map(|(&k, s)| (k, s.end));
-            if let Some((start, end)) = candidate {
-                if pipe + (end - start) <= cwnd {
-                    self.update(start, |s| {
-                        s.retransmitted = true;
-                        s.rexmit_in_flight = true;
-                        s.sent_at = now;
-                    });
-                    self.high_rxt = end;
-                    self.cc.on_sent(now, end - start);
-                    let seg = Segment {
-                        syn: false,
-                        sack_permitted: false,
-                        seq: start,
-                        len: end - start,
-                        ack,
-                        window,
-                        spans: self.spans(start, end),
-                        sack,
-                        retransmission: true,
-                    };
-                    return Some(self.sent(now, seg));
+        let sack_blocks = if self.sack {
+            self.receiver.sack_blocks().len()
+        } else {
+            0
+        };
+        // The timer's retransmission of the head.
+        if self.rto_head_due {
+            self.rto_head_due = false;
+            if let Some(&head) = self.board.keys().next() {
+                if let Some(seg) = self.retransmit(now, head, true) {
+                    return Some(self.finish(now, seg));
                 }
             }
         }
-        if self.receiver.ack_now {
-            let seg = Segment {
-                syn: false,
-                sack_permitted: false,
-                seq: self.snd_nxt,
-                len: 0,
-                ack,
-                window,
-                sack,
-                spans: Vec::new(),
-                retransmission: false,
+        // The tail loss probe.
+        if let Some(new_data) = self.probe_due.take() {
+            let seg = if new_data {
+                let len = (self.written - self.snd_nxt).min(self.max_payload(sack_blocks));
+                let start = self.snd_nxt;
+                Some(self.send_new(now, start, start + len))
+            } else {
+                let last = self.board.keys().next_back().copied();
+                last.and_then(|start| {
+                    self.tlp_retrans = true;
+                    self.retransmit(now, start, false)
+                })
             };
-            return Some(self.sent(now, seg));
+            if let Some(seg) = seg {
+                self.tlp_high_seq = Some(self.snd_nxt);
+                self.event(
+                    now,
+                    TcpEventKind::LossProbe {
+                        seq: seg.seq,
+                        len: seg.len,
+                        new_data,
+                    },
+                );
+                // "Reset s.t. tcp_rearm_rto will restart timer from now"
+                self.xmit_timer = None;
+                self.rearm_rto(now);
+                return Some(self.finish(now, seg));
+            }
+            self.rearm_rto(now);
+        }
+        // F-RTO step 2.b: new data first; retransmit only if none could go.
+        if self.rexmit == Rexmit::New {
+            if let Some((start, end)) = self.next_new(sack_blocks) {
+                let seg = self.send_new(now, start, end);
+                self.schedule_loss_probe(now, false);
+                return Some(self.finish(now, seg));
+            }
+            if self.snd_nxt <= self.high_seq {
+                self.frto = false;
+                self.rexmit = Rexmit::Lost;
+            } else {
+                self.rexmit = Rexmit::None;
+            }
+        }
+        // Retransmissions (tcp_xmit_retransmit_queue), then new data (tcp_write_xmit).
+        if self.rexmit == Rexmit::Lost {
+            if let Some(start) = self.next_lost() {
+                if let Some(seg) = self.retransmit(now, start, true) {
+                    return Some(self.finish(now, seg));
+                }
+            }
+            self.rexmit = Rexmit::None;
+        }
+        if let Some((start, end)) = self.next_new(sack_blocks) {
+            let seg = self.send_new(now, start, end);
+            self.schedule_loss_probe(now, false);
+            return Some(self.finish(now, seg));
+        }
+        if self.batch_sent || self.batch_cwnd_blocked {
+            self.cwnd_validate();
+            self.batch_sent = false;
+            self.batch_cwnd_blocked = false;
+        }
+        if self.receiver.ack_now {
+            return Some(self.finish(now, self.pure_ack()));
         }
         None
     }
 
-    /// RFC 6298 §5.1: start the timer when data is sent and it is not running.
-    fn arm_rto(&mut self, now: SimTime) {
-        if self.rto_at.is_none() {
-            self.rto_at = Some(now + self.rtt.rto());
+    fn pure_ack(&self) -> Segment<T> {
+        Segment {
+            syn: false,
+            sack_permitted: false,
+            seq: self.snd_nxt,
+            len: 0,
+            ack: None,
+            window: 0,
+            sack: Vec::new(),
+            spans: Vec::new(),
+            retransmission: false,
+            timestamps: None,
+            psh: false,
         }
+    }
+
+    /// Fills in what every segment after the handshake carries — the ACK, the window
+    /// (`tcp_select_window`), SACK/DSACK blocks and the timestamps — and accounts for it.
+    fn finish(&mut self, now: SimTime, mut seg: Segment<T>) -> Segment<T> {
+        seg.ack = Some(self.receiver.rcv_nxt);
+        seg.window = self.receiver.window_for_ack();
+        if self.sack {
+            seg.sack = self.receiver.sack_blocks();
+        }
+        if self.timestamps {
+            seg.timestamps = Some(Timestamps {
+                val: Self::ts_val(now),
+                ecr: self.receiver.ts_ecr(),
+            });
+        }
+        if seg.len > 0 && !seg.retransmission {
+            // tcp_event_new_data_sent → tcp_event_data_sent.
+            self.receiver.on_data_sent(now);
+        }
+        self.sent(now, seg)
     }
 
     fn sent(&mut self, now: SimTime, seg: Segment<T>) -> Segment<T> {

@@ -15,6 +15,9 @@ pub enum LossDetection {
     DupAcks,
     /// SACK scoreboard: three segments SACKed above it (RFC 6675 §4 IsLost).
     Sack,
+    /// RACK (RFC 8985 §6.2, Linux `tcp_rack_detect_loss`): a segment sent later was
+    /// delivered and this one is older than the latest RTT plus the reordering window.
+    Rack,
     /// The retransmission timer expired (RFC 6298 §5.4).
     Rto,
 }
@@ -26,6 +29,13 @@ pub enum CwndCause {
     Ack,
     FastRecovery,
     Rto,
+    /// Linux `tcp_cwnd_restart` (RFC 7661 §4.1 / `tcp_slow_start_after_idle`): idle for
+    /// more than an RTO.
+    Idle,
+    /// A tail loss repaired by the loss probe (Linux `tcp_process_tlp_ack`: CWR).
+    LossProbe,
+    /// The reduction was undone (Linux `tcp_undo_cwnd_reduction`).
+    Undo,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +99,16 @@ pub enum TcpEventKind {
     Timeout {
         rto: SimDuration,
     },
+    /// The probe timeout fired and [seq, seq + len) went out as a tail loss probe (RFC 8985
+    /// §7.3, Linux `tcp_send_loss_probe`): new data if any, else the last segment again.
+    LossProbe {
+        seq: u64,
+        len: u64,
+        new_data: bool,
+    },
+    /// The last window reduction was found spurious and undone (Linux `tcp_try_undo_*`:
+    /// timestamps or DSACKs showed the original transmissions arrived).
+    Undo,
     /// Received bytes beyond a hole were held back from `from` until `until` (this event's
     /// `at`), waiting for [missing_start, missing_end); `held` bytes were released.
     HolBlocked {

@@ -14,11 +14,30 @@ pub const MAX_OPTIONS: u64 = 40;
 pub const SYN_OPTIONS_SACK: u64 = 12;
 /// The same without SACK-permitted.
 pub const SYN_OPTIONS_NO_SACK: u64 = 8;
+/// SYN options as Linux sends them with timestamps (`tcp_options_write`): MSS (4),
+/// SACK-permitted and timestamps in 12 bytes (`TCPOLEN_SACKPERM_ALIGNED` folded into the
+/// timestamp word, or NOP NOP before the timestamps without SACK), NOP window scale (4):
+/// 20 bytes, a 60-byte SYN.
+pub const SYN_OPTIONS_TIMESTAMPS: u64 = 20;
+/// RFC 7323 §3 / Linux TCPOLEN_TSTAMP_ALIGNED: NOP NOP and the 10-byte timestamps option on
+/// every segment once both ends agreed.
+pub const TIMESTAMP_OPTION: u64 = 12;
 /// RFC 2018 §3: a SACK option is 2 bytes plus 8 per block, after two NOPs for alignment.
 pub const SACK_OPTION_BASE: u64 = 4;
 pub const SACK_BLOCK: u64 = 8;
 /// RFC 2018 §3: without timestamps, 40 bytes of option space hold at most four blocks.
 pub const MAX_SACK_BLOCKS: usize = 4;
+/// RFC 2018 §3 / Linux `tcp_established_options`: with the 12 bytes of timestamps, the
+/// remaining 28 hold (28 − 4) / 8 = 3 blocks.
+pub const MAX_SACK_BLOCKS_WITH_TIMESTAMPS: usize = 3;
+
+/// The RFC 7323 timestamps option of one segment: TSval and TSecr, on the sender's
+/// millisecond clock (Linux `tcp_time_stamp_ts`, TCP_TS_HZ = 1000).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timestamps {
+    pub val: u32,
+    pub ecr: u32,
+}
 
 /// A received range [start, end) reported beyond the cumulative ACK (RFC 2018 §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -69,19 +88,33 @@ pub struct Segment<T> {
     pub spans: Vec<Span<T>>,
     /// True when this range was sent before (for the trace; not on the wire).
     pub retransmission: bool,
+    /// RFC 7323 timestamps, when both ends use them.
+    #[serde(default)]
+    pub timestamps: Option<Timestamps>,
+    /// PSH: the last segment of what the application had written (Linux `tcp_push`
+    /// marks the write queue's tail).
+    #[serde(default)]
+    pub psh: bool,
 }
 
 impl<T> Segment<T> {
     /// Option bytes of this segment.
     pub fn options_len(&self) -> u64 {
         if self.syn {
-            if self.sack_permitted {
+            if self.timestamps.is_some() {
+                SYN_OPTIONS_TIMESTAMPS
+            } else if self.sack_permitted {
                 SYN_OPTIONS_SACK
             } else {
                 SYN_OPTIONS_NO_SACK
             }
         } else {
-            sack_option_len(self.sack.len())
+            let ts = if self.timestamps.is_some() {
+                TIMESTAMP_OPTION
+            } else {
+                0
+            };
+            ts + sack_option_len(self.sack.len())
         }
     }
 
@@ -120,6 +153,8 @@ mod tests {
             sack: vec![],
             spans: vec![],
             retransmission: false,
+            timestamps: None,
+            psh: false,
         };
         assert_eq!(s.wire_len(), 52);
         s.sack_permitted = false;
@@ -132,6 +167,17 @@ mod tests {
         // 40 + 2 NOPs + kind/len + 4·8 = 76, within the 40 bytes of option space.
         assert_eq!(s.wire_len(), 76);
         assert!(s.options_len() <= MAX_OPTIONS);
+        // With timestamps: 12 more bytes, room for three blocks (RFC 7323 §3, RFC 2018 §3).
+        s.timestamps = Some(Timestamps { val: 1, ecr: 0 });
+        s.sack.truncate(MAX_SACK_BLOCKS_WITH_TIMESTAMPS);
+        assert_eq!(s.options_len(), 12 + 4 + 24);
+        assert!(s.options_len() <= MAX_OPTIONS);
+        s.sack.clear();
+        s.len = 1448;
+        assert_eq!(s.wire_len(), 1500);
+        s.len = 0;
+        s.syn = true;
+        assert_eq!(s.wire_len(), 60);
         let span = Span {
             offset: 10,
             len: 10,

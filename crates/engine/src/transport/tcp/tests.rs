@@ -1,17 +1,28 @@
 //! Connections over the link, with times derived by hand.
 //!
-//! The default link: RTT 100 ms (50 ms each way), 10 Mbit/s down, 5 Mbit/s up. Serialisation:
-//! a 1500-byte segment takes 1200 µs down; a 40-byte pure ACK 64 µs up, 52 bytes (one SACK
-//! block, or a SYN) 84 µs up (83.2 rounded up), a 52-byte SYN-ACK 42 µs down.
+//! The default link: RTT 100 ms (50 ms each way), 10 Mbit/s down, 5 Mbit/s up. Both ends use
+//! timestamps (RFC 7323), so every segment carries 12 option bytes: a full segment holds
+//! 1448 payload bytes, 1500 on the wire, 1200 µs down. A pure ACK is 52 bytes, 84 µs up
+//! (83.2 rounded up); with one SACK block 64 bytes, 103 µs up; a SYN or SYN-ACK 60 bytes
+//! (MSS, SACK-permitted, timestamps, window scale: 20 option bytes), 96 µs up, 48 µs down.
 //!
-//! Handshake: SYN leaves at 0, arrives 84 + 50 000 = 50 084; the SYN-ACK arrives
-//! 50 084 + 42 + 50 000 = 100 126 (client established); the client's pure ACK arrives at
-//! 100 126 + 64 + 50 000 = 150 190 (server established). So a server that wrote its data up
-//! front sends its initial window at T0 = 150 190, and data segment k (from 1) arrives at the
+//! Handshake: SYN leaves at 0, arrives 96 + 50 000 = 50 096; the SYN-ACK arrives
+//! 50 096 + 48 + 50 000 = 100 144 (client established); the client's pure ACK arrives at
+//! 100 144 + 84 + 50 000 = 150 228 (server established). So a server that wrote its data up
+//! front sends its initial window at T0 = 150 228, and data segment k (from 1) arrives at the
 //! client at T0 + 1200·k + 50 000.
+//!
+//! The client ACKs each of the first segments at once (Linux `tcp_event_data_recv`: up to
+//! 16 quick ACKs at the start), so the ACK of segment k reaches the server at
+//! T0 + 1200·k + 100 084.
+//!
+//! RTT state of the server (Linux `tcp_rtt_estimator`): the SYN-ACK sample
+//! 150 228 − 50 096 = 100 132 µs gives SRTT 100 132, mdev 200 264, rttvar =
+//! max(mdev, 200 ms) = 200 264: RTO = 300 396 µs → 76 jiffies of 4 ms = 304 ms.
 
 use proptest::prelude::*;
 
+use super::connection::{prr_sndcnt, Prr};
 use super::testing::{Harness, TlsApp};
 use super::*;
 use crate::link::{LinkConfig, LossModel};
@@ -19,8 +30,8 @@ use crate::time::SimTime;
 use crate::transport::cc::Algorithm;
 use crate::transport::tls::{TlsConfig, TlsMode};
 
-const T0: u64 = 150_190;
-const SEG: u64 = 1_460;
+const T0: u64 = 150_228;
+const SEG: u64 = MSS_WITH_TIMESTAMPS;
 
 fn link(loss: LossModel) -> LinkConfig {
     LinkConfig {
@@ -55,6 +66,15 @@ fn run_until_received(h: &mut Harness<u32>, bytes: u64) -> SimTime {
     h.now()
 }
 
+fn lost(ev: &[TcpEvent]) -> Vec<(u64, u64, LossDetection)> {
+    ev.iter()
+        .filter_map(|e| match e.kind {
+            TcpEventKind::Lost { seq, by, .. } => Some((e.at.as_micros(), seq / SEG, by)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn handshake_takes_one_round_trip_plus_serialisation() {
     let mut h = download(LinkConfig::default(), TcpConfig::default(), 0);
@@ -62,12 +82,42 @@ fn handshake_takes_one_round_trip_plus_serialisation() {
     let p = &h.pairs()[0];
     assert_eq!(
         p.client.established_at(),
-        Some(SimTime::from_micros(100_126))
+        Some(SimTime::from_micros(100_144))
     );
     assert_eq!(p.server.established_at(), Some(SimTime::from_micros(T0)));
     // The SYN-ACK gave the client an RTT sample of exactly that.
-    assert_eq!(p.client.rtt().srtt, Some(SimDuration::from_micros(100_126)));
+    assert_eq!(p.client.rtt().srtt, Some(SimDuration::from_micros(100_144)));
+    // Linux tcp_rtt_estimator's first sample: RTO = SRTT + max(2·SRTT, 200 ms) = 300 396 µs
+    // for the server, kept in 4 ms jiffies: 304 ms.
+    assert_eq!(p.server.rtt().rto(), SimDuration::from_millis(304));
     assert_eq!(h.packets().len(), 3);
+    // RFC 7323 timestamps: 1448 payload bytes per full segment.
+    assert_eq!(p.server.mss(), 1_448);
+}
+
+/// Linux `tcp_select_initial_window`: half of tcp_rmem[1] = 65 536, rounded down to a
+/// multiple of the MSS: the client's SYN offers 64 240 (44 × 1460), the server, answering a
+/// SYN with timestamps, 65 160 (45 × 1448). Once established the window is scaled (wscale
+/// 10 for tcp_rmem[2] = 32 MiB: ilog2(2^25) − 15), so the client offers 64 240 rounded up
+/// to 1 KiB: 64 512. Autotuning (`tcp_rcv_space_adjust`): the receiver's RTT from the
+/// timestamps is 101 ms; the first round trip that reads more than 10 × 1460 bytes (the 20
+/// segments of the second round, 28 960 bytes against 14 600) sizes the window clamp at
+/// 2·28 960 + 2·⌊(2·28 960)·(28 960 − 14 600)/14 600⌋ = 57 920 + 2·56 967 = 171 854.
+#[test]
+fn receive_window_starts_at_64_kib_and_autotunes() {
+    let mut h = download(LinkConfig::default(), TcpConfig::default(), 0);
+    run_to(&mut h, 120_000);
+    assert_eq!(h.pairs()[0].server.offered_window(), 65_160);
+    run_to(&mut h, 1_000_000);
+    assert_eq!(h.pairs()[0].client.offered_window(), 64_512);
+    assert_eq!(h.pairs()[0].client.receive_window_state(), (65_536, 64_240));
+    let mut h = download(LinkConfig::default(), TcpConfig::default(), 200 * SEG);
+    // Round 2's last segment arrives at 325 512 (see the slow-start test); the next
+    // delivery after T0 + 1200 + 50 000 + 2·101 ms triggers the adjustment.
+    run_to(&mut h, 403_000);
+    assert_eq!(h.pairs()[0].client.receive_window_state().0, 65_536);
+    run_to(&mut h, 460_000);
+    assert_eq!(h.pairs()[0].client.receive_window_state().0, 171_854);
 }
 
 #[test]
@@ -78,30 +128,35 @@ fn tls13_completes_one_round_trip_after_tcp() {
     h.run_until(SimTime::from_millis(5_000), |_| false);
     let app = &h.app.layer;
     let (c, s) = &app.sessions[0];
-    // At 100 126 the client writes its 1820-byte ClientHello record, which rides with the
-    // ACK of the SYN-ACK: 1460 + 360 bytes, 1500 + 400 on the wire, 2400 + 640 µs up.
-    // Its last byte arrives at 100 126 + 3040 + 50 000 = 153 166. The server answers with
-    // ServerHello (1215) + CCS (6) + one encrypted record of EE, Certificate (3218),
-    // CertificateVerify, Finished (3359 + 22) = 4602 bytes: 3 full segments and 222 bytes,
-    // 3·1200 + 210 µs down. The client has the server's Finished at
-    // 153 166 + 3810 + 50 000 = 206 976: one RTT plus serialisation after TCP.
-    let rtt_plus = 100_000 + 3_040 + 3_810;
-    assert_eq!(c.done_at(), Some(SimTime::from_micros(100_126 + rtt_plus)));
-    // Client Finished (CCS 6 + 58) = 64 bytes, one 104-byte segment: 167 µs up.
+    // At 100 144 the client ACKs the SYN-ACK on its own (a 52-byte segment, 84 µs: Linux
+    // `tcp_rcv_synsent_state_process` sends the ACK before any data) and writes its
+    // 1820-byte ClientHello record: 1448 + 372 bytes, 1500 + 424 on the wire, 2400 + 679 µs
+    // up (678.4 rounded up). Its last byte arrives at 100 144 + 84 + 3079 + 50 000 =
+    // 153 307. The server
+    // answers with ServerHello (1215) + CCS (6) + one encrypted record of EE, Certificate
+    // (3218), CertificateVerify, Finished (3359 + 22) = 4602 bytes: 3 full segments and 258
+    // bytes, 3·1200 + 248 µs down. The client has the server's Finished at
+    // 153 307 + 3848 + 50 000 = 207 155: one RTT plus serialisation after TCP.
+    let rtt_plus = 100_000 + 84 + 3_079 + 3_848;
+    assert_eq!(c.done_at(), Some(SimTime::from_micros(100_144 + rtt_plus)));
+    // Client Finished (CCS 6 + 58) = 64 bytes, one 116-byte segment: 186 µs up (185.6); the
+    // uplink is free (the quick ACK of the third segment, sent at 206 907, took 84 µs).
     assert_eq!(
         s.done_at(),
-        Some(SimTime::from_micros(206_976 + 167 + 50_000))
+        Some(SimTime::from_micros(207_155 + 186 + 50_000))
     );
 }
 
 #[test]
 fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
     // A 16 000-byte chain: the server flight is 1215 + 6 + (25 + 16 018 + 80 + 36 + 22)
-    // = 17 402 bytes, 12 segments, but the initial window is 10. The last two wait for the
-    // ACK of segments 1–2 (at the client at 153 166 + 2400 + 50 000 = 205 566, at the server
-    // 64 + 50 000 later: 255 630), which grows cwnd by two segments. Segment 12 (1342 bytes,
-    // 1382 on the wire: 1106 µs) leaves behind segment 11 at 255 630 + 1200 + 1106 and
-    // arrives at 307 936, about one RTT later than with the default chain (206 976).
+    // = 17 402 bytes, 12 full segments and 26 bytes: 13 segments, but the initial window is
+    // 10. The client ACKs each at once; the ACK of segment 1 (at the client at
+    // 153 307 + 1200 + 50 000 = 204 507, at the server 84 + 50 000 later: 254 591) grows
+    // cwnd to 11 (slow start, `tcp_is_cwnd_limited`: 11 < 2 × 10 in flight), which lets
+    // segments 11 and 12 go; the ACK of segment 2 (255 791) lets segment 13 (26 bytes, 78 on
+    // the wire: 63 µs) go behind them, at 254 591 + 2400: it arrives at
+    // 256 991 + 63 + 50 000 = 307 054, about one RTT later than with the default chain.
     let app = TlsApp::<u32, _>::new(
         TlsConfig {
             cert_chain: 16_000,
@@ -115,7 +170,7 @@ fn a_certificate_chain_beyond_the_initial_window_costs_a_round_trip() {
     let app = &h.app.layer;
     assert_eq!(
         app.sessions[0].0.done_at(),
-        Some(SimTime::from_micros(307_936))
+        Some(SimTime::from_micros(307_054))
     );
 }
 
@@ -132,21 +187,21 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
     h.open(TcpConfig::default());
     h.run_until(SimTime::from_millis(5_000), |_| false);
     let app = &h.app.layer;
-    // The ClientHello arrives at 153 166 as for TLS 1.3. The server's plaintext flight,
+    // The ClientHello arrives at 153 307 as for TLS 1.3. The server's plaintext flight,
     // ServerHello 96 + Certificate 3218 + ServerKeyExchange 116 + ServerHelloDone 4 in one
-    // 3439-byte record: 1460 + 1460 + 519 bytes, 1200 + 1200 + 448 µs down; complete at the
-    // client at 153 166 + 2848 + 50 000 = 206 014. ClientKeyExchange (42) + CCS (6) +
-    // Finished (45) = 93 bytes, 133 on the wire: 213 µs up, at the server at 256 227.
-    // CCS + Finished = 51 bytes, 91 on the wire: 73 µs down: the client is done at
-    // 256 227 + 73 + 50 000 = 306 300, two round trips after TCP (100 126) plus
+    // 3439-byte record: 1448 + 1448 + 543 bytes, 1200 + 1200 + 476 µs down; complete at the
+    // client at 153 307 + 2876 + 50 000 = 206 183. ClientKeyExchange (42) + CCS (6) +
+    // Finished (45) = 93 bytes, 145 on the wire: 232 µs up, at the server at 256 415.
+    // CCS + Finished = 51 bytes, 103 on the wire: 83 µs down: the client is done at
+    // 256 415 + 83 + 50 000 = 306 498, two round trips after TCP (100 144) plus
     // serialisation; the server when the client's Finished arrived.
     assert_eq!(
         app.sessions[0].0.done_at(),
-        Some(SimTime::from_micros(306_300))
+        Some(SimTime::from_micros(306_498))
     );
     assert_eq!(
         app.sessions[0].1.done_at(),
-        Some(SimTime::from_micros(256_227))
+        Some(SimTime::from_micros(256_415))
     );
 
     // 0-RTT: a 1000-byte request written with the ClientHello reaches the server's
@@ -172,60 +227,67 @@ fn tls12_takes_two_round_trips_and_zero_rtt_sends_with_the_hello() {
     drop(h);
     let (at, len, tag, server_done) = got.unwrap_or_default();
     assert_eq!((len, tag, server_done), (1_000, 42, None));
-    // ClientHello 2070 bytes + CCS 6 + early data record 1022 = 3098 = 1460 + 1460 + 178
-    // bytes, 2400 + 2400 + 349 µs up (218 bytes on the wire: 348.8 rounded up).
-    assert_eq!(at, SimTime::from_micros(100_126 + 5_149 + 50_000));
+    // After the 84 µs ACK, ClientHello 2070 bytes + CCS 6 + early data record 1022 = 3098 =
+    // 1448 + 1448 + 202 bytes, 2400 + 2400 + 407 µs up (254 bytes on the wire: 406.4
+    // rounded up).
+    assert_eq!(at, SimTime::from_micros(100_144 + 84 + 5_207 + 50_000));
 }
 
 #[test]
-fn slow_start_doubles_per_round_trip_with_delayed_acks() {
-    // With byte counting (RFC 3465) every delayed ACK of two segments grows cwnd by two
-    // segments, so each ACK releases four: rounds of 10, 20, 40 segments. At 10 Mbit/s the
-    // ACK clock (one ACK per 2400 µs) releases 4800 µs of data per ACK, so from the first
-    // ACK of a round the downlink stays busy:
-    // round 1: segments sent at T0, last arrives T0 + 12 000 + 50 000 = 212 190;
-    // round 2: the ACK of segments 1–2 leaves the client at T0 + 2400 + 50 000 and reaches
-    //   the server 64 + 50 000 later, at 252 654; 20 segments later (24 000 µs) the last
-    //   arrives at 252 654 + 24 000 + 50 000 = 326 654;
-    // round 3: the first pair of round 2 arrives at 252 654 + 2400 + 50 000 = 305 054, its
-    //   ACK at the server at 355 118; 40 segments: the last arrives at 453 118.
+fn slow_start_doubles_per_round_trip() {
+    // Slow start grows by one segment per segment acknowledged (`tcp_slow_start`). The
+    // client's first data segment sets 16 quick ACKs (`tcp_incr_quickack`), and the first
+    // raise of its window (`tcp_grow_window`: `icsk_ack.quick |= 1`) makes that 17: it ACKs
+    // segments 1–17 one by one, then every second one (`__tcp_ack_snd_check`: more than one
+    // full segment since the last ACK), an odd last one after the 40 ms delayed-ACK timer.
+    // Rounds of 10, 20, 40 segments; from the first ACK of a round the downlink stays busy
+    // (each ACK of one segment releases two: 2400 µs of data per 1200 µs of ACK clock):
+    // round 1: segments sent at T0, the last arrives T0 + 12 000 + 50 000 = 212 228;
+    // round 2: the ACK of segment 1 reaches the server at T0 + 1200 + 100 084 = 251 512;
+    //   20 segments later (24 000 µs) the last arrives at 251 512 + 24 000 + 50 000 =
+    //   325 512;
+    // round 3: the first of round 2 arrives at 251 512 + 1200 + 50 000 = 302 712, its ACK at
+    //   the server at 352 796. Segments 11–17 are ACKed singly (7 ACKs, 2 segments each),
+    //   18–29 in pairs (6 ACKs, 4 each): 38 segments back to back, the last arriving at
+    //   352 796 + 45 600 + 50 000 = 448 396. Segment 30 is ACKed by the delayed-ACK timer,
+    //   at 325 512 + 40 000 = 365 512, at the server at 415 596: the last two arrive at
+    //   415 596 + 2400 + 50 000 = 467 996.
     let mut h = download(LinkConfig::default(), TcpConfig::default(), 200 * SEG);
-    for (t, segments) in [(212_190, 10), (326_654, 30), (453_118, 70)] {
+    for (t, segments) in [(212_228, 10), (325_512, 30), (448_396, 68), (467_996, 70)] {
         run_to(&mut h, t - 1);
         assert!(h.pairs()[0].client.received() < segments * SEG);
         run_to(&mut h, t);
         assert_eq!(h.pairs()[0].client.received(), segments * SEG, "at {t}");
+        if t == 448_396 {
+            // Round 2's ACKs have all come back (the delayed one too), round 3's not yet.
+            assert_eq!(h.pairs()[0].server.cwnd_packets(), 40);
+        }
     }
-    // Round 2's ACKs have come back, round 3's not yet: 40 segments.
-    assert_eq!(h.pairs()[0].server.cwnd(), 40 * SEG);
 }
 
 #[test]
-fn sack_loss_is_repaired_by_fast_retransmit() {
+fn sack_loss_is_repaired_by_rack() {
     // Five segments; the second (downlink ordinal 2, after the SYN-ACK) is lost. Segments
-    // 3, 4, 5 arrive out of order and are acknowledged at once with SACK blocks; the third
-    // SACKed segment makes segment 2 lost (RFC 6675 IsLost). Segment 5 arrives at
-    // T0 + 6000 + 50 000 = 206 190, its 52-byte ACK reaches the server 84 + 50 000 later,
-    // at 256 274, which retransmits at once: the data is complete at
-    // 256 274 + 1200 + 50 000 = 307 474.
+    // 3, 4, 5 arrive out of order and are acknowledged at once with SACK blocks (64-byte
+    // ACKs, 103 µs up). RACK (RFC 8985 §6.2, `tcp_rack_detect_loss`): segment 2 was sent
+    // before the SACKed segment 3; with fewer than three segments SACKed the reordering
+    // window is min_rtt/4 = 100 132/4 = 25 033 µs, so the SACK of 3 and of 4 only arm the
+    // reordering timer; the third SACK (`tcp_rack_reo_wnd`: sacked_out ≥ reordering: no
+    // window) marks it lost. Segment 5 arrives at T0 + 6000 + 50 000 = 206 228, its ACK at
+    // the server at 256 331, which retransmits at once: the data is complete at
+    // 256 331 + 1200 + 50 000 = 307 531.
     let mut h = download(scripted_down(&[2]), TcpConfig::default(), 5 * SEG);
     assert_eq!(
         run_until_received(&mut h, 5 * SEG),
-        SimTime::from_micros(307_474)
+        SimTime::from_micros(307_531)
     );
     let ev = h.pairs_mut()[0].server.drain_events();
-    let lost: Vec<_> = ev
-        .iter()
-        .filter_map(|e| match e.kind {
-            TcpEventKind::Lost { seq, len, by } => Some((e.at.as_micros(), seq, len, by)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(lost, [(256_274, SEG, SEG, LossDetection::Sack)]);
-    // The window was 10 segments (app-limited, so no growth): NewReno halves it.
-    assert_eq!(h.pairs()[0].server.ssthresh(), 5 * SEG);
-    // Head-of-line blocking: segments 3–5 (4380 bytes) waited from the arrival of segment 3
-    // (T0 + 3600 + 50 000 = 203 790) for [1460, 2920).
+    assert_eq!(lost(&ev), [(256_331, 1, LossDetection::Rack)]);
+    // The window was 10 segments (application-limited: 10 < 2 × 5 in flight is false, so
+    // no growth): CUBIC's ssthresh is 10 · 717/1024 = 7 segments (`cubictcp_recalc_ssthresh`).
+    assert_eq!(h.pairs()[0].server.ssthresh(), 7 * SEG);
+    // Head-of-line blocking: segments 3–5 (4344 bytes) waited from the arrival of segment 3
+    // (T0 + 3600 + 50 000 = 203 828) for [1448, 2896).
     let hol: Vec<_> = h.pairs_mut()[0]
         .client
         .drain_events()
@@ -246,17 +308,17 @@ fn sack_loss_is_repaired_by_fast_retransmit() {
             _ => None,
         })
         .collect();
-    assert_eq!(hol, [(203_790, 307_474, SEG, 2 * SEG, 3 * SEG)]);
+    assert_eq!(hol, [(203_828, 307_531, SEG, 2 * SEG, 3 * SEG)]);
 }
 
 #[test]
 fn newreno_without_sack_fast_retransmits_on_the_third_dupack() {
-    // Without SACK the SYN and SYN-ACK carry 48 bytes (77 µs up, 39 µs down), so the server
-    // is established and sends at T0' = 77 + 50 000 + 39 + 50 000 + 64 + 50 000 = 150 180.
-    // Eight segments, the second lost. Segment 3 advances the ACK to 1460; segments 4, 5, 6
-    // bring duplicate ACKs; the third (segment 6 arrives at T0' + 7200 + 50 000 = 207 380)
-    // reaches the server at 207 380 + 64 + 50 000 = 257 444: the retransmission arrives at
-    // 257 444 + 1200 + 50 000 = 308 644.
+    // Without SACK the SYN still carries timestamps (20 option bytes), so the handshake takes
+    // as long. Eight segments, the second lost. Segment 1 is ACKed at once; segments 3, 4, 5
+    // each bring a duplicate ACK (an out-of-order segment is acknowledged at once); the third
+    // (`tcp_newreno_mark_lost`: sacked_out ≥ reordering) — segment 5 arrives at
+    // T0 + 6000 + 50 000 = 206 228 — reaches the server at 206 228 + 84 + 50 000 = 256 312:
+    // the retransmission arrives at 256 312 + 1200 + 50 000 = 307 512.
     let cfg = TcpConfig {
         sack: false,
         ..TcpConfig::default()
@@ -264,70 +326,92 @@ fn newreno_without_sack_fast_retransmits_on_the_third_dupack() {
     let mut h = download(scripted_down(&[2]), cfg, 8 * SEG);
     assert_eq!(
         run_until_received(&mut h, 8 * SEG),
-        SimTime::from_micros(308_644)
+        SimTime::from_micros(307_512)
     );
-    let by: Vec<_> = h.pairs_mut()[0]
-        .server
-        .drain_events()
-        .into_iter()
-        .filter_map(|e| match e.kind {
-            TcpEventKind::Lost { by, .. } => Some((e.at.as_micros(), by)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(by, [(257_444, LossDetection::DupAcks)]);
+    let ev = h.pairs_mut()[0].server.drain_events();
+    assert_eq!(lost(&ev), [(256_312, 1, LossDetection::DupAcks)]);
 }
 
 #[test]
 fn too_few_dupacks_leave_it_to_the_rto() {
-    // Five segments without SACK, the second lost: one cumulative ACK and two duplicates,
-    // never three. The server's RTT state: the SYN-ACK sample 150 180 − 50 077 = 100 103 µs
-    // (T0' as in the test above) gives SRTT 100 103, RTTVAR 50 051. Segment 3's ACK (leaves
-    // at T0' + 3600 + 50 000 = 203 780, arrives 253 844) acknowledges segment 1 (sent at
-    // T0'): R = 103 664; RTTVAR = (3·50 051 + 3 561)/4 = 38 428, SRTT = (7·100 103 +
-    // 103 664)/8 = 100 548, RTO = 100 548 + 4·38 428 = 254 260 µs, restarted at 253 844: it
-    // fires at 508 104 (backed off to 508 520) and the retransmission arrives at
-    // 508 104 + 1200 + 50 000 = 559 304.
+    // Four segments without SACK (so no tail loss probe), the second lost: one ACK and two
+    // duplicates, never three. The server's RTT state after the SYN-ACK (SRTT 100 132,
+    // rttvar 200 264) takes the ACK of segment 1 (sent at T0, ACKed at 251 512): R = 101 284,
+    // SRTT = 100 132 + 1152/8 = 100 276, mdev 151 350, rttvar stays 200 264: RTO = 300 540
+    // µs → 304 ms, restarted at 251 512: it fires at 555 512 (backed off to 608 ms), and the
+    // retransmission arrives at 555 512 + 1200 + 50 000 = 606 712.
     let cfg = TcpConfig {
         sack: false,
         ..TcpConfig::default()
     };
-    let mut h = download(scripted_down(&[2]), cfg, 5 * SEG);
+    let mut h = download(scripted_down(&[2]), cfg, 4 * SEG);
     assert_eq!(
-        run_until_received(&mut h, 5 * SEG),
-        SimTime::from_micros(559_304)
+        run_until_received(&mut h, 4 * SEG),
+        SimTime::from_micros(606_712)
     );
     let ev = h.pairs_mut()[0].server.drain_events();
-    assert!(ev.iter().any(|e| e.at == SimTime::from_micros(508_104)
+    assert!(ev.iter().any(|e| e.at == SimTime::from_micros(555_512)
         && e.kind
             == TcpEventKind::Timeout {
-                rto: SimDuration::from_micros(508_520)
+                rto: SimDuration::from_millis(608)
             }));
-    assert!(ev.iter().any(|e| e.kind
-        == TcpEventKind::Lost {
-            seq: SEG,
-            len: SEG,
-            by: LossDetection::Rto
-        }));
-    // RFC 5681 §3.1: one segment after a timeout.
+    // tcp_enter_loss: every segment not acknowledged is lost (no RACK reference without
+    // SACK); cwnd = in flight + 1 = 1 segment (RFC 5681 §3.1).
+    assert_eq!(lost(&ev)[0], (555_512, 1, LossDetection::Rto));
     assert_eq!(h.pairs()[0].server.cwnd(), SEG);
 }
 
+/// RFC 8985 §7 / Linux `tcp_schedule_loss_probe`: with two or more segments out, the probe
+/// timeout is 2·SRTT + 2 ms, not the RTO. Five segments, the last two lost. The ACKs of
+/// segments 1–3 reach the server at 251 512, 252 712, 253 912 (samples 101 284, 102 484,
+/// 103 684 µs: SRTT 100 276, 100 552, 100 943). After the last one two segments are out:
+/// PTO = 2 · 100 943 + 2000 = 203 886 µs → 51 jiffies = 204 ms, below the RTO (304 ms): the
+/// probe — the last segment again (no new data) — leaves at 253 912 + 204 000 = 457 912.
+/// It arrives at 509 112; its SACK (at the server at 559 215) makes RACK mark segment 4 lost
+/// (sent long before the probe), which goes out at once and arrives at 610 415. No
+/// retransmission timeout: the tail cost one probe.
 #[test]
-fn a_lost_tail_segment_needs_the_rto_even_with_sack() {
-    // The fifth and last segment is lost: nothing arrives after it to produce duplicate ACKs.
+fn a_lost_tail_costs_a_probe_at_two_srtt_not_an_rto() {
+    let mut h = download(scripted_down(&[4, 5]), TcpConfig::default(), 5 * SEG);
+    let done = run_until_received(&mut h, 5 * SEG);
+    assert_eq!(done, SimTime::from_micros(610_415));
+    let ev = h.pairs_mut()[0].server.drain_events();
+    let probes: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e.kind {
+            TcpEventKind::LossProbe { seq, new_data, .. } => {
+                Some((e.at.as_micros(), seq / SEG, new_data))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(probes, [(457_912, 4, false)]);
+    assert!(!ev
+        .iter()
+        .any(|e| matches!(e.kind, TcpEventKind::Timeout { .. })));
+    assert_eq!(lost(&ev), [(559_215, 3, LossDetection::Rack)]);
+}
+
+/// With one segment out the probe allows for a delayed ACK (`packets_out == 1`: 2·SRTT +
+/// tcp_rto_min), which the RTO bounds. Five segments, the fifth lost: after the ACK of
+/// segment 4 (255 112; SRTT 101 436) the PTO would be 202 872 + 200 000 → 404 ms, more than
+/// the RTO of 304 ms: the probe leaves at 255 112 + 304 000 = 559 112, a probe and not a
+/// timeout (the window is kept), and the data is complete at 559 112 + 51 200.
+#[test]
+fn a_single_lost_tail_segment_is_probed_at_the_rto_bound() {
     let mut h = download(scripted_down(&[5]), TcpConfig::default(), 5 * SEG);
     let done = run_until_received(&mut h, 5 * SEG);
     let ev = h.pairs_mut()[0].server.drain_events();
-    let timeout = ev
+    let probe = ev
         .iter()
-        .find(|e| matches!(e.kind, TcpEventKind::Timeout { .. }))
+        .find(|e| matches!(e.kind, TcpEventKind::LossProbe { .. }))
         .map(|e| e.at);
-    assert!(timeout.is_some());
-    assert_eq!(
-        done,
-        timeout.unwrap_or_default() + SimDuration::from_micros(51_200)
-    );
+    assert_eq!(probe, Some(SimTime::from_micros(559_112)));
+    assert!(!ev
+        .iter()
+        .any(|e| matches!(e.kind, TcpEventKind::Timeout { .. })));
+    assert_eq!(done, SimTime::from_micros(559_112 + 51_200));
+    assert_eq!(h.pairs()[0].server.cwnd_packets(), 10);
 }
 
 #[test]
@@ -367,7 +451,7 @@ fn one_loss_stalls_every_later_byte() {
     assert!(hol[0].2 >= 10 * SEG, "held {}", hol[0].2);
 }
 
-/// The window right before and right after the fast-recovery reduction.
+/// The window when fast recovery began and the threshold it set.
 fn reduction(cc: Algorithm) -> (u64, u64, SimTime) {
     let cfg = TcpConfig {
         congestion: cc,
@@ -376,34 +460,83 @@ fn reduction(cc: Algorithm) -> (u64, u64, SimTime) {
     let mut h = download(scripted_down(&[25]), cfg, 300 * SEG);
     let done = run_until_received(&mut h, 300 * SEG);
     let ev = h.pairs_mut()[0].server.drain_events();
-    let mut before = 0;
     for e in ev {
-        if let TcpEventKind::Cwnd { cwnd, cause, .. } = e.kind {
-            if cause == CwndCause::FastRecovery {
-                return (before, cwnd, done);
-            }
-            before = cwnd;
+        if let TcpEventKind::Cwnd {
+            cwnd,
+            ssthresh,
+            cause: CwndCause::FastRecovery,
+            ..
+        } = e.kind
+        {
+            return (cwnd / SEG, ssthresh / SEG, done);
         }
     }
-    (before, 0, done)
+    (0, 0, done)
 }
 
+/// `tcp_reno_ssthresh` halves (RFC 5681 §3.1); `cubictcp_recalc_ssthresh` keeps
+/// 717/1024 (RFC 9438 §4.6's β_cubic = 0.7 as Linux rounds it).
 #[test]
 fn cubic_backs_off_to_seven_tenths_newreno_to_half() {
     let (reno_before, reno_after, reno_done) = reduction(Algorithm::NewReno);
     let (cubic_before, cubic_after, cubic_done) = reduction(Algorithm::Cubic);
-    // Same path, same loss, same window when it was detected.
+    // Same path, same loss, same window when it was detected (both in slow start).
     assert_eq!(reno_before, cubic_before);
-    assert!(reno_before > 20 * SEG, "{reno_before}");
+    assert!(reno_before > 20, "{reno_before}");
     assert_eq!(reno_after, reno_before / 2);
-    assert_eq!(cubic_after, cubic_before * 7 / 10);
+    assert_eq!(cubic_after, cubic_before * 717 / 1024);
     assert!(cubic_done <= reno_done);
+}
+
+/// RFC 6937 §3 as Linux computes it (`tcp_cwnd_reduction`): from a window of 20 with
+/// ssthresh 14 (CUBIC's 717/1024), while in flight stays above ssthresh each ACK delivering
+/// one segment lets ⌈14 · delivered / 20⌉ − sent go: 1, 1, 1, 0, 1, 1, 0, 1, 1, 0 — seven
+/// segments for ten delivered, the window spread down over one round trip.
+#[test]
+fn prr_sends_the_proportional_share_per_ack() {
+    let mut out = 0;
+    let mut pattern = Vec::new();
+    for delivered in 1..=10 {
+        let n = prr_sndcnt(Prr {
+            ssthresh: 14,
+            in_flight: 19,
+            prior_cwnd: 20,
+            prr_delivered: delivered,
+            prr_out: out,
+            newly_acked_sacked: 1,
+            snd_una_advanced: false,
+            newly_lost: 0,
+        });
+        out += n;
+        pattern.push(n);
+    }
+    assert_eq!(pattern, [1, 1, 1, 0, 1, 1, 0, 1, 1, 0]);
+    // At or below ssthresh (PRR-SSRB): what was delivered and not yet sent, plus one when
+    // the ACK advanced snd_una without new losses, up to ssthresh − in flight.
+    let ssrb = |in_flight, una| {
+        prr_sndcnt(Prr {
+            ssthresh: 14,
+            in_flight,
+            prior_cwnd: 20,
+            prr_delivered: 12,
+            prr_out: 10,
+            newly_acked_sacked: 1,
+            snd_una_advanced: una,
+            newly_lost: 0,
+        })
+    };
+    assert_eq!(ssrb(10, false), 2);
+    assert_eq!(ssrb(10, true), 3);
+    assert_eq!(ssrb(13, true), 1);
 }
 
 #[test]
 fn rfc6298_minimum_is_selectable() {
+    // Without the probe (which would fire at the same bound), a lost tail needs the RTO.
     let cfg = TcpConfig {
         min_rto: RFC6298_MIN_RTO,
+        rto: RtoRule::Rfc6298,
+        tlp: false,
         ..TcpConfig::default()
     };
     let mut h = download(scripted_down(&[5]), cfg, 5 * SEG);
@@ -482,11 +615,10 @@ fn check_side(
                 first_sent.entry(seq).or_insert((seq + len, e.at));
             }
         }
-        if let TcpEventKind::Cwnd { cwnd, cause, .. } = e.kind {
+        if let TcpEventKind::Cwnd { cwnd, .. } = e.kind {
+            // At least one segment (PRR may take the window down to what is in flight
+            // plus one, `tcp_cwnd_reduction`).
             prop_assert!(cwnd >= SEG, "cwnd {cwnd}");
-            if cause == CwndCause::FastRecovery {
-                prop_assert!(cwnd >= 2 * SEG, "cwnd {cwnd} after fast recovery");
-            }
         }
     }
     let mut next = 0;
@@ -551,4 +683,36 @@ fn heavy_loss_both_ways_still_delivers_everything() {
     );
     assert!(check_side(&mut h, true, 100_000).is_ok());
     assert!(check_side(&mut h, false, 30_000).is_ok());
+}
+
+/// HyStart (`tcp_cubic.c hystart_update`) ends slow start on a lossless path before the
+/// one-BDP queue overflows: the default link's bottleneck holds BDP + queue = 2 × 125 000
+/// bytes ≈ 166 segments, and doubling from there would drop. Over a 2 000-segment download
+/// slow start ends by the delay test — the minimum RTT of a round's first eight ACKs above
+/// delay_min + 12.5 ms (`HYSTART_DELAY_THRESH(delay_min >> 3)`) — at 132 segments, with no
+/// loss in slow start (the later drops are CUBIC probing above W_max, after 1.4 s). With an
+/// ACK for every segment, at 72 segments.
+#[test]
+fn hystart_ends_slow_start_before_the_queue_overflows() {
+    for (delack, exit_cwnd) in [(LINUX_DELACK, 132), (SimDuration::ZERO, 72)] {
+        let cfg = TcpConfig {
+            delayed_ack: delack,
+            ..TcpConfig::default()
+        };
+        let mut h = download(LinkConfig::default(), cfg, 2_000 * SEG);
+        run_until_received(&mut h, 2_000 * SEG);
+        assert_eq!(
+            h.pairs()[0].server.hystart_exit(),
+            Some(crate::transport::cc::linux::HyStartExit::Delay { cwnd: exit_cwnd })
+        );
+        let first_drop = h
+            .packets()
+            .iter()
+            .find(|p| p.link.arrival().is_none())
+            .map(|p| p.sent_at);
+        assert!(
+            first_drop.is_none_or(|t| t > SimTime::from_millis(1_400)),
+            "{first_drop:?}"
+        );
+    }
 }
