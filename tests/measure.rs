@@ -389,7 +389,7 @@ async fn drag_profile() {
         *by_name.entry(name).or_default() += hits.get(&id).copied().unwrap_or(0);
     }
     let mut v: Vec<_> = by_name.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|e| std::cmp::Reverse(e.1));
     println!("{total} samples");
     for (name, n) in v.iter().take(30) {
         println!(
