@@ -83,6 +83,10 @@ pub fn App() -> Html {
         end_us: state.end_us(),
     };
     let page = &state.scenario.page;
+    let cc = match state.scenario.transport.congestion {
+        protoviz_engine::transport::cc::Algorithm::Cubic => "CUBIC",
+        protoviz_engine::transport::cc::Algorithm::NewReno => "NewReno",
+    };
     html! {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
         <ContextProvider<RunCtx> context={run}>
@@ -124,7 +128,7 @@ pub fn App() -> Html {
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", page.name, page.assets.len(),
                     format::bytes(page.assets.iter().map(|a| a.size).sum())) }
-                { "Engine: real TCP (NewReno with HyStart, SACK, fast retransmit, RTO) and TLS 1.3, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes." }
+                { format!("Engine: real TCP ({cc} with HyStart, SACK, fast retransmit, RTO) and TLS, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes.") }
             </footer>
         </main>
         </ContextProvider<Playhead>>
