@@ -1,6 +1,7 @@
 # protoviz — every target installs what it needs first and skips what is already there.
 #
-#   make serve   build and serve the app on http://127.0.0.1:8080 (rebuilds on change)
+#   make serve   build and serve the app on http://127.0.0.1:8080 (rebuilds on change; builds
+#                into target/serve, so dist/ only ever holds the release build)
 #   make test    fmt, clippy, engine + CLI tests, wasm tests in headless Chromium, and the
 #                WebDriver end-to-end tests against the release build
 #   make dist    release build in dist/ with relative URLs (GitHub Pages sub-path, iframes)
@@ -37,6 +38,8 @@ setup:
 	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
 	  && wasm-bindgen-test-runner --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" \
 	  || { echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+	@# trunk builds with --offline (Trunk.toml): fetch the crates Cargo.lock names first.
+	@cargo fetch --locked --quiet
 	@wasm-opt --version 2>/dev/null | grep -qF "version $(firstword $(subst ., ,$(BINARYEN_VERSION)))" \
 	  || { echo "== installing wasm-opt (npm binaryen@$(BINARYEN_VERSION)) into $(TOOLS)"; \
 	       mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund binaryen@$(BINARYEN_VERSION); }
@@ -48,7 +51,7 @@ setup-browser:
 
 ## ---- the two commands ---------------------------------------------------------------
 serve: setup
-	trunk serve
+	trunk serve --dist target/serve
 
 dist: setup
 	trunk build --release --public-url ./

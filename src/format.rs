@@ -1,16 +1,11 @@
-//! Numbers as a person reads them.
+//! Numbers as a person reads them (the same rounding as the engine's verdict).
 
+use protoviz_engine::verdict;
 use protoviz_engine::{SimDuration, SimTime};
 
 /// "1.23 s" or "456 ms", from microseconds.
 pub fn ms(us: u64) -> String {
-    if us >= 10_000_000 {
-        format!("{:.1} s", us as f64 / 1e6)
-    } else if us >= 1_000_000 {
-        format!("{:.2} s", us as f64 / 1e6)
-    } else {
-        format!("{} ms", (us + 500) / 1_000)
-    }
+    verdict::ms(us)
 }
 
 pub fn dur(d: SimDuration) -> String {
@@ -38,39 +33,38 @@ pub fn us_attr(d: Option<SimDuration>) -> String {
 
 /// "1.2 MB", "34.5 kB", "512 B" (decimal units, as network tools count).
 pub fn bytes(n: u64) -> String {
-    if n >= 1_000_000 {
-        format!("{:.2} MB", n as f64 / 1e6)
-    } else if n >= 1_000 {
-        format!("{:.1} kB", n as f64 / 1e3)
-    } else {
-        format!("{n} B")
-    }
+    verdict::bytes_text(n)
 }
 
-/// "10 Mbit/s", "2.5 Mbit/s", "800 kbit/s".
+/// Exactly: "10 Mbit/s", "2.5 Mbit/s", "3.125 Mbit/s", "800 kbit/s", "56 kbit/s".
 pub fn bandwidth(bps: u64) -> String {
     if bps >= 1_000_000 {
-        let m = bps as f64 / 1e6;
-        if (m - m.round()).abs() < 1e-9 {
-            format!("{m:.0} Mbit/s")
-        } else {
-            format!("{m:.1} Mbit/s")
-        }
+        format!("{} Mbit/s", decimal(bps, 6))
     } else {
-        format!("{} kbit/s", bps / 1_000)
+        format!("{} kbit/s", decimal(bps, 3))
     }
 }
 
-/// "0 %", "0.25 %", "2 %", from parts per million.
-pub fn percent_ppm(ppm: u32) -> String {
-    let whole = ppm / 10_000;
-    let frac = ppm % 10_000;
+/// Milliseconds exactly: "100 ms", "52.5 ms".
+pub fn rtt(d: SimDuration) -> String {
+    format!("{} ms", decimal(d.as_micros(), 3))
+}
+
+/// `v / 10^places` without trailing zeros.
+fn decimal(v: u64, places: u32) -> String {
+    let unit = 10u64.pow(places);
+    let (whole, frac) = (v / unit, v % unit);
     if frac == 0 {
-        format!("{whole} %")
+        whole.to_string()
     } else {
-        let digits = format!("{frac:04}");
-        format!("{whole}.{} %", digits.trim_end_matches('0'))
+        let digits = format!("{frac:0width$}", width = places as usize);
+        format!("{whole}.{}", digits.trim_end_matches('0'))
     }
+}
+
+/// "0 %", "0.25 %", "1.5 %", from parts per million.
+pub fn percent_ppm(ppm: u32) -> String {
+    format!("{} %", decimal(u64::from(ppm), 4))
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -88,10 +82,14 @@ mod tests {
         assert_eq!(bytes(60), "60 B");
         assert_eq!(bandwidth(10_000_000), "10 Mbit/s");
         assert_eq!(bandwidth(2_500_000), "2.5 Mbit/s");
+        assert_eq!(bandwidth(3_000_000), "3 Mbit/s");
         assert_eq!(bandwidth(800_000), "800 kbit/s");
+        assert_eq!(bandwidth(56_000), "56 kbit/s");
+        assert_eq!(rtt(SimDuration::from_micros(52_500)), "52.5 ms");
+        assert_eq!(rtt(SimDuration::from_millis(2_000)), "2000 ms");
         assert_eq!(percent_ppm(0), "0 %");
         assert_eq!(percent_ppm(2_500), "0.25 %");
+        assert_eq!(percent_ppm(15_000), "1.5 %");
         assert_eq!(percent_ppm(20_000), "2 %");
-        assert_eq!(percent_ppm(5_000), "0.5 %");
     }
 }

@@ -1,22 +1,37 @@
-//! The protoviz web app: Yew function components that draw a [`Trace`] at a playhead time.
-//! The engine is called in exactly one place, [`state::AppState::resimulate`]; components
-//! only read the trace and the scenario.
+//! The protoviz web app: Yew function components that draw a [`Trace`] at a playhead time,
+//! and the web worker that runs the engine.
+//!
+//! The engine runs in exactly one place, the worker ([`worker`], its own binary); the page
+//! asks it through [`engine`] and takes its answers as [`state::Action`]s. Components only
+//! read the run and the scenario.
 //!
 //! [`Trace`]: protoviz_engine::Trace
 
 pub mod app;
 pub mod components;
+pub mod context;
+pub mod engine;
 pub mod format;
 pub mod hooks;
 pub mod location;
+pub mod model;
+pub mod protocol;
 pub mod state;
+pub mod transfer;
+pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on the page's `<body>`, in place of the loading message.
 pub fn start() {
     std::panic::set_hook(Box::new(show_panic));
+    if let Some(loading) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("loading"))
+    {
+        loading.remove();
+    }
     yew::Renderer::<app::App>::new().render();
 }
 
@@ -33,6 +48,7 @@ fn show_panic(info: &std::panic::PanicHookInfo<'_>) {
             .and_then(|d| d.create_element("p").ok());
         if let Some(p) = note {
             p.set_class_name("error");
+            p.set_attribute("role", "alert").ok();
             p.set_text_content(Some(&msg));
             let _ = body.prepend_with_node_1(&p);
         }

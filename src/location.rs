@@ -1,6 +1,12 @@
-//! The scenario in the page's location hash: read once at start-up, written with
-//! `history.replaceState` when a control changes (no new history entry per slider step,
-//! and no `hashchange` loop).
+//! The scenario in the page's location hash: read at start-up and whenever it changes
+//! (`hashchange`, and back/forward's `popstate`), written with `history.replaceState` when
+//! a control changes it (no new history entry per slider step, and no `hashchange` loop).
+
+use gloo_events::EventListener;
+use yew::prelude::*;
+
+use crate::context::Dispatch;
+use crate::state::Action;
 
 /// `location.hash` (with its `#`), or "" outside a browser window.
 pub fn read_hash() -> String {
@@ -15,6 +21,24 @@ pub fn write_hash(hash: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
     }
+}
+
+/// Dispatches [`Action::HashChanged`] whenever the location hash changes under the app (a
+/// slide deck setting it, a link clicked, back and forward).
+#[hook]
+pub fn use_hash_changes(dispatch: Dispatch) {
+    use_effect_with((), move |_| {
+        let listeners = web_sys::window().map(|w| {
+            let on = |event: &'static str| {
+                let d = dispatch.clone();
+                EventListener::new(&w, event, move |_| {
+                    d.dispatch(Action::HashChanged(read_hash()))
+                })
+            };
+            [on("hashchange"), on("popstate")]
+        });
+        move || drop(listeners)
+    });
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -1,11 +1,19 @@
-//! The app's one state, changed only through [`Action`]s by the reducer.
+//! The app's one state, changed only through [`Action`]s by the one reducer. It never runs
+//! the engine: it holds the scenario the controls show (the web worker is asked for it by
+//! [`crate::app`]) and the last run the engine finished, and it takes the engine's answers
+//! as actions like any other.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use protoviz_engine::link::LossModel;
-use protoviz_engine::options::{Cache, SchedulerKind};
-use protoviz_engine::{simulate, url, Lane, Page, PresetId, Scenario, SimDuration, Trace};
+use protoviz_engine::options::{Cache, SchedulerKind, TlsRecords};
+use protoviz_engine::trace::Trace;
+use protoviz_engine::verdict::{self, Outcome, Verdict};
+use protoviz_engine::{url, AssetId, Page, PresetId, Protocol, Scenario, SimDuration};
 use yew::Reducible;
+
+use crate::model::{self, LaneModel, RowSpec};
 
 /// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
 pub const BANDWIDTH_STEPS: [u64; 10] = [
@@ -20,12 +28,10 @@ pub const BANDWIDTH_STEPS: [u64; 10] = [
     200_000_000,
     1_000_000_000,
 ];
-/// Default bandwidth stop: 10 Mbit/s.
-pub const DEFAULT_BANDWIDTH_STEP: usize = 4;
 /// Loss slider stops, in parts per million of packets, each direction (0 to 5 %; the model
 /// accepts up to 50 %, but beyond a few per cent a page takes minutes and teaches nothing new).
 pub const LOSS_STEPS_PPM: [u32; 7] = [0, 2_500, 5_000, 10_000, 20_000, 30_000, 50_000];
-/// RTT slider range, milliseconds.
+/// RTT slider range, milliseconds (a link's value beyond it stretches the slider).
 pub const RTT_MIN_MS: u64 = 5;
 pub const RTT_MAX_MS: u64 = 600;
 /// HTTP/1.1 connections-per-host control range (the model accepts up to 32; browsers use 6).
@@ -34,11 +40,27 @@ pub const H1_CONNECTIONS_MAX: u32 = 8;
 /// Real milliseconds the playhead takes to sweep the whole timeline.
 pub const SWEEP_MS: f64 = 6_000.0;
 
+/// `steps` with `value` among them (in order), so a slider can step exactly to a link's
+/// value that is not one of its stops.
+pub fn steps_with<T: Copy + Ord>(steps: &[T], value: T) -> Vec<T> {
+    let mut v = steps.to_vec();
+    if !v.contains(&value) {
+        v.push(value);
+        v.sort();
+    }
+    v
+}
+
 /// A cheap handle compared by pointer: a new trace is a new allocation, so props change
 /// exactly when the engine ran again.
 #[derive(Debug)]
 pub struct Shared<T>(pub Rc<T>);
 
+impl<T> Shared<T> {
+    pub fn new(t: T) -> Self {
+        Shared(Rc::new(t))
+    }
+}
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
         Shared(Rc::clone(&self.0))
@@ -56,39 +78,147 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// One finished run of the engine: the trace (held once) and what is worked out from it.
+#[derive(Debug)]
+pub struct Run {
+    pub trace: Rc<Trace>,
+    pub outcome: Outcome,
+    pub rows: Vec<RowSpec>,
+    pub lanes: Vec<Shared<LaneModel>>,
+    /// The end of the time axis (µs): the slowest finished lane's load plus a margin.
+    pub end_us: u64,
+    /// The scenario string of the run (the page's hooks say which scenario is on screen).
+    pub link: String,
+}
+
+impl Run {
+    pub fn new(trace: Rc<Trace>) -> Run {
+        let lanes: Vec<Shared<LaneModel>> = trace
+            .lanes
+            .iter()
+            .map(|l| Shared::new(LaneModel::of(l)))
+            .collect();
+        let slowest = lanes.iter().filter_map(|l| l.load_us()).max();
+        // No lane finished: the axis runs to the last thing that happened.
+        let slowest = slowest.unwrap_or_else(|| {
+            trace
+                .lanes
+                .iter()
+                .filter_map(|l| l.events.last())
+                .map(|e| e.at.as_micros())
+                .max()
+                .unwrap_or(0)
+        });
+        Run {
+            outcome: Outcome::of(&trace),
+            rows: model::rows(&trace.scenario.page),
+            lanes,
+            end_us: (slowest + slowest / 25).max(1_000),
+            link: url::encode(&trace.scenario),
+            trace,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.trace.scenario
+    }
+}
+
+/// Where the scenario on screen came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The location hash (the page was opened with it, or it changed): it stays as given.
+    Link,
+    /// A control: the hash is rewritten to name the new scenario.
+    Control,
+}
+
+/// An asset picked for the detail panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub protocol: Protocol,
+    pub asset: AssetId,
+}
+
+/// The seeds' outcomes gathered for the median verdict of one scenario.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SeedRuns {
+    pub scenario: Option<Rc<Scenario>>,
+    pub outcomes: Vec<Option<Outcome>>,
+}
+
+impl SeedRuns {
+    pub fn done(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.is_some()).count()
+    }
+    pub fn complete(&self) -> Option<Vec<Outcome>> {
+        if self.outcomes.is_empty() {
+            return None;
+        }
+        self.outcomes.iter().cloned().collect()
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct AppState {
-    pub scenario: Scenario,
-    pub rtt_ms: u64,
-    pub bandwidth_step: usize,
-    pub loss_step: usize,
-    /// The last good trace, with one shared handle per lane.
-    pub trace: Option<Shared<Trace>>,
-    pub lanes: Vec<Shared<Lane>>,
-    /// Why the last change could not be simulated; the previous trace stays on screen.
-    pub error: Option<String>,
-    /// Why the location hash the page was opened with could not be read (it quotes the
-    /// hash, so nothing is lost); the app runs the defaults instead.
-    pub hash_error: Option<String>,
+    /// The scenario the controls show and the engine is asked for.
+    pub scenario: Rc<Scenario>,
+    pub origin: Origin,
+    /// The location hash last read, and what was wrong with it (each bad key named);
+    /// cleared once a control makes the scenario one the hash names again.
+    pub link_text: String,
+    pub link_errors: Vec<String>,
+    /// The last run the engine finished (on screen, also while the next one computes).
+    pub run: Option<Shared<Run>>,
+    pub seeds: SeedRuns,
+    pub verdict: Option<Shared<Verdict>>,
+    /// The engine refused the scenario on screen (the previous run stays).
+    pub engine_error: Option<(Rc<Scenario>, String)>,
+    /// The engine's worker stopped on a bug.
+    pub crash: Option<String>,
     /// Microseconds of simulated time shown.
     pub playhead_us: u64,
     pub playing: bool,
+    /// The replay starts from the beginning when the next run arrives (a new page).
+    pub restart_on_arrival: bool,
+    /// Group rows opened, by key.
+    pub expanded: Shared<BTreeSet<String>>,
+    pub selected: Option<Selection>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Action {
     SetRttMs(u64),
-    SetBandwidthStep(usize),
-    SetLossStep(usize),
+    /// Downlink bit/s (the uplink gets half, at least 250 kbit/s).
+    SetBandwidth(u64),
+    /// Loss each way, parts per million (0: none).
+    SetLoss(u32),
     SetPreset(PresetId),
     SetCache(Cache),
     SetScheduler(SchedulerKind),
     SetEarlyHints(bool),
+    SetTlsRecords(TlsRecords),
     SetZeroRtt(bool),
     /// HTTP/1.1 connections per host, clamped to the control's range.
     SetH1Connections(u32),
     /// Draw the losses anew: the next seed.
     NewLuck,
+    /// The location hash is now this (start-up, `hashchange`, back/forward).
+    HashChanged(String),
+    /// The engine finished a run.
+    TraceArrived(Rc<Trace>),
+    /// One seed of the median batch of `scenario`.
+    SeedRun {
+        scenario: Rc<Scenario>,
+        index: u32,
+        total: u32,
+        outcome: Outcome,
+    },
+    EngineFailed {
+        scenario: Rc<Scenario>,
+        error: String,
+    },
+    EngineCrashed(String),
     /// Real milliseconds elapsed since the previous animation frame.
     Tick(f64),
     Play,
@@ -96,57 +226,78 @@ pub enum Action {
     Restart,
     /// Jump to a fraction (0..=1) of the timeline.
     Seek(f64),
+    ToggleGroup(String),
+    Select(Option<Selection>),
 }
 
 impl Default for AppState {
     fn default() -> Self {
-        Self::new(Scenario::preset(PresetId::Blog))
+        AppState::new(Scenario::preset(PresetId::Blog))
     }
 }
 
 impl AppState {
     pub fn new(scenario: Scenario) -> AppState {
-        let mut s = AppState {
-            rtt_ms: scenario.network.rtt.as_micros() / 1_000,
-            bandwidth_step: BANDWIDTH_STEPS
-                .iter()
-                .position(|&b| b == scenario.network.downlink_bps)
-                .unwrap_or(DEFAULT_BANDWIDTH_STEP),
-            loss_step: match scenario.network.loss {
-                LossModel::Random { ppm } => {
-                    LOSS_STEPS_PPM.iter().position(|&p| p == ppm).unwrap_or(0)
-                }
-                _ => 0,
-            },
-            scenario,
-            trace: None,
-            lanes: Vec::new(),
-            error: None,
-            hash_error: None,
+        AppState {
+            scenario: Rc::new(scenario),
+            origin: Origin::Link,
+            link_text: String::new(),
+            link_errors: Vec::new(),
+            run: None,
+            seeds: SeedRuns::default(),
+            verdict: None,
+            engine_error: None,
+            crash: None,
             playhead_us: 0,
             playing: true,
-        };
-        s.resimulate();
-        s
+            restart_on_arrival: true,
+            expanded: Shared::new(BTreeSet::new()),
+            selected: None,
+        }
     }
 
     /// The state a page opened with `hash` (`location.hash`, with or without its `#`)
-    /// starts in: the scenario it names, or the defaults and a message saying what is wrong
-    /// with it (quoting it whole). An empty hash is the defaults.
+    /// starts in: every good key of it applies, each bad one is named.
     pub fn from_hash(hash: &str) -> AppState {
+        let mut s = AppState::default();
+        s.read_link(hash);
+        s
+    }
+
+    fn read_link(&mut self, hash: &str) {
         let text = hash.strip_prefix('#').unwrap_or(hash);
+        self.link_text = text.to_string();
+        self.origin = Origin::Link;
         if text.is_empty() {
-            return AppState::default();
+            self.link_errors.clear();
+            self.set_scenario(Scenario::preset(PresetId::Blog));
+            return;
         }
-        match url::decode(text) {
-            Ok(scenario) => AppState::new(scenario),
-            Err(e) => AppState {
-                hash_error: Some(format!(
-                    "The link's scenario could not be read: {e}. Showing the defaults instead; \
-                     the link was #{text}"
-                )),
-                ..AppState::default()
-            },
+        let read = url::decode_lenient(text);
+        self.link_errors = read.errors.iter().map(ToString::to_string).collect();
+        self.set_scenario(read.scenario);
+    }
+
+    fn set_scenario(&mut self, s: Scenario) {
+        if *self.scenario != s {
+            if s.page != self.scenario.page {
+                self.restart_on_arrival = true;
+                self.expanded = Shared::new(BTreeSet::new());
+                self.selected = None;
+            }
+            self.scenario = Rc::new(s);
+        }
+    }
+
+    /// A control changed the scenario: the hash will name it, and the link's errors go.
+    fn control(&mut self, f: impl FnOnce(&mut Scenario)) {
+        let mut s = (*self.scenario).clone();
+        f(&mut s);
+        if s.validate().is_ok() {
+            self.origin = Origin::Control;
+            self.link_errors.clear();
+            self.link_text = url::encode(&s);
+            self.set_scenario(s);
         }
     }
 
@@ -155,43 +306,48 @@ impl AppState {
         format!("#{}", url::encode(&self.scenario))
     }
 
-    /// The one place the engine runs. On error the previous trace stays and the message
-    /// says what was wrong.
-    pub fn resimulate(&mut self) {
-        match simulate(&self.scenario) {
-            Ok(trace) => {
-                self.lanes = trace
-                    .lanes
-                    .iter()
-                    .cloned()
-                    .map(|l| Shared(Rc::new(l)))
-                    .collect();
-                self.trace = Some(Shared(Rc::new(trace)));
-                self.error = None;
+    /// The engine is working on the scenario the controls show (the run on screen is an
+    /// earlier one).
+    pub fn busy(&self) -> bool {
+        let shown = self.run.as_ref().map(|r| r.scenario());
+        shown != Some(&*self.scenario)
+            && !matches!(&self.engine_error, Some((s, _)) if *s == self.scenario)
+    }
+
+    /// Median seeds done and wanted, while the verdict is one seed's.
+    pub fn seed_progress(&self) -> Option<(usize, usize)> {
+        let v = self.verdict.as_ref()?;
+        match v.basis {
+            verdict::Basis::ThisSeed { .. } if !self.seeds.outcomes.is_empty() => {
+                Some((self.seeds.done(), self.seeds.outcomes.len()))
             }
-            Err(e) => self.error = Some(e.to_string()),
+            verdict::Basis::ThisSeed { .. } => Some((0, verdict::SEEDS as usize)),
+            _ => None,
         }
     }
 
-    /// The time axis: the slowest lane's load time plus a margin, so every lane fits and
-    /// lanes are compared on the same scale (a lane that did not finish: its last event).
-    pub fn timeline_us(&self) -> u64 {
-        let slowest = self
-            .lanes
-            .iter()
-            .map(|l| {
-                l.metrics.load.map_or_else(
-                    || l.events.last().map_or(0, |e| e.at.as_micros()),
-                    |t| t.as_micros(),
-                )
-            })
-            .max()
-            .unwrap_or(0);
-        (slowest + slowest / 25).max(1_000)
+    pub fn end_us(&self) -> u64 {
+        self.run.as_ref().map_or(1_000, |r| r.end_us)
     }
 
     pub fn finished(&self) -> bool {
-        self.playhead_us >= self.timeline_us()
+        self.playhead_us >= self.end_us()
+    }
+
+    fn update_verdict(&mut self) {
+        let Some(run) = &self.run else {
+            self.verdict = None;
+            return;
+        };
+        let seeds = match &self.seeds.scenario {
+            Some(s) if **s == *run.scenario() => self.seeds.complete(),
+            _ => None,
+        };
+        self.verdict = Some(Shared::new(verdict::verdict(
+            run.scenario(),
+            &run.outcome,
+            seeds.as_deref(),
+        )));
     }
 }
 
@@ -199,77 +355,107 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // Most frames are ticks: handled without copying anything but two numbers.
+        if let Action::Tick(real_ms) = action {
+            if !self.playing || self.run.is_none() {
+                return self;
+            }
+            let mut s = (*self).clone();
+            let end = s.end_us();
+            let step = (real_ms.clamp(0.0, 250.0) / SWEEP_MS * end as f64) as u64;
+            s.playhead_us = (s.playhead_us + step).min(end);
+            if s.playhead_us >= end {
+                s.playing = false;
+            }
+            return Rc::new(s);
+        }
         let mut s = (*self).clone();
         match action {
-            Action::SetRttMs(ms) => {
-                let at_end = s.finished();
-                s.rtt_ms = ms.clamp(RTT_MIN_MS, RTT_MAX_MS);
-                s.scenario.network.rtt = SimDuration::from_millis(s.rtt_ms);
-                s.resimulate();
-                s.settle_playhead(at_end);
-            }
-            Action::SetBandwidthStep(i) => {
-                let at_end = s.finished();
-                s.bandwidth_step = i.min(BANDWIDTH_STEPS.len() - 1);
-                let bps = BANDWIDTH_STEPS[s.bandwidth_step];
-                s.scenario.network.downlink_bps = bps;
-                s.scenario.network.uplink_bps = (bps / 2).max(250_000);
-                s.resimulate();
-                s.settle_playhead(at_end);
-            }
-            Action::SetLossStep(i) => {
-                let at_end = s.finished();
-                s.loss_step = i.min(LOSS_STEPS_PPM.len() - 1);
-                s.scenario.network.loss = match LOSS_STEPS_PPM[s.loss_step] {
-                    0 => LossModel::None,
-                    ppm => LossModel::Random { ppm },
-                };
-                s.resimulate();
-                s.settle_playhead(at_end);
-            }
-            Action::SetPreset(id) => {
-                s.scenario.page = Page::preset(id);
-                s.resimulate();
-                s.playhead_us = 0;
-                s.playing = true;
-            }
-            Action::SetCache(c) => {
-                s.scenario.browser.cache = c;
-                s.restart_run();
-            }
-            Action::SetScheduler(k) => {
-                s.scenario.server.scheduler = k;
-                s.restart_run();
-            }
-            Action::SetEarlyHints(on) => {
-                s.scenario.server.early_hints = on;
-                s.restart_run();
-            }
-            Action::SetZeroRtt(on) => {
-                s.scenario.http3.zero_rtt = on;
-                s.restart_run();
-            }
-            Action::SetH1Connections(n) => {
-                s.scenario.http1.connections = n.clamp(H1_CONNECTIONS_MIN, H1_CONNECTIONS_MAX);
-                s.restart_run();
-            }
-            Action::NewLuck => {
-                let at_end = s.finished();
-                s.scenario.network.seed = s.scenario.network.seed.wrapping_add(1);
-                s.resimulate();
-                s.settle_playhead(at_end);
-            }
-            Action::Tick(real_ms) => {
-                if !s.playing {
+            Action::Tick(_) => {}
+            Action::SetRttMs(ms) => s.control(|sc| {
+                let min = protoviz_engine::Network::MIN_RTT.as_micros() / 1_000;
+                let max = protoviz_engine::Network::MAX_RTT.as_micros() / 1_000;
+                sc.network.rtt = SimDuration::from_millis(ms.clamp(min.max(1), max));
+            }),
+            Action::SetBandwidth(bps) => s.control(|sc| {
+                sc.network.downlink_bps = bps;
+                sc.network.uplink_bps = (bps / 2).max(250_000);
+            }),
+            Action::SetLoss(ppm) => s.control(|sc| {
+                sc.network.loss = match (&sc.network.loss, ppm) {
+                    (_, 0) => LossModel::None,
+                    (LossModel::Bursty { mean_burst, .. }, ppm) => LossModel::Bursty {
+                        ppm,
+                        mean_burst: *mean_burst,
+                    },
+                    (_, ppm) => LossModel::Random { ppm },
+                }
+            }),
+            Action::SetPreset(id) => s.control(|sc| sc.page = Page::preset(id)),
+            Action::SetCache(c) => s.control(|sc| sc.browser.cache = c),
+            Action::SetScheduler(k) => s.control(|sc| sc.server.scheduler = k),
+            Action::SetEarlyHints(on) => s.control(|sc| sc.server.early_hints = on),
+            Action::SetTlsRecords(r) => s.control(|sc| sc.server.tls_records = r),
+            Action::SetZeroRtt(on) => s.control(|sc| sc.http3.zero_rtt = on),
+            Action::SetH1Connections(n) => s.control(|sc| {
+                sc.http1.connections = n.clamp(H1_CONNECTIONS_MIN, H1_CONNECTIONS_MAX)
+            }),
+            Action::NewLuck => s.control(|sc| sc.network.seed = sc.network.seed.wrapping_add(1)),
+            Action::HashChanged(hash) => {
+                let text = hash.strip_prefix('#').unwrap_or(&hash);
+                // Our own rewrite, or the same link again: nothing to do.
+                if text == s.link_text || format!("#{text}") == s.hash() {
                     return self;
                 }
-                let timeline = s.timeline_us();
-                let step = (real_ms.clamp(0.0, 250.0) / SWEEP_MS * timeline as f64) as u64;
-                s.playhead_us = (s.playhead_us + step).min(timeline);
-                if s.playhead_us >= timeline {
-                    s.playing = false;
+                let before = s.scenario.clone();
+                s.read_link(&hash);
+                if s.scenario != before {
+                    s.restart_on_arrival = true;
                 }
             }
+            Action::TraceArrived(trace) => {
+                let at_end = s.run.is_some() && s.finished();
+                let run = Run::new(trace);
+                if s.seeds.scenario.as_deref() != Some(run.scenario()) {
+                    s.seeds = SeedRuns::default();
+                }
+                if matches!(&s.engine_error, Some((sc, _)) if **sc == *run.scenario()) {
+                    s.engine_error = None;
+                }
+                s.run = Some(Shared::new(run));
+                s.crash = None;
+                if s.restart_on_arrival {
+                    s.restart_on_arrival = false;
+                    s.playhead_us = 0;
+                    s.playing = true;
+                } else if at_end {
+                    s.playhead_us = s.end_us();
+                } else {
+                    s.playhead_us = s.playhead_us.min(s.end_us());
+                }
+                s.update_verdict();
+            }
+            Action::SeedRun {
+                scenario,
+                index,
+                total,
+                outcome,
+            } => {
+                if s.seeds.scenario.as_ref() != Some(&scenario) {
+                    s.seeds = SeedRuns {
+                        scenario: Some(scenario),
+                        outcomes: vec![None; total as usize],
+                    };
+                }
+                if let Some(slot) = s.seeds.outcomes.get_mut(index as usize) {
+                    *slot = Some(outcome);
+                }
+                s.update_verdict();
+            }
+            Action::EngineFailed { scenario, error } => {
+                s.engine_error = Some((scenario, error));
+            }
+            Action::EngineCrashed(message) => s.crash = Some(message),
             Action::Play => {
                 if s.finished() {
                     s.playhead_us = 0;
@@ -287,189 +473,123 @@ impl Reducible for AppState {
                 } else {
                     0.0
                 };
-                s.playhead_us = (f * s.timeline_us() as f64) as u64;
+                s.playhead_us = (f * s.end_us() as f64) as u64;
                 s.playing = false;
             }
+            Action::ToggleGroup(key) => {
+                let mut set = (*s.expanded).clone();
+                if !set.remove(&key) {
+                    set.insert(key);
+                }
+                s.expanded = Shared::new(set);
+            }
+            Action::Select(sel) => s.selected = sel,
         }
         Rc::new(s)
-    }
-}
-
-impl AppState {
-    /// A protocol or browser option changed: run again, keeping the replay's place as the
-    /// sliders do.
-    fn restart_run(&mut self) {
-        let at_end = self.finished();
-        self.resimulate();
-        self.settle_playhead(at_end);
-    }
-
-    /// After a re-simulation: a finished replay stays finished (showing the new result
-    /// whole); a replay in progress keeps its place within the new timeline.
-    fn settle_playhead(&mut self, was_at_end: bool) {
-        let timeline = self.timeline_us();
-        if was_at_end {
-            self.playhead_us = timeline;
-        } else {
-            self.playhead_us = self.playhead_us.min(timeline);
-        }
     }
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
     use super::*;
+    use protoviz_engine::simulate;
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn reduce(s: AppState, a: Action) -> AppState {
         (*Rc::new(s).reduce(a)).clone()
     }
 
+    /// What the worker would answer: the scenario's trace.
+    fn arrive(s: AppState) -> AppState {
+        let trace = simulate(&s.scenario).unwrap();
+        reduce(s, Action::TraceArrived(Rc::new(trace)))
+    }
+
     #[test]
-    fn rtt_change_resimulates_and_keeps_finished_replays_whole() {
-        let s = AppState::default();
-        let before = s.lanes[0].metrics.load.unwrap();
-        let s = reduce(s, Action::Seek(1.0));
-        assert!(s.finished());
+    fn a_control_asks_for_a_new_run_and_keeps_the_old_one_on_screen() {
+        let s = arrive(AppState::default());
+        assert!(!s.busy());
+        let before = s.run.clone().unwrap();
         let s = reduce(s, Action::SetRttMs(300));
-        assert!(s.lanes[0].metrics.load.unwrap() > before);
-        assert!(s.finished(), "a finished replay shows the new result whole");
-        assert_eq!(s.scenario.network.rtt, SimDuration::from_millis(300));
+        assert!(s.busy(), "computing the new scenario");
+        assert_eq!(s.run, Some(before), "the previous run stays on screen");
+        assert_eq!(s.origin, Origin::Control);
+        let s = arrive(s);
+        assert!(!s.busy());
+        assert_eq!(
+            s.run.as_ref().unwrap().scenario().network.rtt,
+            SimDuration::from_millis(300)
+        );
     }
 
     #[test]
     fn slider_extremes_are_clamped_not_rejected() {
         let s = reduce(AppState::default(), Action::SetRttMs(0));
-        assert_eq!(s.rtt_ms, RTT_MIN_MS);
-        assert!(s.error.is_none());
-        let s = reduce(s, Action::SetBandwidthStep(99));
-        assert_eq!(s.bandwidth_step, BANDWIDTH_STEPS.len() - 1);
-        assert!(s.error.is_none());
-    }
-
-    #[test]
-    fn loss_and_luck_change_the_trace() {
-        let s = reduce(AppState::default(), Action::SetLossStep(4));
-        assert_eq!(s.scenario.network.loss, LossModel::Random { ppm: 20_000 });
-        let before = s
-            .lanes
-            .iter()
-            .map(|l| l.metrics.load.unwrap())
-            .collect::<Vec<_>>();
-        let s = reduce(s, Action::NewLuck);
-        assert_eq!(
-            s.scenario.network.seed,
-            AppState::default().scenario.network.seed + 1
-        );
-        let after = s
-            .lanes
-            .iter()
-            .map(|l| l.metrics.load.unwrap())
-            .collect::<Vec<_>>();
-        assert_ne!(before, after, "other luck, other losses");
-        let s = reduce(s, Action::SetLossStep(0));
-        assert_eq!(s.scenario.network.loss, LossModel::None);
-    }
-
-    /// Same scenario and seed, same trace, in wasm as natively: the digest pinned by the
-    /// engine's native test (crates/engine/tests/golden_digest.txt) must come out here too.
-    #[test]
-    fn wasm_trace_matches_the_native_digest() {
-        let golden: u64 = include_str!("../crates/engine/tests/golden_digest.txt")
-            .trim()
-            .parse()
-            .unwrap();
-        let mut scenario = Scenario::preset(PresetId::Blog);
-        scenario.network.loss = LossModel::Random { ppm: 10_000 };
-        scenario.network.seed = 7;
-        let trace = simulate(&scenario).unwrap();
-        assert_eq!(protoviz_engine::trace::digest(&trace), golden);
-    }
-
-    #[test]
-    fn picking_a_page_runs_it_from_the_start() {
-        let s = reduce(AppState::default(), Action::Seek(1.0));
-        let s = reduce(s, Action::SetPreset(PresetId::Tiles));
-        assert_eq!(s.scenario.page.name, "tiles");
-        assert!(s.lanes.iter().all(|l| l.assets.len() == 101));
-        assert_eq!((s.playhead_us, s.playing), (0, true));
-    }
-
-    #[test]
-    fn option_actions_set_the_scenario_and_resimulate() {
-        let s = reduce(AppState::default(), Action::SetCache(Cache::Warm));
-        assert_eq!(s.scenario.browser.cache, Cache::Warm);
-        assert_eq!(
-            s.trace.as_ref().unwrap().scenario.browser.cache,
-            Cache::Warm
-        );
-        let s = reduce(s, Action::SetScheduler(SchedulerKind::RoundRobin));
-        assert_eq!(s.scenario.server.scheduler, SchedulerKind::RoundRobin);
-        let s = reduce(s, Action::SetEarlyHints(true));
-        assert!(s.scenario.server.early_hints);
-        let s = reduce(s, Action::SetZeroRtt(true));
-        assert!(s.scenario.http3.zero_rtt);
-        assert!(s.trace.as_ref().unwrap().scenario.http3.zero_rtt);
-        // The control offers 1 to 8 connections; beyond is clamped, not an error.
-        let s = reduce(s, Action::SetH1Connections(0));
-        assert_eq!(s.scenario.http1.connections, 1);
+        assert_eq!(s.scenario.network.rtt, SimDuration::from_millis(1));
         let s = reduce(s, Action::SetH1Connections(99));
         assert_eq!(s.scenario.http1.connections, H1_CONNECTIONS_MAX);
-        assert!(s.error.is_none());
-        // A warm visit fetches only the HTML: one connection.
-        assert_eq!(s.lanes[0].metrics.connections, 1);
-        // Cold, with 8 connections the HTTP/1.1 lane opens more than the default 6 (the
-        // blog page has 15 subresources to fetch in parallel).
-        let cold = reduce(AppState::default(), Action::SetH1Connections(8));
-        assert!(
-            cold.lanes[0].metrics.connections > 6,
-            "{}",
-            cold.lanes[0].metrics.connections
-        );
-        assert_eq!(
-            s.hash(),
-            "#page=blog&h1conn=8&zerortt=on&sched=round-robin&hints=on&cache=warm"
-        );
     }
 
     #[test]
-    fn the_hash_sets_the_scenario_and_the_sliders() {
-        let s = AppState::from_hash("#page=tiles&rtt=50&loss=2&cache=warm&h1conn=2");
-        assert!(s.hash_error.is_none());
+    fn a_link_applies_every_good_key_and_names_the_bad_one() {
+        let s = AppState::from_hash("#page=tiles&rtt=50&loss=abc");
         assert_eq!(s.scenario.page.name, "tiles");
-        assert_eq!(s.rtt_ms, 50);
-        assert_eq!(s.loss_step, 4, "2 % is the fifth loss stop");
-        assert_eq!(s.scenario.browser.cache, Cache::Warm);
-        assert_eq!(s.scenario.http1.connections, 2);
-        // What the state writes back is what it read.
-        assert_eq!(s.hash(), "#page=tiles&rtt=50&loss=2&h1conn=2&cache=warm");
-        // No hash, or an empty one: the defaults, no message.
-        assert_eq!(
-            AppState::from_hash("").scenario,
-            AppState::default().scenario
-        );
-        assert!(AppState::from_hash("#").hash_error.is_none());
+        assert_eq!(s.scenario.network.rtt, SimDuration::from_millis(50));
+        assert_eq!(s.link_errors.len(), 1);
+        assert!(s.link_errors[0].starts_with("loss is \"abc\"; allowed: "));
+        assert_eq!(s.origin, Origin::Link);
+        // A control makes the scenario valid and the link's errors go.
+        let s = reduce(s, Action::SetCache(Cache::Warm));
+        assert!(s.link_errors.is_empty());
+        assert_eq!(s.hash(), "#page=tiles&rtt=50&cache=warm");
     }
 
     #[test]
-    fn a_bad_hash_falls_back_to_defaults_and_quotes_itself() {
-        let s = AppState::from_hash("#page=blog&rtt=fast");
-        assert_eq!(s.scenario, AppState::default().scenario);
-        assert_eq!(
-            s.hash_error.as_deref(),
-            Some(
-                "The link's scenario could not be read: rtt is \"fast\"; allowed: a round trip \
-                 in milliseconds from 1 to 10000, up to 3 decimals. Showing the defaults \
-                 instead; the link was #page=blog&rtt=fast"
-            )
-        );
-        assert!(s.error.is_none());
-        assert_eq!(s.lanes.len(), 4, "the defaults still run");
+    fn a_hash_change_switches_the_scenario_and_restarts_on_arrival() {
+        let s = arrive(AppState::default());
+        let s = reduce(s, Action::Seek(1.0));
+        let s = reduce(s, Action::HashChanged("#page=tiles".into()));
+        assert_eq!(s.scenario.page.name, "tiles");
+        assert!(s.busy());
+        let s = arrive(s);
+        assert_eq!((s.playhead_us, s.playing), (0, true));
+        // The same hash again changes nothing.
+        let again = Rc::new(s.clone()).reduce(Action::HashChanged("#page=tiles".into()));
+        assert_eq!(again.scenario, s.scenario);
+    }
+
+    #[test]
+    fn under_loss_the_verdict_is_this_seeds_until_the_median_arrives() {
+        let s = arrive(AppState::from_hash("#page=blog&loss=2"));
+        let v = s.verdict.clone().unwrap();
+        assert!(matches!(v.basis, verdict::Basis::ThisSeed { .. }));
+        assert_eq!(s.seed_progress(), Some((0, 9)));
+        let scenario = s.scenario.clone();
+        let seeds = verdict::seeds(&scenario).unwrap();
+        let mut s = s;
+        for (i, seed) in seeds.iter().enumerate() {
+            let mut sc = (*scenario).clone();
+            sc.network.seed = *seed;
+            let outcome = Outcome::of(&simulate(&sc).unwrap());
+            s = reduce(
+                s,
+                Action::SeedRun {
+                    scenario: scenario.clone(),
+                    index: i as u32,
+                    total: seeds.len() as u32,
+                    outcome,
+                },
+            );
+        }
+        let v = s.verdict.clone().unwrap();
+        assert_eq!(v.basis, verdict::Basis::Median { seeds: 9 });
+        assert_eq!(*v.0, verdict::evaluate(&scenario).unwrap());
+        assert_eq!(s.seed_progress(), None);
     }
 
     #[test]
     fn playback_runs_to_the_end_and_stops() {
-        let mut s = AppState::default();
+        let mut s = arrive(AppState::default());
         assert!(s.playing);
         for _ in 0..1_000 {
             s = reduce(s, Action::Tick(16.7));
@@ -479,5 +599,11 @@ mod tests {
         let s = reduce(s, Action::Play);
         assert_eq!(s.playhead_us, 0);
         assert!(s.playing);
+    }
+
+    #[test]
+    fn dynamic_slider_stops_include_a_links_value() {
+        assert_eq!(steps_with(&[1, 5, 10], 3), vec![1, 3, 5, 10]);
+        assert_eq!(steps_with(&[1, 5, 10], 5), vec![1, 5, 10]);
     }
 }

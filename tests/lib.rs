@@ -188,3 +188,22 @@ pub fn artifacts_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create tests/artifacts");
     dir
 }
+
+/// Resizes the window so that the page's viewport (`innerWidth` × `innerHeight`) is
+/// `width` × `height` CSS pixels (the window's own frame taken into account).
+pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height)
+        .await
+        .expect("window resizes");
+    let inner = c
+        .execute("return [innerWidth, innerHeight]", vec![])
+        .await
+        .expect("script runs");
+    let dim = |i: usize| inner[i].as_u64().unwrap_or(0) as u32;
+    let (dw, dh) = (width.saturating_sub(dim(0)), height.saturating_sub(dim(1)));
+    if dw > 0 || dh > 0 {
+        c.set_window_size(width + dw, height + dh)
+            .await
+            .expect("window resizes");
+    }
+}

@@ -1,11 +1,14 @@
-//! What the bar colours mean.
+//! What the bar colours, patterns, badges and markers mean.
 
 use yew::prelude::*;
 
 #[function_component]
 pub fn Legend() -> Html {
     let items = [
-        ("queued", "queued: found, waiting for a connection"),
+        (
+            "queued",
+            "queued: found, waiting for a connection or its turn",
+        ),
         ("connect", "TCP handshake"),
         ("tls", "TLS handshake"),
         ("quic", "QUIC handshake (transport and TLS in one)"),
@@ -13,10 +16,9 @@ pub fn Legend() -> Html {
         ("receive", "receiving the response"),
         (
             "blocked",
-            "stalled: bytes arrived but wait behind a lost packet",
+            "stalled: bytes arrived but wait behind a lost packet (head-of-line blocking)",
         ),
     ];
-    // Where a response came from (the row's badge and bar style), and the lane's markers.
     let sources = [
         (
             "pushed",
@@ -34,22 +36,21 @@ pub fn Legend() -> Html {
             "from the browser cache, no network",
         ),
     ];
-    let markers = [
-        ("FP", "first-paint", "first paint"),
-        ("DCL", "dcl", "DOMContentLoaded"),
-    ];
     html! {
-        <ul class="legend">
-            { for items.iter().map(|(class, text)| html! {
-                <li><span class={classes!("swatch", *class)}></span>{ *text }</li>
-            }) }
-            { for sources.iter().map(|(badge, class, text)| html! {
-                <li class={classes!("legend-source", *class)}><span class="source-badge">{ *badge }</span>{ *text }</li>
-            }) }
-            { for markers.iter().map(|(label, class, text)| html! {
-                <li><span class={classes!("marker", "in-legend", *class)}>{ *label }</span>{ *text }</li>
-            }) }
-            <li><span class="swatch loadline-swatch"></span>{ "page loaded" }</li>
-        </ul>
+        <section class="legend-box" data-view="legend" aria-label="Legend">
+            <ul class="legend">
+                { for items.iter().map(|(class, text)| html! {
+                    <li><span class={classes!("swatch", *class)} aria-hidden="true"></span>{ *text }</li>
+                }) }
+                { for sources.iter().map(|(badge, class, text)| html! {
+                    <li class={classes!("legend-source", *class)}><span class="source-badge">{ *badge }</span>{ *text }</li>
+                }) }
+                <li><span class="marker in-legend first-paint">{ "FP" }</span>{ "first paint" }</li>
+                <li><span class="marker in-legend dcl">{ "DCL" }</span>{ "DOMContentLoaded" }</li>
+                <li><span class="swatch playhead-swatch" aria-hidden="true"></span>{ "playhead (now)" }</li>
+                <li><span class="swatch loadline-swatch" aria-hidden="true"></span>{ "page loaded" }</li>
+            </ul>
+            <p class="hint">{ "Select a row's name (click, tap, or Tab and Enter) for its timings, why it waited, and the same asset in the other lanes." }</p>
+        </section>
     }
 }

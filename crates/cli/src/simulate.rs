@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::ValueEnum;
-use protoviz_engine::{simulate, Lane};
+use protoviz_engine::{simulate, verdict, Lane};
 use serde::Serialize;
 
 use crate::scenario_args::{self, ScenarioArgs};
@@ -22,7 +22,9 @@ pub struct Args {
     /// Seed of the loss draws: the same seed gives the same trace.
     #[arg(long)]
     seed: Option<u64>,
-    /// `summary`: one JSON object per lane; `json`: the whole trace.
+    /// `summary`: one JSON object per lane; `json`: the whole trace; `verdict`: which
+    /// protocol loads the page first and why, as the app says it (one JSON object with its
+    /// `sentence`; under random loss, the median over the seeds it names).
     #[arg(long, value_enum, default_value_t = Format::Summary)]
     format: Format,
 }
@@ -31,6 +33,7 @@ pub struct Args {
 enum Format {
     Summary,
     Json,
+    Verdict,
 }
 
 #[derive(Serialize)]
@@ -94,11 +97,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if let Some(seed) = args.seed {
         scenario.network.seed = seed;
     }
-    let trace =
-        simulate(&scenario).map_err(|e| Failure::Usage(format!("invalid scenario: {e}")))?;
+    let invalid = |e| Failure::Usage(format!("invalid scenario: {e}"));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if let Format::Verdict = args.format {
+        let v = verdict::evaluate(&scenario).map_err(invalid)?;
+        return serde_json::to_writer(&mut out, &v)
+            .map_err(|e| e.to_string())
+            .and_then(|_| writeln!(out).map_err(|e| e.to_string()))
+            .map_err(|e| Failure::Io(format!("cannot write the output: {e}")));
+    }
+    let trace = simulate(&scenario).map_err(invalid)?;
     let res = match args.format {
+        Format::Verdict => Ok(()),
         Format::Json => serde_json::to_writer_pretty(&mut out, &trace)
             .map_err(|e| e.to_string())
             .and_then(|_| writeln!(out).map_err(|e| e.to_string())),

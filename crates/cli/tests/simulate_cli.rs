@@ -457,3 +457,38 @@ fn bad_arguments_exit_2_naming_flag_value_and_allowed() {
         &["--preset", "cannot be used with"],
     );
 }
+
+/// `--format verdict`: the app's verdict, from the same engine: the sentence, the lanes
+/// compared and, under loss, the median over the seeds it names.
+#[test]
+fn verdict_format_prints_the_engines_verdict() {
+    let out = protoviz(
+        &[
+            "simulate",
+            "--url",
+            "page=blog&loss=2",
+            "--format",
+            "verdict",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = lines(&out);
+    assert_eq!(v.len(), 1);
+    let expected = protoviz_engine::verdict::evaluate(
+        &protoviz_engine::url::decode("page=blog&loss=2").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v[0], serde_json::to_value(&expected).unwrap());
+    assert_eq!(v[0]["basis"]["basis"], "median");
+    assert_eq!(v[0]["basis"]["seeds"], 9);
+    let sentence = v[0]["sentence"].as_str().unwrap();
+    assert!(
+        sentence.starts_with("Median of 9 loss draws (seeds 0–8): "),
+        "{sentence}"
+    );
+}

@@ -19,6 +19,7 @@ pub mod time;
 pub mod trace;
 pub mod transport;
 pub mod url;
+pub mod verdict;
 pub mod wire;
 
 pub use ids::{AssetId, ConnId, PacketNumber, StreamId};

@@ -33,7 +33,9 @@
 //! | `htmlcost`, `csscost`, `jscost` | parse cost, µs per KiB | 10, 10, 50 |
 //!
 //! Decoding never panics; every error names the key, the value and what is allowed, and
-//! the decoded scenario is validated like any other.
+//! the decoded scenario is validated like any other. [`decode`] is strict (the first
+//! error); [`decode_lenient`], which the app uses for its location hash, applies every good
+//! key and reports each bad one, so a link with one typo still opens the scenario it names.
 
 use core::fmt;
 
@@ -211,9 +213,10 @@ fn list(v: &[u64]) -> String {
 /// The scenario as a compact string. [`decode`] gives back an equal scenario.
 pub fn encode(s: &Scenario) -> String {
     let mut parts: Vec<(&str, String)> = Vec::new();
+    // A preset's page is named by its id: build only that one to compare.
     match PresetId::ALL
         .into_iter()
-        .find(|&id| Page::preset(id) == s.page)
+        .find(|&id| id.id() == s.page.name && Page::preset(id) == s.page)
     {
         Some(id) => parts.push(("page", id.id().to_string())),
         None => {
@@ -334,7 +337,7 @@ pub fn encode(s: &Scenario) -> String {
         .join("&")
 }
 
-/// The key=value pairs of a string, checked for unknown and repeated keys.
+/// The key=value pairs of a string, each key at most once.
 struct Pairs<'a>(Vec<(&'a str, &'a str)>);
 
 impl<'a> Pairs<'a> {
@@ -351,155 +354,264 @@ fn bad(key: &str, value: &str, allowed: impl Into<String>) -> UrlError {
     }
 }
 
-/// Reads `key` as one of `choices` (value, result).
+/// Reads `key` as one of `choices` (value, result); a bad value is recorded and the
+/// default used.
 fn choice<T: Copy>(
     p: &Pairs<'_>,
+    errors: &mut Vec<UrlError>,
     key: &str,
     choices: &[(&str, T)],
     default: T,
-) -> Result<T, UrlError> {
+) -> T {
     match p.get(key) {
-        None => Ok(default),
-        Some(v) => choices
-            .iter()
-            .find(|(name, _)| *name == v)
-            .map(|&(_, t)| t)
-            .ok_or_else(|| {
+        None => default,
+        Some(v) => match choices.iter().find(|(name, _)| *name == v) {
+            Some(&(_, t)) => t,
+            None => {
                 let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-                bad(key, v, names.join(" or "))
-            }),
-    }
-}
-
-fn flag(p: &Pairs<'_>, key: &str, default: bool) -> Result<bool, UrlError> {
-    choice(p, key, &[("on", true), ("off", false)], default)
-}
-
-/// Reads `key` as an integer in `range`; `allowed` says so in words.
-fn int(
-    p: &Pairs<'_>,
-    key: &str,
-    range: core::ops::RangeInclusive<u64>,
-    allowed: &str,
-) -> Result<Option<u64>, UrlError> {
-    match p.get(key) {
-        None => Ok(None),
-        Some(v) => match parse_fixed(v, 0) {
-            Some(n) if range.contains(&n) => Ok(Some(n)),
-            _ => Err(bad(key, v, allowed)),
+                errors.push(bad(key, v, names.join(" or ")));
+                default
+            }
         },
     }
 }
 
-/// Reads `key` as a decimal with `decimals` fraction digits, scaled, in `range`.
+fn flag(p: &Pairs<'_>, errors: &mut Vec<UrlError>, key: &str, default: bool) -> bool {
+    choice(p, errors, key, &[("on", true), ("off", false)], default)
+}
+
+/// Reads `key` as a decimal with `decimals` fraction digits, scaled, in `range`
+/// (`decimals` 0: an integer); `allowed` says so in words. `None` when absent or bad (a
+/// bad value is recorded).
 fn decimal(
     p: &Pairs<'_>,
+    errors: &mut Vec<UrlError>,
     key: &str,
     decimals: u32,
     range: core::ops::RangeInclusive<u64>,
     allowed: &str,
-) -> Result<Option<u64>, UrlError> {
-    match p.get(key) {
-        None => Ok(None),
-        Some(v) => match parse_fixed(v, decimals) {
-            Some(n) if range.contains(&n) => Ok(Some(n)),
-            _ => Err(bad(key, v, allowed)),
-        },
+) -> Option<u64> {
+    let v = p.get(key)?;
+    match parse_fixed(v, decimals) {
+        Some(n) if range.contains(&n) => Some(n),
+        _ => {
+            errors.push(bad(key, v, allowed));
+            None
+        }
     }
 }
 
-fn ordinals(p: &Pairs<'_>, key: &str) -> Result<Vec<u64>, UrlError> {
-    match p.get(key) {
-        None => Ok(Vec::new()),
-        Some(v) => {
-            let allowed = "packet ordinals (0, 1, 2, …) separated by commas, at most 10000";
-            let items: Vec<&str> = v.split(',').collect();
-            if items.len() > Network::MAX_SCRIPTED {
-                return Err(bad(key, v, allowed));
-            }
+fn ordinals(p: &Pairs<'_>, errors: &mut Vec<UrlError>, key: &str) -> Vec<u64> {
+    let Some(v) = p.get(key) else {
+        return Vec::new();
+    };
+    let allowed = "packet ordinals (0, 1, 2, …) separated by commas, at most 10000";
+    let items: Vec<&str> = v.split(',').collect();
+    let parsed = (items.len() <= Network::MAX_SCRIPTED)
+        .then(|| {
             items
                 .into_iter()
-                .map(|x| parse_fixed(x, 0).ok_or_else(|| bad(key, v, allowed)))
-                .collect()
+                .map(|x| parse_fixed(x, 0))
+                .collect::<Option<Vec<u64>>>()
+        })
+        .flatten();
+    parsed.unwrap_or_else(|| {
+        errors.push(bad(key, v, allowed));
+        Vec::new()
+    })
+}
+
+/// What [`decode_lenient`] read: the scenario built from every good key, and one error per
+/// bad one (in the order of the keys' handling), each naming the key, its value and what is
+/// allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lenient {
+    pub scenario: Scenario,
+    pub errors: Vec<UrlError>,
+}
+
+impl UrlError {
+    /// The key this error is about, when it is about one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            UrlError::BadValue { key, .. } | UrlError::Repeated(key) => Some(key),
+            UrlError::NoPage | UrlError::BothPages => Some("page"),
+            _ => None,
         }
     }
 }
 
 /// Reads a scenario string (a leading `#` is ignored). The error names the key, the value
-/// and what is allowed.
+/// and what is allowed; with several bad keys it is the first ([`decode_lenient`] gives
+/// them all).
 pub fn decode(text: &str) -> Result<Scenario, UrlError> {
+    let Lenient {
+        scenario,
+        mut errors,
+    } = decode_lenient(text);
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(errors.swap_remove(0))
+    }
+}
+
+/// Reads a scenario string as far as it can: every good key applies; a bad key (an unknown
+/// one, a value out of range, a repeat) is reported and its default used instead, so a link
+/// with one typo still opens the page, round trip and options it names. Without a page (or
+/// with a bad one) the scenario uses the `blog` page. If the keys read but make a scenario
+/// that does not validate, the key to blame is the first whose removal makes it valid (it
+/// is reported and left out); failing that, only the page is kept.
+///
+/// The returned scenario always validates. Never panics.
+pub fn decode_lenient(text: &str) -> Lenient {
+    let mut errors = Vec::new();
     if text.len() > MAX_LEN {
-        return Err(UrlError::TooLong(text.len()));
+        errors.push(UrlError::TooLong(text.len()));
+        return Lenient {
+            scenario: Scenario::preset(PresetId::Blog),
+            errors,
+        };
     }
     let text = text.strip_prefix('#').unwrap_or(text);
     let mut pairs = Vec::new();
-    let mut unknown = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
     for part in text.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = part
-            .split_once('=')
-            .ok_or_else(|| UrlError::NotKeyValue(part.to_string()))?;
+        let Some((k, v)) = part.split_once('=') else {
+            errors.push(UrlError::NotKeyValue(part.to_string()));
+            continue;
+        };
         if !KEYS.contains(&k) {
-            if !unknown.iter().any(|u: &String| u == k) {
+            if !unknown.iter().any(|u| u == k) {
                 unknown.push(k.to_string());
             }
             continue;
         }
         if pairs.iter().any(|&(seen, _)| seen == k) {
-            return Err(UrlError::Repeated(k.to_string()));
+            errors.push(UrlError::Repeated(k.to_string()));
+            continue;
         }
         pairs.push((k, v));
     }
     if !unknown.is_empty() {
-        return Err(UrlError::UnknownKeys(unknown));
+        errors.push(UrlError::UnknownKeys(unknown));
     }
-    let p = Pairs(pairs);
-
-    let page = match (p.get("page"), p.get("pagejson")) {
-        (None, None) => return Err(UrlError::NoPage),
-        (Some(_), Some(_)) => return Err(UrlError::BothPages),
-        (Some(id), None) => {
-            Page::preset(PresetId::from_id(id).ok_or_else(|| bad("page", id, preset_ids()))?)
+    let scenario = build(&Pairs(pairs.clone()), &mut errors);
+    let scenario = match scenario.validate() {
+        Ok(()) => scenario,
+        Err(e) => {
+            errors.push(UrlError::Invalid(e));
+            // The first key without which the rest validates is the one to blame.
+            let without = |skip: usize| {
+                let rest: Vec<(&str, &str)> = pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != skip)
+                    .map(|(_, &kv)| kv)
+                    .collect();
+                build(&Pairs(rest), &mut Vec::new())
+            };
+            let fixed = (0..pairs.len())
+                .filter(|&i| !matches!(pairs[i].0, "page" | "pagejson"))
+                .map(without)
+                .find(|s| s.validate().is_ok());
+            fixed.unwrap_or_else(|| {
+                let pages: Vec<(&str, &str)> = pairs
+                    .iter()
+                    .copied()
+                    .filter(|(k, _)| matches!(*k, "page" | "pagejson"))
+                    .collect();
+                let s = build(&Pairs(pages), &mut Vec::new());
+                if s.validate().is_ok() {
+                    s
+                } else {
+                    Scenario::preset(PresetId::Blog)
+                }
+            })
         }
-        (None, Some(b64)) => {
-            let bytes = URL_SAFE_NO_PAD
-                .decode(b64)
-                .map_err(|e| bad("pagejson", b64, format!("base64url without padding ({e})")))?;
-            serde_json::from_slice::<Page>(&bytes).map_err(|e| {
-                bad(
+    };
+    Lenient { scenario, errors }
+}
+
+/// The scenario the pairs name, each bad value recorded in `errors` and replaced by its
+/// default. Not validated.
+fn build(p: &Pairs<'_>, errors: &mut Vec<UrlError>) -> Scenario {
+    let page = match (p.get("page"), p.get("pagejson")) {
+        (None, None) => {
+            errors.push(UrlError::NoPage);
+            None
+        }
+        (Some(_), Some(_)) => {
+            errors.push(UrlError::BothPages);
+            None
+        }
+        (Some(id), None) => match PresetId::from_id(id) {
+            Some(id) => Some(Page::preset(id)),
+            None => {
+                errors.push(bad("page", id, preset_ids()));
+                None
+            }
+        },
+        (None, Some(b64)) => match URL_SAFE_NO_PAD.decode(b64) {
+            Err(e) => {
+                errors.push(bad(
                     "pagejson",
                     b64,
-                    format!("base64url of a page's JSON (the JSON: {e})"),
-                )
-            })?
-        }
+                    format!("base64url without padding ({e})"),
+                ));
+                None
+            }
+            Ok(bytes) => match serde_json::from_slice::<Page>(&bytes) {
+                Ok(page) => Some(page),
+                Err(e) => {
+                    errors.push(bad(
+                        "pagejson",
+                        b64,
+                        format!("base64url of a page's JSON (the JSON: {e})"),
+                    ));
+                    None
+                }
+            },
+        },
     };
 
     let mut s = Scenario::preset(PresetId::Blog);
-    s.page = page;
+    if let Some(page) = page {
+        s.page = page;
+    }
     let n = &mut s.network;
     if let Some(us) = decimal(
-        &p,
+        p,
+        errors,
         "rtt",
         3,
         Network::MIN_RTT.as_micros()..=Network::MAX_RTT.as_micros(),
         "a round trip in milliseconds from 1 to 10000, up to 3 decimals",
-    )? {
+    ) {
         n.rtt = SimDuration::from_micros(us);
     }
     let bw = "a bandwidth in Mbit/s from 0.056 to 10000, up to 6 decimals";
-    if let Some(bps) = decimal(&p, "down", 6, Network::MIN_BPS..=Network::MAX_BPS, bw)? {
+    if let Some(bps) = decimal(
+        p,
+        errors,
+        "down",
+        6,
+        Network::MIN_BPS..=Network::MAX_BPS,
+        bw,
+    ) {
         n.downlink_bps = bps;
     }
-    if let Some(bps) = decimal(&p, "up", 6, Network::MIN_BPS..=Network::MAX_BPS, bw)? {
+    if let Some(bps) = decimal(p, errors, "up", 6, Network::MIN_BPS..=Network::MAX_BPS, bw) {
         n.uplink_bps = bps;
     }
     let ppm = decimal(
-        &p,
+        p,
+        errors,
         "loss",
         4,
         0..=u64::from(Network::MAX_LOSS_PPM),
         "a loss rate in per cent from 0 to 50, up to 4 decimals",
-    )?
+    )
     .map(|v| u32::try_from(v).unwrap_or(PPM));
     #[derive(Clone, Copy, PartialEq)]
     enum Model {
@@ -508,13 +620,15 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
         Bursty,
         Scripted,
     }
-    let default_model = if ppm.is_some() {
+    // A loss rate given (even a bad one) means random loss unless a model says otherwise.
+    let default_model = if p.get("loss").is_some() {
         Model::Random
     } else {
         Model::None
     };
     let model = choice(
-        &p,
+        p,
+        errors,
         "model",
         &[
             ("none", Model::None),
@@ -523,24 +637,29 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
             ("scripted", Model::Scripted),
         ],
         default_model,
-    )?;
-    let burst = int(
-        &p,
+    );
+    let mut burst = decimal(
+        p,
+        errors,
         "burst",
+        0,
         1..=u64::from(Network::MAX_MEAN_BURST),
         "a mean burst from 1 to 1000 packets, with model=bursty",
-    )?;
+    );
     if let (Some(v), true) = (p.get("burst"), model != Model::Bursty) {
-        return Err(bad("burst", v, "a mean burst only with model=bursty"));
+        if burst.take().is_some() {
+            errors.push(bad("burst", v, "a mean burst only with model=bursty"));
+        }
     }
     for key in ["lossup", "lossdown"] {
         if let (Some(v), true) = (p.get(key), model != Model::Scripted) {
-            return Err(bad(key, v, "lost packet ordinals only with model=scripted"));
+            errors.push(bad(key, v, "lost packet ordinals only with model=scripted"));
         }
     }
+    let mut ppm = ppm;
     if let (Some(v), Some(m)) = (p.get("loss"), p.get("model")) {
-        if model == Model::None || model == Model::Scripted {
-            return Err(bad(
+        if (model == Model::None || model == Model::Scripted) && ppm.take().is_some() {
+            errors.push(bad(
                 "loss",
                 v,
                 format!("a loss rate only with model=random or model=bursty, not model={m}"),
@@ -549,6 +668,8 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
     }
     n.loss = match model {
         Model::None => LossModel::None,
+        // A bad loss rate leaves no loss (the default), not a random model at 0 %.
+        Model::Random if ppm.is_none() && p.get("model").is_none() => LossModel::None,
         Model::Random => LossModel::Random {
             ppm: ppm.unwrap_or(0),
         },
@@ -559,75 +680,89 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
                 .unwrap_or(DEFAULT_MEAN_BURST),
         },
         Model::Scripted => LossModel::Scripted {
-            up: ordinals(&p, "lossup")?,
-            down: ordinals(&p, "lossdown")?,
+            up: ordinals(p, errors, "lossup"),
+            down: ordinals(p, errors, "lossdown"),
         },
     };
-    n.queue_bytes = int(
-        &p,
+    n.queue_bytes = decimal(
+        p,
+        errors,
         "queue",
+        0,
         Network::MIN_QUEUE..=Network::MAX_QUEUE,
         "a queue from 1500 to 1000000000 bytes",
-    )?;
-    if let Some(seed) = int(
-        &p,
+    );
+    if let Some(seed) = decimal(
+        p,
+        errors,
         "seed",
+        0,
         0..=u64::MAX,
         "a whole number from 0 to 2^64 − 1",
-    )? {
+    ) {
         n.seed = seed;
     }
     if let Some(v) = p.get("proto") {
         let allowed = "protocols separated by commas, each once: h1, h2, h2-push, h3";
         let mut protocols = Vec::new();
-        for id in v.split(',') {
-            let proto = Protocol::from_id(id).ok_or_else(|| bad("proto", v, allowed))?;
-            if protocols.contains(&proto) {
-                return Err(bad("proto", v, allowed));
+        let ok = v.split(',').all(|id| match Protocol::from_id(id) {
+            Some(proto) if !protocols.contains(&proto) => {
+                protocols.push(proto);
+                true
             }
-            protocols.push(proto);
+            _ => false,
+        });
+        if ok {
+            s.protocols = protocols;
+        } else {
+            errors.push(bad("proto", v, allowed));
         }
-        s.protocols = protocols;
     }
     let t = &mut s.transport;
     t.congestion = choice(
-        &p,
+        p,
+        errors,
         "cc",
         &[("newreno", Algorithm::NewReno), ("cubic", Algorithm::Cubic)],
         Algorithm::Cubic,
-    )?;
-    t.hystart = flag(&p, "hystart", true)?;
-    t.sack = flag(&p, "sack", true)?;
+    );
+    t.hystart = flag(p, errors, "hystart", true);
+    t.sack = flag(p, errors, "sack", true);
     t.min_rto = choice(
-        &p,
+        p,
+        errors,
         "minrto",
         &[("linux", MinRto::Linux200ms), ("rfc", MinRto::Rfc1s)],
         MinRto::Linux200ms,
-    )?;
+    );
     t.tls = choice(
-        &p,
+        p,
+        errors,
         "tls",
         &[("1.3", TlsVersion::Tls13), ("1.2", TlsVersion::Tls12)],
         TlsVersion::Tls13,
-    )?;
+    );
     let h1 = &mut s.http1;
     let conns = Http1Options::CONNECTIONS;
-    if let Some(c) = int(
-        &p,
+    if let Some(c) = decimal(
+        p,
+        errors,
         "h1conn",
+        0,
         u64::from(*conns.start())..=u64::from(*conns.end()),
         "1 to 32 HTTP/1.1 connections per host",
-    )? {
+    ) {
         h1.connections = u32::try_from(c).unwrap_or(6);
     }
-    h1.keep_alive = flag(&p, "keepalive", true)?;
-    h1.pipelining = flag(&p, "pipelining", false)?;
+    h1.keep_alive = flag(p, errors, "keepalive", true);
+    h1.pipelining = flag(p, errors, "pipelining", false);
     s.http2.windows = choice(
-        &p,
+        p,
+        errors,
         "windows",
         &[("rfc", FlowWindows::Rfc), ("browser", FlowWindows::Browser)],
         FlowWindows::Browser,
-    )?;
+    );
     s.http2.push = match p.get("push") {
         None | Some("critical") => PushPolicy::Critical,
         Some("none") => PushPolicy::None,
@@ -640,30 +775,35 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
                         .and_then(|n| u32::try_from(n).ok())
                         .map(AssetId)
                 })
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| {
-                    bad(
+                .collect::<Option<Vec<_>>>();
+            match ids {
+                Some(ids) => PushPolicy::List(ids),
+                None => {
+                    errors.push(bad(
                         "push",
                         v,
                         "none, critical, or asset ids separated by commas (like 1,2,3)",
-                    )
-                })?;
-            PushPolicy::List(ids)
+                    ));
+                    PushPolicy::Critical
+                }
+            }
         }
     };
-    s.http3.zero_rtt = flag(&p, "zerortt", false)?;
+    s.http3.zero_rtt = flag(p, errors, "zerortt", false);
     s.server.scheduler = choice(
-        &p,
+        p,
+        errors,
         "sched",
         &[
             ("sequential", SchedulerKind::Sequential),
             ("round-robin", SchedulerKind::RoundRobin),
         ],
         SchedulerKind::Sequential,
-    )?;
-    s.server.early_hints = flag(&p, "hints", false)?;
+    );
+    s.server.early_hints = flag(p, errors, "hints", false);
     s.server.tls_records = choice(
-        &p,
+        p,
+        errors,
         "records",
         &[
             ("16k", TlsRecords::Nginx16k),
@@ -672,26 +812,26 @@ pub fn decode(text: &str) -> Result<Scenario, UrlError> {
             ("per-write", TlsRecords::PerWrite),
         ],
         TlsRecords::Nginx16k,
-    )?;
+    );
     s.browser.cache = choice(
-        &p,
+        p,
+        errors,
         "cache",
         &[("cold", Cache::Cold), ("warm", Cache::Warm)],
         Cache::Cold,
-    )?;
+    );
     let cost = "microseconds per KiB from 0 to 100000";
     let max = crate::options::BrowserOptions::MAX_US_PER_KIB;
-    if let Some(v) = int(&p, "htmlcost", 0..=max, cost)? {
+    if let Some(v) = decimal(p, errors, "htmlcost", 0, 0..=max, cost) {
         s.browser.html_us_per_kib = v;
     }
-    if let Some(v) = int(&p, "csscost", 0..=max, cost)? {
+    if let Some(v) = decimal(p, errors, "csscost", 0, 0..=max, cost) {
         s.browser.css_us_per_kib = v;
     }
-    if let Some(v) = int(&p, "jscost", 0..=max, cost)? {
+    if let Some(v) = decimal(p, errors, "jscost", 0, 0..=max, cost) {
         s.browser.js_us_per_kib = v;
     }
-    s.validate().map_err(UrlError::Invalid)?;
-    Ok(s)
+    s
 }
 
 #[cfg(test)]
@@ -708,6 +848,11 @@ mod tests {
     fn a_preset_with_defaults_is_just_its_id() {
         // Every value is the default, so only the page is written.
         assert_eq!(encode(&Scenario::preset(PresetId::Blog)), "page=blog");
+        // `encode` finds a preset by its name: each preset's page is named by its id.
+        for id in PresetId::ALL {
+            assert_eq!(Page::preset(id).name, id.id());
+            assert_eq!(encode(&Scenario::preset(id)), format!("page={}", id.id()));
+        }
         assert_eq!(encode(&Scenario::preset(PresetId::Tiles)), "page=tiles");
         assert_eq!(
             decode("#page=tiles").unwrap(),
@@ -899,6 +1044,94 @@ mod tests {
             err("page=blog&proto="),
             "proto is \"\"; allowed: protocols separated by commas, each once: h1, h2, h2-push, h3"
         );
+    }
+
+    /// Every good key of a link applies; each bad one is reported with its value and what
+    /// is allowed, and its default is used.
+    #[test]
+    fn a_lenient_read_keeps_every_good_key() {
+        let l = decode_lenient("#page=tiles&rtt=50&loss=abc");
+        assert_eq!(l.scenario.page, Page::preset(PresetId::Tiles));
+        assert_eq!(l.scenario.network.rtt, SimDuration::from_millis(50));
+        assert_eq!(l.scenario.network.loss, LossModel::None);
+        assert_eq!(
+            l.errors,
+            vec![bad(
+                "loss",
+                "abc",
+                "a loss rate in per cent from 0 to 50, up to 4 decimals"
+            )]
+        );
+        assert_eq!(l.errors[0].key(), Some("loss"));
+        // No page: both the missing page and the bad loss are named; blog runs.
+        let l = decode_lenient("loss=abc");
+        assert_eq!(l.errors.len(), 2, "{:?}", l.errors);
+        assert_eq!(l.errors[0], UrlError::NoPage);
+        assert_eq!(l.errors[1].key(), Some("loss"));
+        assert_eq!(l.scenario, Scenario::preset(PresetId::Blog));
+        // A bad page: blog, with the rest applied.
+        let l = decode_lenient("page=nope&rtt=50&cache=warm");
+        assert_eq!(l.errors, vec![bad("page", "nope", preset_ids())]);
+        assert_eq!(l.scenario.network.rtt, SimDuration::from_millis(50));
+        assert_eq!(l.scenario.browser.cache, Cache::Warm);
+        // Several bad keys, an unknown one, a repeat and a part without '=': all named.
+        let l = decode_lenient("page=tiles&rtt=fast&cache=hot&colour=red&h1conn=2&h1conn=3&x");
+        let keys: Vec<Option<&str>> = l.errors.iter().map(UrlError::key).collect();
+        assert_eq!(
+            keys,
+            [Some("h1conn"), None, None, Some("rtt"), Some("cache")],
+            "{:?}",
+            l.errors
+        );
+        assert_eq!(l.errors[1], UrlError::NotKeyValue("x".into()));
+        assert_eq!(l.errors[2], UrlError::UnknownKeys(vec!["colour".into()]));
+        assert_eq!(l.scenario.page, Page::preset(PresetId::Tiles));
+        assert_eq!(l.scenario.http1.connections, 2, "the first h1conn applies");
+        assert_eq!(l.scenario.network.rtt, Network::default().rtt);
+        // A good link reads the same as with `decode`.
+        let l = decode_lenient("page=blog&rtt=50&loss=1.5&down=3");
+        assert!(l.errors.is_empty());
+        assert_eq!(Ok(l.scenario), decode("page=blog&rtt=50&loss=1.5&down=3"));
+    }
+
+    /// Values that parse one by one but make an invalid scenario: the key to blame is left
+    /// out and named; the rest applies.
+    #[test]
+    fn a_lenient_read_blames_the_key_that_makes_the_scenario_invalid() {
+        let l = decode_lenient("page=blog&rtt=50&push=99");
+        assert_eq!(l.scenario.network.rtt, SimDuration::from_millis(50));
+        assert_eq!(l.scenario.http2.push, PushPolicy::Critical);
+        assert_eq!(l.errors.len(), 1);
+        assert!(
+            l.errors[0]
+                .to_string()
+                .starts_with("the scenario is not valid: http2.push.list is 99"),
+            "{}",
+            l.errors[0]
+        );
+        assert!(l.scenario.validate().is_ok());
+    }
+
+    proptest! {
+        /// Whatever the link, the lenient read gives a scenario that validates, and no
+        /// errors exactly when the strict read succeeds (with the same scenario).
+        #[test]
+        fn lenient_reads_always_validate(
+            parts in proptest::collection::vec(
+                (proptest::sample::select(KEYS.to_vec()),
+                 proptest::sample::select(vec!["", "0", "1", "2.5", "50", "abc", "on", "off",
+                     "tiles", "blog", "h1,h3", "warm", "99", "1,2", "bursty", "scripted", "-1"])),
+                0..8)
+        ) {
+            let text: Vec<String> = parts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let text = text.join("&");
+            let l = decode_lenient(&text);
+            prop_assert!(l.scenario.validate().is_ok(), "{}", text);
+            match decode(&text) {
+                Ok(s) => { prop_assert!(l.errors.is_empty()); prop_assert_eq!(s, l.scenario); }
+                Err(e) => prop_assert_eq!(Some(&e), l.errors.first()),
+            }
+        }
     }
 
     #[test]
