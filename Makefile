@@ -6,6 +6,8 @@
 #                WebDriver end-to-end tests against the release build
 #   make dist    release build in dist/ with relative URLs (GitHub Pages sub-path, iframes)
 #   make bench   criterion benchmarks of the engine
+#   make validate  the simulator against the real page loads in docs/validation.md
+#                (scripts/validate; `sudo scripts/validate --measure` measures them again)
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,7 +25,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup setup-browser serve dist test test-native test-wasm test-e2e lint bench clean
+.PHONY: help setup setup-browser serve dist test test-native test-wasm test-e2e lint bench validate clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -77,6 +79,9 @@ test-e2e:
 
 bench:
 	cargo bench -p protoviz-engine
+
+validate:
+	scripts/validate
 
 clean:
 	cargo clean
