@@ -256,8 +256,9 @@ fn the_simulator_stays_near_the_real_loads_and_names_the_real_winner() {
     let mut table =
         String::from("configuration               real ms     sim ms   sim/real  band\n");
     let mut failures = Vec::new();
-    let mut cells: BTreeMap<String, (BTreeMap<String, f64>, BTreeMap<String, f64>)> =
-        BTreeMap::new();
+    // Per cell: the real and the simulated load of each protocol.
+    type Loads = BTreeMap<String, f64>;
+    let mut cells: BTreeMap<String, (Loads, Loads)> = BTreeMap::new();
     for c in &configs {
         let sim = c.simulated();
         let gap = GAPS.iter().find(|g| g.0 == c.id);
