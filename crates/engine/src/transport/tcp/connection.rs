@@ -1,5 +1,5 @@
 //! One TCP endpoint: the handshake, the sender as Linux 6.x runs it (`net/ipv4/tcp_input.c`,
-//! `tcp_output.c`, `tcp_recovery.c`, `tcp_timer.c`) and the receiver (`receiver.rs`).
+//! `tcp_output.c`, `tcp_recovery.c`, `tcp_timer.c`) and the receiver (`receiver/`).
 //!
 //! The sender keeps Linux's per-segment scoreboard tags (SACKED_ACKED, SACKED_RETRANS, LOST,
 //! EVER_RETRANS) and packet counters (`packets_out`, `sacked_out`, `lost_out`,

@@ -27,7 +27,7 @@
 //! - No Nagle (browsers and servers set TCP_NODELAY), no TSO (the rig turns it off): every
 //!   segment is one packet of the congestion window. Unsent writes coalesce into full
 //!   segments, as the kernel appends to the write queue's tail.
-//! - The application reads every in-order byte at once (see `receiver.rs`).
+//! - The application reads every in-order byte at once (see `receiver/mod.rs`).
 //! - Timers fire exactly when due; durations the kernel converts to jiffies are rounded up
 //!   to its 4 ms jiffies (HZ = 250, the rig's kernel), the timer wheel's slack is not modelled.
 //! - A segment's bytes never change once sent: retransmissions resend the same range.
