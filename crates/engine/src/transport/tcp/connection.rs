@@ -8,6 +8,10 @@
 //! (`icsk_pending`: RTO, tail loss probe or RACK reordering timeout). The window is counted
 //! in packets as `snd_cwnd` is; the congestion module is a
 //! [`crate::transport::cc::linux::CongestionOps`].
+//!
+//! This file holds the endpoint's state ([`TcpConnection`]), its public API and the
+//! dispatch of an arriving segment. The rules are in files named as the kernel's are:
+//! - `scoreboard.rs`: the retransmit queue's tags, SACK and DSACK processing.
 
 use core::fmt;
 use std::collections::{BTreeMap, VecDeque};
@@ -17,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::event::{CwndCause, LossDetection, TcpEvent, TcpEventKind};
 use super::receiver::{Delivery, Receiver, RecvConfig};
 use super::rtt::RttEstimator;
-use super::segment::{sack_option_len, SackBlock, Segment, Span, Timestamps, TIMESTAMP_OPTION};
+use super::scoreboard::{SackTag, SentSeg};
+use super::segment::{sack_option_len, Segment, Span, Timestamps, TIMESTAMP_OPTION};
 use super::TcpConfig;
 use crate::time::{SimDuration, SimTime};
 use crate::transport::cc::linux::{
@@ -26,8 +31,10 @@ use crate::transport::cc::linux::{
 
 /// `sysctl_tcp_reordering` default (RFC 5681 §3.2 / RFC 6675 §2 DupThresh = 3).
 const REORDERING: u64 = 3;
+
 /// Linux TCP_TIMEOUT_MIN_US: 2 ms added to the probe and reordering timeouts.
 const TIMEOUT_MIN: SimDuration = SimDuration::from_millis(2);
+
 /// Linux TCP_TIMEOUT_INIT: the probe timeout before any RTT sample.
 const TIMEOUT_INIT: SimDuration = SimDuration::from_secs(1);
 
@@ -61,7 +68,7 @@ enum XmitTimer {
 }
 
 /// `tcp_ack` flags (`FLAG_*` in `tcp_input.c`).
-mod flag {
+pub(super) mod flag {
     pub const DATA: u32 = 0x01;
     pub const WIN_UPDATE: u32 = 0x02;
     pub const DATA_ACKED: u32 = 0x04;
@@ -78,29 +85,6 @@ mod flag {
     pub const NOT_DUP: u32 = DATA | WIN_UPDATE | ACKED;
     pub const CA_ALERT: u32 = DATA_SACKED | DSACKING_ACK;
     pub const FORWARD_PROGRESS: u32 = ACKED | DATA_SACKED;
-}
-
-/// A sent, not yet cumulatively acknowledged segment (an skb of the retransmit queue).
-#[derive(Clone, Debug)]
-struct SentSeg {
-    end: u64,
-    /// `skb_mstamp`: the latest (re)transmission.
-    xmit: SimTime,
-    /// TCPCB_EVER_RETRANS (with SACKED_RETRANS, `sacked & TCPCB_RETRANS`).
-    ever_retrans: bool,
-    /// TCPCB_SACKED_RETRANS: a retransmission is in flight.
-    retrans: bool,
-    /// TCPCB_SACKED_ACKED.
-    sacked: bool,
-    /// TCPCB_LOST.
-    lost: bool,
-}
-
-impl SentSeg {
-    /// `sacked & TCPCB_RETRANS`.
-    fn any_retrans(&self) -> bool {
-        self.ever_retrans || self.retrans
-    }
 }
 
 /// `tp->rack`.
@@ -154,16 +138,6 @@ pub(super) fn prr_sndcnt(p: Prr) -> u64 {
     sndcnt.max(0) as u64
 }
 
-/// State of one `tcp_sacktag_write_queue` pass.
-#[derive(Default)]
-struct SackTag {
-    first_sackt: Option<SimTime>,
-    last_sackt: Option<SimTime>,
-    /// Lowest never-retransmitted sequence newly S/ACKed in a hole (reordering).
-    reord: Option<u64>,
-    flag: u32,
-}
-
 /// What to transmit because of an ACK or a timer (`tcp_xmit_recovery`'s `rexmit`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Rexmit {
@@ -196,40 +170,40 @@ pub struct TcpConnection<T> {
     /// Every byte the application wrote, tagged: contiguous from `write_log_base`.
     write_log: VecDeque<Span<T>>,
     written: u64,
-    snd_una: u64,
-    snd_nxt: u64,
+    pub(super) snd_una: u64,
+    pub(super) snd_nxt: u64,
     snd_wnd: u64,
     snd_wl1: u64,
-    board: BTreeMap<u64, SentSeg>,
-    sacked_out: u64,
-    lost_out: u64,
-    retrans_out: u64,
+    pub(super) board: BTreeMap<u64, SentSeg>,
+    pub(super) sacked_out: u64,
+    pub(super) lost_out: u64,
+    pub(super) retrans_out: u64,
     /// `tp->delivered`, `tp->lost`: packets ever delivered and ever marked lost.
-    delivered: u64,
-    lost_count: u64,
-    total_retrans: u64,
-    dsack_dups: u64,
+    pub(super) delivered: u64,
+    pub(super) lost_count: u64,
+    pub(super) total_retrans: u64,
+    pub(super) dsack_dups: u64,
     win: Window,
     cc: Box<dyn CongestionOps>,
     ca: CaState,
-    high_seq: u64,
+    pub(super) high_seq: u64,
     prior_cwnd: u64,
     prior_ssthresh: u64,
     prr_delivered: u64,
     prr_out: u64,
-    undo_marker: Option<u64>,
-    undo_retrans: i64,
+    pub(super) undo_marker: Option<u64>,
+    pub(super) undo_retrans: i64,
     /// `retrans_stamp`: TSval (ms) of the first retransmission of this episode.
     retrans_stamp: Option<u32>,
     frto: bool,
     /// `icsk_retransmits`: consecutive RTOs without progress.
     retransmits: u32,
-    reordering: u64,
-    reord_seen: bool,
+    pub(super) reordering: u64,
+    pub(super) reord_seen: bool,
     rack: Rack,
     /// `tcp_min_rtt` (from `ca_rtt`, `tcp_update_rtt_min`).
     min_rtt: Option<SimDuration>,
-    tlp_high_seq: Option<u64>,
+    pub(super) tlp_high_seq: Option<u64>,
     tlp_retrans: bool,
     xmit_timer: Option<(SimTime, XmitTimer)>,
     rtt: RttEstimator,
@@ -481,7 +455,7 @@ impl<T: Copy> TcpConnection<T> {
         (self.packets_out() + self.retrans_out).saturating_sub(self.sacked_out + self.lost_out)
     }
 
-    fn packets_out(&self) -> u64 {
+    pub(super) fn packets_out(&self) -> u64 {
         self.board.len() as u64
     }
 
@@ -531,7 +505,7 @@ impl<T: Copy> TcpConnection<T> {
         .min()
     }
 
-    fn event(&mut self, now: SimTime, kind: TcpEventKind) {
+    pub(super) fn event(&mut self, now: SimTime, kind: TcpEventKind) {
         self.events.push(TcpEvent { at: now, kind });
     }
 
@@ -607,39 +581,6 @@ impl<T: Copy> TcpConnection<T> {
                 srtt: self.rtt.srtt.unwrap_or(r),
                 rttvar: self.rtt.rttvar,
                 rto: self.rtt.rto(),
-            },
-        );
-    }
-
-    /// `tcp_mark_skb_lost`.
-    fn mark_lost(&mut self, now: SimTime, start: u64, by: LossDetection) {
-        let Some(seg) = self.board.get_mut(&start) else {
-            return;
-        };
-        if seg.sacked {
-            return;
-        }
-        let len = seg.end - start;
-        if seg.lost {
-            if seg.retrans {
-                // "Account for retransmits that are lost again"
-                seg.retrans = false;
-                self.retrans_out -= 1;
-                self.lost_count += 1;
-            } else {
-                return;
-            }
-        } else {
-            seg.lost = true;
-            self.lost_out += 1;
-            self.lost_count += 1;
-        }
-        self.event(
-            now,
-            TcpEventKind::Lost {
-                seq: start,
-                len,
-                by,
             },
         );
     }
@@ -745,11 +686,6 @@ impl<T: Copy> TcpConnection<T> {
                 .ssthresh
                 .max((self.win.cwnd >> 1) + (self.win.cwnd >> 2))
         }
-    }
-
-    /// `tcp_any_retrans_done`.
-    fn any_retrans_done(&self) -> bool {
-        self.retrans_out > 0 || self.board.values().next().is_some_and(|s| s.ever_retrans)
     }
 
     fn set_state(&mut self, now: SimTime, state: CaState) {
@@ -871,19 +807,16 @@ impl<T: Copy> TcpConnection<T> {
         }
     }
 
-    /// `tcp_highest_sack_seq`.
-    fn highest_sack(&self) -> Option<u64> {
-        self.board
-            .iter()
-            .rev()
-            .find(|(_, s)| s.sacked)
-            .map(|(_, s)| s.end)
-    }
-
     /// `tcp_rack_advance`: the most recently sent of the S/ACKed segments becomes RACK's
     /// reference; a retransmission S/ACKed sooner than min_rtt after it left is ambiguous
     /// and ignored (RFC 8985 §6.1 Step 2).
-    fn rack_advance(&mut self, now: SimTime, any_retrans: bool, end: u64, xmit: SimTime) {
+    pub(super) fn rack_advance(
+        &mut self,
+        now: SimTime,
+        any_retrans: bool,
+        end: u64,
+        xmit: SimTime,
+    ) {
         let rtt = now.saturating_since(xmit);
         if any_retrans && self.min_rtt.is_none_or(|m| rtt < m) {
             return;
@@ -898,151 +831,6 @@ impl<T: Copy> TcpConnection<T> {
             self.rack.mstamp = Some(xmit);
             self.rack.end_seq = end;
         }
-    }
-
-    /// `tcp_sacktag_write_queue`: tag the SACKed segments (RFC 2018), take DSACKs
-    /// (RFC 2883, `tcp_check_dsack`).
-    fn sacktag(
-        &mut self,
-        now: SimTime,
-        blocks: &[SackBlock],
-        prior_snd_una: u64,
-        ack: u64,
-        st: &mut SackTag,
-    ) {
-        let mut blocks = blocks;
-        if let Some(first) = blocks.first() {
-            let dsack = first.start < ack
-                || blocks
-                    .get(1)
-                    .is_some_and(|b| first.end <= b.end && first.start >= b.start);
-            if dsack {
-                self.dsack_seen(first.start, first.end, prior_snd_una, st);
-                blocks = &blocks[1..];
-            }
-        }
-        let highest = self.highest_sack();
-        for b in blocks {
-            // tcp_is_sackblock_valid: inside (snd_una, snd_nxt].
-            if b.end > self.snd_nxt || b.start >= b.end || b.start < self.snd_una {
-                continue;
-            }
-            let starts: Vec<u64> = self
-                .board
-                .range(b.start..b.end)
-                .filter(|(_, s)| !s.sacked && s.end <= b.end)
-                .map(|(&k, _)| k)
-                .collect();
-            for start in starts {
-                self.sacktag_one(now, start, highest, st);
-            }
-        }
-    }
-
-    /// `tcp_dsack_seen` / `tcp_check_dsack`.
-    fn dsack_seen(&mut self, start: u64, end: u64, prior_snd_una: u64, st: &mut SackTag) {
-        if start >= end {
-            return;
-        }
-        let len = end - start;
-        let mss = self.mss();
-        let mut dup_segs = 1;
-        if len > mss {
-            dup_segs = len.div_ceil(mss);
-        } else if self.tlp_high_seq == Some(end) {
-            st.flag |= flag::DSACK_TLP;
-        }
-        self.dsack_dups += dup_segs;
-        // "Skip the DSACK if dup segs weren't retransmitted by sender"
-        if self.dsack_dups > self.total_retrans {
-            return;
-        }
-        st.flag |= flag::DSACKING_ACK;
-        // "A spurious retransmission is delivered"
-        self.delivered += dup_segs;
-        // "D-SACK for already forgotten data... Do dumb counting."
-        if let Some(marker) = self.undo_marker {
-            if self.undo_retrans > 0 && end <= prior_snd_una && end > marker {
-                self.undo_retrans = (self.undo_retrans - dup_segs as i64).max(0);
-            }
-        }
-        // A DSACK of a segment still on the scoreboard (above snd_una) that was
-        // retransmitted: tcp_sacktag_one's undo accounting.
-        let hits: Vec<u64> = self
-            .board
-            .range(start..end)
-            .filter(|(_, s)| s.any_retrans())
-            .map(|(&k, _)| k)
-            .collect();
-        for _ in hits {
-            if let Some(marker) = self.undo_marker {
-                if self.undo_retrans > 0 && end > marker {
-                    self.undo_retrans -= 1;
-                }
-            }
-        }
-    }
-
-    /// `tcp_sacktag_one`.
-    fn sacktag_one(&mut self, now: SimTime, start: u64, highest: Option<u64>, st: &mut SackTag) {
-        let Some(seg) = self.board.get(&start).cloned() else {
-            return;
-        };
-        if seg.sacked || seg.end <= self.snd_una {
-            return;
-        }
-        self.rack_advance(now, seg.any_retrans(), seg.end, seg.xmit);
-        let high_seq = self.high_seq;
-        let mut lost_cleared = false;
-        let mut retrans_cleared = false;
-        if seg.retrans {
-            if seg.lost {
-                lost_cleared = true;
-                retrans_cleared = true;
-            }
-        } else {
-            if !seg.any_retrans() {
-                // "New sack for not retransmitted frame, which was in hole. It is reordering."
-                if highest.is_some_and(|h| start < h) && st.reord.is_none_or(|r| start < r) {
-                    st.reord = Some(start);
-                }
-                if seg.end <= high_seq {
-                    st.flag |= flag::ORIG_SACK_ACKED;
-                }
-                if st.first_sackt.is_none() {
-                    st.first_sackt = Some(seg.xmit);
-                }
-                st.last_sackt = Some(seg.xmit);
-            }
-            if seg.lost {
-                lost_cleared = true;
-            }
-        }
-        if let Some(s) = self.board.get_mut(&start) {
-            if lost_cleared {
-                s.lost = false;
-            }
-            if retrans_cleared {
-                s.retrans = false;
-            }
-            s.sacked = true;
-        }
-        if lost_cleared {
-            self.lost_out -= 1;
-        }
-        if retrans_cleared {
-            self.retrans_out -= 1;
-        }
-        st.flag |= flag::DATA_SACKED;
-        self.sacked_out += 1;
-        self.delivered += 1;
-        self.event(
-            now,
-            TcpEventKind::Sacked {
-                seq: start,
-                len: seg.end - start,
-            },
-        );
     }
 
     /// `tcp_clean_rtx_queue`: drop what the cumulative ACK covers, take the RTT samples
@@ -1142,22 +930,6 @@ impl<T: Copy> TcpConnection<T> {
         fl
     }
 
-    /// `tcp_check_sack_reordering`.
-    fn check_sack_reordering(&mut self, low_seq: u64) {
-        let Some(fack) = self.highest_sack() else {
-            return;
-        };
-        if low_seq >= fack {
-            return;
-        }
-        let mss = self.mss();
-        let metric = fack - low_seq;
-        if metric > self.reordering * mss {
-            self.reordering = metric.div_ceil(mss).min(300);
-        }
-        self.reord_seen = true;
-    }
-
     /// `tcp_ack_update_rtt`: the RTT of the earliest newly ACKed never-retransmitted segment
     /// (Karn's algorithm, RFC 6298 §3), else of the earliest newly SACKed one, else (RFC 7323
     /// §4.1: every ACK of new data carries a sample) the echoed timestamp.
@@ -1190,35 +962,6 @@ impl<T: Copy> TcpConnection<T> {
         }
         self.rtt_sample(now, r);
         true
-    }
-
-    /// `tcp_remove_reno_sacks` (SACK emulation without SACK).
-    fn remove_reno_sacks(&mut self, acked: u64) {
-        if acked > 0 {
-            if acked > self.sacked_out {
-                self.sacked_out = 0;
-            } else {
-                self.sacked_out -= acked - 1;
-            }
-        }
-        self.limit_reno_sacked();
-    }
-
-    /// `tcp_add_reno_sack`.
-    fn add_reno_sack(&mut self, num_dupack: u64) {
-        if num_dupack > 0 {
-            self.sacked_out += num_dupack;
-            self.limit_reno_sacked();
-            self.delivered += num_dupack;
-        }
-    }
-
-    /// `tcp_limit_reno_sacked`: duplicate ACKs cannot stand for more segments than are out.
-    fn limit_reno_sacked(&mut self) {
-        let holes = self.lost_out.max(1).min(self.packets_out());
-        if self.sacked_out + holes > self.packets_out() {
-            self.sacked_out = self.packets_out() - holes;
-        }
     }
 
     /// `tcp_process_tlp_ack` (RFC 8985 §7.4.2): was the probe's repair a real loss?

@@ -36,6 +36,7 @@ mod connection;
 mod event;
 mod receiver;
 mod rtt;
+mod scoreboard;
 pub mod segment;
 
 #[cfg(test)]
