@@ -11,7 +11,8 @@
 //!
 //! This file holds the endpoint's state ([`TcpConnection`]), its public API and the
 //! dispatch of an arriving segment. The rules are in files named as the kernel's are:
-//! - `scoreboard.rs`: the retransmit queue's tags, SACK and DSACK processing.
+//! - `scoreboard.rs`: the retransmit queue's tags, SACK and DSACK processing;
+//! - `rack.rs`: RACK loss detection (RFC 8985, `tcp_recovery.c`).
 
 use core::fmt;
 use std::collections::{BTreeMap, VecDeque};
@@ -19,6 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::event::{CwndCause, LossDetection, TcpEvent, TcpEventKind};
+use super::rack::Rack;
 use super::receiver::{Delivery, Receiver, RecvConfig};
 use super::rtt::RttEstimator;
 use super::scoreboard::{SackTag, SentSeg};
@@ -33,7 +35,7 @@ use crate::transport::cc::linux::{
 const REORDERING: u64 = 3;
 
 /// Linux TCP_TIMEOUT_MIN_US: 2 ms added to the probe and reordering timeouts.
-const TIMEOUT_MIN: SimDuration = SimDuration::from_millis(2);
+pub(super) const TIMEOUT_MIN: SimDuration = SimDuration::from_millis(2);
 
 /// Linux TCP_TIMEOUT_INIT: the probe timeout before any RTT sample.
 const TIMEOUT_INIT: SimDuration = SimDuration::from_secs(1);
@@ -58,7 +60,7 @@ enum State {
 
 /// `icsk_pending`: what the transmit timer is armed for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum XmitTimer {
+pub(super) enum XmitTimer {
     /// ICSK_TIME_RETRANS (also the SYN's retransmission).
     Retrans,
     /// ICSK_TIME_LOSS_PROBE.
@@ -85,20 +87,6 @@ pub(super) mod flag {
     pub const NOT_DUP: u32 = DATA | WIN_UPDATE | ACKED;
     pub const CA_ALERT: u32 = DATA_SACKED | DSACKING_ACK;
     pub const FORWARD_PROGRESS: u32 = ACKED | DATA_SACKED;
-}
-
-/// `tp->rack`.
-#[derive(Clone, Debug, Default)]
-struct Rack {
-    mstamp: Option<SimTime>,
-    end_seq: u64,
-    rtt: SimDuration,
-    advanced: bool,
-}
-
-/// `tcp_skb_sent_after`: sent later, or at the same instant and higher in sequence.
-fn sent_after(t1: SimTime, t2: SimTime, seq1: u64, seq2: u64) -> bool {
-    t1 > t2 || (t1 == t2 && seq1 > seq2)
 }
 
 /// The inputs of one `tcp_cwnd_reduction` step.
@@ -140,7 +128,7 @@ pub(super) fn prr_sndcnt(p: Prr) -> u64 {
 
 /// What to transmit because of an ACK or a timer (`tcp_xmit_recovery`'s `rexmit`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Rexmit {
+pub(super) enum Rexmit {
     None,
     /// REXMIT_LOST: retransmit what is marked lost, within the window.
     Lost,
@@ -185,7 +173,7 @@ pub struct TcpConnection<T> {
     pub(super) dsack_dups: u64,
     win: Window,
     cc: Box<dyn CongestionOps>,
-    ca: CaState,
+    pub(super) ca: CaState,
     pub(super) high_seq: u64,
     prior_cwnd: u64,
     prior_ssthresh: u64,
@@ -200,17 +188,17 @@ pub struct TcpConnection<T> {
     retransmits: u32,
     pub(super) reordering: u64,
     pub(super) reord_seen: bool,
-    rack: Rack,
+    pub(super) rack: Rack,
     /// `tcp_min_rtt` (from `ca_rtt`, `tcp_update_rtt_min`).
-    min_rtt: Option<SimDuration>,
+    pub(super) min_rtt: Option<SimDuration>,
     pub(super) tlp_high_seq: Option<u64>,
     tlp_retrans: bool,
-    xmit_timer: Option<(SimTime, XmitTimer)>,
-    rtt: RttEstimator,
+    pub(super) xmit_timer: Option<(SimTime, XmitTimer)>,
+    pub(super) rtt: RttEstimator,
     /// The echoed TSval of the segment being processed (`rx_opt.rcv_tsecr`).
     rcv_tsecr: Option<u32>,
     /// What the last ACK or timer asked to transmit.
-    rexmit: Rexmit,
+    pub(super) rexmit: Rexmit,
     /// The timer retransmits the head once regardless of the window.
     rto_head_due: bool,
     /// A tail loss probe to send now: new data, or the last segment again.
@@ -509,7 +497,7 @@ impl<T: Copy> TcpConnection<T> {
         self.events.push(TcpEvent { at: now, kind });
     }
 
-    fn cwnd_event(&mut self, now: SimTime, cause: CwndCause) {
+    pub(super) fn cwnd_event(&mut self, now: SimTime, cause: CwndCause) {
         let cur = (self.cwnd(), self.ssthresh());
         if cur != self.last_cwnd {
             self.last_cwnd = cur;
@@ -807,32 +795,6 @@ impl<T: Copy> TcpConnection<T> {
         }
     }
 
-    /// `tcp_rack_advance`: the most recently sent of the S/ACKed segments becomes RACK's
-    /// reference; a retransmission S/ACKed sooner than min_rtt after it left is ambiguous
-    /// and ignored (RFC 8985 §6.1 Step 2).
-    pub(super) fn rack_advance(
-        &mut self,
-        now: SimTime,
-        any_retrans: bool,
-        end: u64,
-        xmit: SimTime,
-    ) {
-        let rtt = now.saturating_since(xmit);
-        if any_retrans && self.min_rtt.is_none_or(|m| rtt < m) {
-            return;
-        }
-        self.rack.advanced = true;
-        self.rack.rtt = rtt;
-        if self
-            .rack
-            .mstamp
-            .is_none_or(|m| sent_after(xmit, m, end, self.rack.end_seq))
-        {
-            self.rack.mstamp = Some(xmit);
-            self.rack.end_seq = end;
-        }
-    }
-
     /// `tcp_clean_rtx_queue`: drop what the cumulative ACK covers, take the RTT samples
     /// (`tcp_ack_update_rtt`), hand the congestion module its sample (`pkts_acked`).
     fn clean_rtx_queue(
@@ -1016,7 +978,7 @@ impl<T: Copy> TcpConnection<T> {
     /// ⌈ssthresh · delivered / prior_cwnd⌉ − sent so far, spreading the reduction over a
     /// round trip; at or below it, packet conservation plus one more per ACK that moves
     /// snd_una without new losses (PRR-SSRB), up to ssthresh.
-    fn cwnd_reduction(&mut self, newly_acked_sacked: u64, newly_lost: u64, fl: u32) {
+    pub(super) fn cwnd_reduction(&mut self, newly_acked_sacked: u64, newly_lost: u64, fl: u32) {
         if newly_acked_sacked == 0 || self.prior_cwnd == 0 {
             return;
         }
@@ -1201,7 +1163,7 @@ impl<T: Copy> TcpConnection<T> {
     }
 
     /// `tcp_enter_recovery`.
-    fn enter_recovery(&mut self, now: SimTime) {
+    pub(super) fn enter_recovery(&mut self, now: SimTime) {
         if !self.any_retrans_done() {
             self.retrans_stamp = None;
         }
@@ -1219,85 +1181,6 @@ impl<T: Copy> TcpConnection<T> {
             },
         );
         self.cwnd_event(now, CwndCause::FastRecovery);
-    }
-
-    /// `tcp_rack_reo_wnd`: no reordering window once duplicate-ACK evidence suffices or in
-    /// recovery (as long as no reordering was seen); else min_rtt/4, at most SRTT.
-    fn rack_reo_wnd(&self) -> SimDuration {
-        if !self.reord_seen {
-            if matches!(self.ca, CaState::Recovery | CaState::Loss) {
-                return SimDuration::ZERO;
-            }
-            if self.sacked_out >= self.reordering {
-                return SimDuration::ZERO;
-            }
-        }
-        let min = self.min_rtt.unwrap_or(SimDuration::ZERO);
-        let srtt = self.rtt.srtt.unwrap_or(SimDuration::ZERO);
-        SimDuration::from_micros(min.as_micros() / 4).min(srtt)
-    }
-
-    /// `tcp_rack_detect_loss` (RFC 8985 §6.2): every segment sent before the most recently
-    /// delivered one and older than RACK.rtt + reo_wnd is lost. Returns the longest wait
-    /// left for the others (for the reordering timer), µs.
-    fn rack_detect_loss(&mut self, now: SimTime) -> u64 {
-        let Some(mstamp) = self.rack.mstamp else {
-            return 0;
-        };
-        let reo_wnd = self.rack_reo_wnd().as_micros() as i64;
-        let rack_rtt = self.rack.rtt.as_micros() as i64;
-        let end_seq = self.rack.end_seq;
-        let mut timeout = 0i64;
-        let mut lost = Vec::new();
-        for (&start, s) in &self.board {
-            // "Skip ones marked lost but not yet retransmitted"
-            if s.sacked || (s.lost && !s.retrans) {
-                continue;
-            }
-            if !sent_after(mstamp, s.xmit, end_seq, s.end) {
-                continue;
-            }
-            let remaining = rack_rtt + reo_wnd - now.saturating_since(s.xmit).as_micros() as i64;
-            if remaining <= 0 {
-                lost.push(start);
-            } else {
-                timeout = timeout.max(remaining);
-            }
-        }
-        for start in lost {
-            self.mark_lost(now, start, LossDetection::Rack);
-        }
-        timeout as u64
-    }
-
-    /// `tcp_rack_mark_lost`; arms the reordering timer if some segments must wait.
-    fn rack_mark_lost(&mut self, now: SimTime) -> bool {
-        if !self.rack.advanced {
-            return false;
-        }
-        self.rack.advanced = false;
-        let timeout = self.rack_detect_loss(now);
-        if timeout > 0 {
-            let d = jiffy_round(SimDuration::from_micros(timeout) + TIMEOUT_MIN);
-            self.xmit_timer = Some((now + d, XmitTimer::ReoTimeout));
-            return true;
-        }
-        false
-    }
-
-    /// `tcp_newreno_mark_lost`: without SACK, three duplicate ACKs (or, in recovery, a
-    /// partial ACK: RFC 6582 §3.2 step 5) mark the first unacknowledged segment lost.
-    fn newreno_mark_lost(&mut self, now: SimTime, snd_una_advanced: bool) {
-        if (!matches!(self.ca, CaState::Recovery | CaState::Loss)
-            && self.sacked_out >= self.reordering)
-            || (self.ca == CaState::Recovery && snd_una_advanced)
-        {
-            if let Some((&head, s)) = self.board.iter().next() {
-                if !s.lost {
-                    self.mark_lost(now, head, LossDetection::DupAcks);
-                }
-            }
-        }
     }
 
     /// `tcp_mark_head_lost` (the RFC 6675 scoreboard when RACK is off): segments with more
@@ -1510,7 +1393,7 @@ impl<T: Copy> TcpConnection<T> {
     }
 
     /// `tcp_rearm_rto`.
-    fn rearm_rto(&mut self, now: SimTime) {
+    pub(super) fn rearm_rto(&mut self, now: SimTime) {
         if self.board.is_empty() {
             if matches!(
                 self.xmit_timer,
@@ -1610,26 +1493,6 @@ impl<T: Copy> TcpConnection<T> {
             },
             _ => {}
         }
-    }
-
-    /// `tcp_rack_reo_timeout`: the reordering window has passed.
-    fn rack_reo_timeout(&mut self, now: SimTime) {
-        let prior_inflight = self.packets_in_flight();
-        let prior_lost = self.lost_count;
-        self.rack_detect_loss(now);
-        if prior_inflight != self.packets_in_flight() {
-            if self.ca != CaState::Recovery {
-                self.enter_recovery(now);
-                let newly_lost = self.lost_count - prior_lost;
-                self.cwnd_reduction(1, newly_lost, 0);
-            }
-            self.rexmit = Rexmit::Lost;
-        }
-        if self.xmit_timer.is_none_or(|(_, k)| k != XmitTimer::Retrans) {
-            // The timer slot is free (it just fired): RTO from now.
-            self.rearm_rto(now);
-        }
-        self.cwnd_event(now, CwndCause::FastRecovery);
     }
 
     /// `tcp_send_loss_probe` (RFC 8985 §7.3): a new segment if the receive window allows,

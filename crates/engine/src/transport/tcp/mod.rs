@@ -34,6 +34,7 @@
 
 mod connection;
 mod event;
+mod rack;
 mod receiver;
 mod rtt;
 mod scoreboard;
