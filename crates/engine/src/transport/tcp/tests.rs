@@ -22,7 +22,7 @@
 
 use proptest::prelude::*;
 
-use super::connection::{prr_sndcnt, Prr};
+use super::prr::{prr_sndcnt, Prr};
 use super::testing::{Harness, TlsApp};
 use super::*;
 use crate::link::{LinkConfig, LossModel};
