@@ -13,7 +13,8 @@
 //! dispatch of an arriving segment. The rules are in files named as the kernel's are:
 //! - `scoreboard.rs`: the retransmit queue's tags, SACK and DSACK processing;
 //! - `rack.rs`: RACK loss detection (RFC 8985, `tcp_recovery.c`);
-//! - `prr.rs`: Proportional Rate Reduction (RFC 6937).
+//! - `prr.rs`: Proportional Rate Reduction (RFC 6937);
+//! - `undo.rs`: undoing a reduction that was not needed (`tcp_try_undo_*`).
 
 use core::fmt;
 use std::collections::{BTreeMap, VecDeque};
@@ -115,8 +116,8 @@ pub struct TcpConnection<T> {
     /// (`tcp_rcv_synsent_state_process` → `tcp_send_ack`: nothing is write-pending).
     handshake_ack_due: bool,
     /// The peer agreed to SACK and to timestamps.
-    sack: bool,
-    timestamps: bool,
+    pub(super) sack: bool,
+    pub(super) timestamps: bool,
 
     // Sender.
     /// Every byte the application wrote, tagged: contiguous from `write_log_base`.
@@ -140,27 +141,27 @@ pub struct TcpConnection<T> {
     pub(super) ca: CaState,
     pub(super) high_seq: u64,
     pub(super) prior_cwnd: u64,
-    prior_ssthresh: u64,
+    pub(super) prior_ssthresh: u64,
     pub(super) prr_delivered: u64,
     pub(super) prr_out: u64,
     pub(super) undo_marker: Option<u64>,
     pub(super) undo_retrans: i64,
     /// `retrans_stamp`: TSval (ms) of the first retransmission of this episode.
-    retrans_stamp: Option<u32>,
+    pub(super) retrans_stamp: Option<u32>,
     frto: bool,
     /// `icsk_retransmits`: consecutive RTOs without progress.
-    retransmits: u32,
+    pub(super) retransmits: u32,
     pub(super) reordering: u64,
     pub(super) reord_seen: bool,
     pub(super) rack: Rack,
     /// `tcp_min_rtt` (from `ca_rtt`, `tcp_update_rtt_min`).
     pub(super) min_rtt: Option<SimDuration>,
     pub(super) tlp_high_seq: Option<u64>,
-    tlp_retrans: bool,
+    pub(super) tlp_retrans: bool,
     pub(super) xmit_timer: Option<(SimTime, XmitTimer)>,
     pub(super) rtt: RttEstimator,
     /// The echoed TSval of the segment being processed (`rx_opt.rcv_tsecr`).
-    rcv_tsecr: Option<u32>,
+    pub(super) rcv_tsecr: Option<u32>,
     /// What the last ACK or timer asked to transmit.
     pub(super) rexmit: Rexmit,
     /// The timer retransmits the head once regardless of the window.
@@ -640,7 +641,7 @@ impl<T: Copy> TcpConnection<T> {
         }
     }
 
-    fn set_state(&mut self, now: SimTime, state: CaState) {
+    pub(super) fn set_state(&mut self, now: SimTime, state: CaState) {
         if self.ca == state {
             return;
         }
@@ -950,117 +951,8 @@ impl<T: Copy> TcpConnection<T> {
         }
     }
 
-    /// `tcp_init_undo`.
-    fn init_undo(&mut self) {
-        self.undo_marker = Some(self.snd_una);
-        let mut n = self.retrans_out as i64;
-        if self.tlp_high_seq.is_some() && self.tlp_retrans {
-            n += 1;
-        }
-        self.undo_retrans = if n == 0 { -1 } else { n };
-    }
-
-    /// `tcp_packet_delayed`: the echoed timestamp predates the first retransmission (RFC
-    /// 7323 + Eifel), or nothing was retransmitted.
-    fn packet_delayed(&self) -> bool {
-        match self.retrans_stamp {
-            Some(stamp) => self
-                .rcv_tsecr
-                .is_some_and(|ecr| self.timestamps && ecr < stamp),
-            None => true,
-        }
-    }
-
-    fn may_undo(&self) -> bool {
-        self.undo_marker.is_some() && (self.undo_retrans == 0 || self.packet_delayed())
-    }
-
-    /// `tcp_undo_cwnd_reduction`.
-    fn undo_cwnd_reduction(&mut self, now: SimTime, unmark_loss: bool) {
-        if unmark_loss {
-            for s in self.board.values_mut() {
-                s.lost = false;
-            }
-            self.lost_out = 0;
-        }
-        if self.prior_ssthresh > 0 {
-            self.win.cwnd = self.cc.undo_cwnd(&self.win, self.prior_cwnd);
-            if self.prior_ssthresh > self.win.ssthresh {
-                self.win.ssthresh = self.prior_ssthresh;
-            }
-        }
-        self.undo_marker = None;
-        self.rack.advanced = true;
-        self.event(now, TcpEventKind::Undo);
-        self.cwnd_event(now, CwndCause::Undo);
-    }
-
-    /// `tcp_is_non_sack_preventing_reopen`.
-    fn non_sack_preventing_reopen(&mut self) -> bool {
-        if self.snd_una == self.high_seq && !self.sack {
-            if !self.any_retrans_done() {
-                self.retrans_stamp = None;
-            }
-            return true;
-        }
-        false
-    }
-
-    /// `tcp_try_undo_recovery`.
-    fn try_undo_recovery(&mut self, now: SimTime) -> bool {
-        if self.may_undo() {
-            self.undo_cwnd_reduction(now, false);
-        }
-        if self.non_sack_preventing_reopen() {
-            return true;
-        }
-        self.set_state(now, CaState::Open);
-        false
-    }
-
-    /// `tcp_try_undo_dsack`.
-    fn try_undo_dsack(&mut self, now: SimTime) -> bool {
-        if self.undo_marker.is_some() && self.undo_retrans == 0 {
-            self.undo_cwnd_reduction(now, false);
-            return true;
-        }
-        false
-    }
-
-    /// `tcp_try_undo_loss`.
-    fn try_undo_loss(&mut self, now: SimTime, frto_undo: bool) -> bool {
-        if frto_undo || self.may_undo() {
-            self.undo_cwnd_reduction(now, true);
-            self.retransmits = 0;
-            if self.non_sack_preventing_reopen() {
-                return true;
-            }
-            if frto_undo || self.sack {
-                self.set_state(now, CaState::Open);
-            }
-            return true;
-        }
-        false
-    }
-
-    /// `tcp_try_undo_partial`.
-    fn try_undo_partial(&mut self, now: SimTime, prior_snd_una: u64) -> bool {
-        if self.undo_marker.is_some() && self.packet_delayed() {
-            self.check_sack_reordering(prior_snd_una);
-            if self.retrans_out > 0 {
-                return true;
-            }
-            if !self.any_retrans_done() {
-                self.retrans_stamp = None;
-            }
-            self.undo_cwnd_reduction(now, true);
-            self.try_keep_open(now);
-        }
-        false
-    }
-
     /// `tcp_try_keep_open`.
-    fn try_keep_open(&mut self, now: SimTime) {
+    pub(super) fn try_keep_open(&mut self, now: SimTime) {
         let state = if self.sacked_out + self.lost_out > 0 || self.any_retrans_done() {
             CaState::Disorder
         } else {

@@ -40,6 +40,7 @@ mod receiver;
 mod rtt;
 mod scoreboard;
 pub mod segment;
+mod undo;
 
 #[cfg(test)]
 pub(crate) mod testing;
