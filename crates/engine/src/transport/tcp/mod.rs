@@ -37,6 +37,7 @@ mod event;
 mod prr;
 mod rack;
 mod receiver;
+mod recovery;
 mod rtt;
 mod scoreboard;
 pub mod segment;
