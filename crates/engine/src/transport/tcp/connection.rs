@@ -15,7 +15,8 @@
 //! - `rack.rs`: RACK loss detection (RFC 8985, `tcp_recovery.c`);
 //! - `recovery.rs`: the congestion states and `tcp_fastretrans_alert`, F-RTO, RTO's Loss;
 //! - `prr.rs`: Proportional Rate Reduction (RFC 6937);
-//! - `undo.rs`: undoing a reduction that was not needed (`tcp_try_undo_*`).
+//! - `undo.rs`: undoing a reduction that was not needed (`tcp_try_undo_*`);
+//! - `timer.rs`: the RTO, the tail loss probe and the timers' firing (`tcp_timer.c`).
 
 use core::fmt;
 use std::collections::{BTreeMap, VecDeque};
@@ -29,20 +30,13 @@ use super::recovery::Rexmit;
 use super::rtt::RttEstimator;
 use super::scoreboard::{SackTag, SentSeg};
 use super::segment::{sack_option_len, Segment, Span, Timestamps, TIMESTAMP_OPTION};
+use super::timer::XmitTimer;
 use super::TcpConfig;
 use crate::time::{SimDuration, SimTime};
-use crate::transport::cc::linux::{
-    jiffy_round, CaState, CongestionOps, SenderInfo, Window, INFINITE_SSTHRESH,
-};
+use crate::transport::cc::linux::{CaState, CongestionOps, SenderInfo, Window, INFINITE_SSTHRESH};
 
 /// `sysctl_tcp_reordering` default (RFC 5681 §3.2 / RFC 6675 §2 DupThresh = 3).
 const REORDERING: u64 = 3;
-
-/// Linux TCP_TIMEOUT_MIN_US: 2 ms added to the probe and reordering timeouts.
-pub(super) const TIMEOUT_MIN: SimDuration = SimDuration::from_millis(2);
-
-/// Linux TCP_TIMEOUT_INIT: the probe timeout before any RTT sample.
-const TIMEOUT_INIT: SimDuration = SimDuration::from_secs(1);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,23 +48,12 @@ pub enum Role {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     Closed,
     SynSent,
     Listen,
     SynReceived,
     Established,
-}
-
-/// `icsk_pending`: what the transmit timer is armed for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum XmitTimer {
-    /// ICSK_TIME_RETRANS (also the SYN's retransmission).
-    Retrans,
-    /// ICSK_TIME_LOSS_PROBE.
-    LossProbe,
-    /// ICSK_TIME_REO_TIMEOUT.
-    ReoTimeout,
 }
 
 /// `tcp_ack` flags (`FLAG_*` in `tcp_input.c`).
@@ -98,12 +81,12 @@ pub(super) mod flag {
 pub struct TcpConnection<T> {
     role: Role,
     pub(super) cfg: TcpConfig,
-    state: State,
+    pub(super) state: State,
     established_at: Option<SimTime>,
     /// A SYN (client) or SYN-ACK (server) is due.
-    syn_due: bool,
+    pub(super) syn_due: bool,
     syn_sent_at: Option<SimTime>,
-    syn_retransmits: u32,
+    pub(super) syn_retransmits: u32,
     /// The client's ACK of the SYN-ACK goes out on its own, before any data
     /// (`tcp_rcv_synsent_state_process` → `tcp_send_ack`: nothing is write-pending).
     handshake_ack_due: bool,
@@ -157,9 +140,9 @@ pub struct TcpConnection<T> {
     /// What the last ACK or timer asked to transmit.
     pub(super) rexmit: Rexmit,
     /// The timer retransmits the head once regardless of the window.
-    rto_head_due: bool,
+    pub(super) rto_head_due: bool,
     /// A tail loss probe to send now: new data, or the last segment again.
-    probe_due: Option<bool>,
+    pub(super) probe_due: Option<bool>,
     // Window validation (`tcp_cwnd_validate`, RFC 7661 as Linux runs it).
     is_cwnd_limited: bool,
     max_packets_out: u64,
@@ -174,7 +157,7 @@ pub struct TcpConnection<T> {
     idle_check: bool,
     last_cwnd: (u64, u64),
 
-    receiver: Receiver<T>,
+    pub(super) receiver: Receiver<T>,
     events: Vec<TcpEvent>,
 }
 
@@ -909,140 +892,6 @@ impl<T: Copy> TcpConnection<T> {
                     .cong_avoid(&mut self.win, acked_sacked, limited, info);
             }
         }
-    }
-
-    /// `tcp_rearm_rto`.
-    pub(super) fn rearm_rto(&mut self, now: SimTime) {
-        if self.board.is_empty() {
-            if matches!(
-                self.xmit_timer,
-                Some((
-                    _,
-                    XmitTimer::Retrans | XmitTimer::LossProbe | XmitTimer::ReoTimeout
-                ))
-            ) {
-                self.xmit_timer = None;
-            }
-            return;
-        }
-        let mut rto = self.rtt.rto();
-        if matches!(
-            self.xmit_timer,
-            Some((_, XmitTimer::ReoTimeout | XmitTimer::LossProbe))
-        ) {
-            // "Offset the time elapsed after installing regular RTO"
-            rto = self.rto_delta(now).max(SimDuration::from_micros(1));
-        }
-        self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
-    }
-
-    /// `tcp_rto_delta_us`: how far in the future the RTO of the head segment is.
-    fn rto_delta(&self, now: SimTime) -> SimDuration {
-        match self.board.values().next() {
-            Some(head) => (head.xmit + self.rtt.rto()).saturating_since(now),
-            None => self.rtt.rto(),
-        }
-    }
-
-    /// `tcp_set_xmit_timer`.
-    fn set_xmit_timer(&mut self, now: SimTime) {
-        if !self.schedule_loss_probe(now, true) {
-            self.rearm_rto(now);
-        }
-    }
-
-    /// `tcp_schedule_loss_probe` (RFC 8985 §7.2): PTO = 2·SRTT, plus the minimum RTO when a
-    /// single segment is out (its ACK may be delayed) or 2 ms otherwise, but no later than
-    /// the RTO; only with SACK, in Open or CWR.
-    fn schedule_loss_probe(&mut self, now: SimTime, advancing_rto: bool) -> bool {
-        if !self.cfg.tlp
-            || self.board.is_empty()
-            || !self.sack
-            || !matches!(self.ca, CaState::Open | CaState::Cwr)
-        {
-            return false;
-        }
-        let mut timeout = match self.rtt.srtt {
-            Some(srtt) => {
-                let extra = if self.packets_out() == 1 {
-                    self.cfg.min_rto
-                } else {
-                    TIMEOUT_MIN
-                };
-                jiffy_round(srtt * 2 + extra)
-            }
-            None => TIMEOUT_INIT,
-        };
-        let rto_delta = if advancing_rto {
-            self.rtt.rto()
-        } else {
-            self.rto_delta(now)
-        };
-        if rto_delta > SimDuration::ZERO {
-            timeout = timeout.min(jiffy_round(rto_delta));
-        }
-        self.xmit_timer = Some((now + timeout, XmitTimer::LossProbe));
-        true
-    }
-
-    /// Timers: the delayed and compressed ACKs, and the transmit timer.
-    pub fn handle_timeout(&mut self, now: SimTime) {
-        let rto = self.rtt.rto();
-        self.receiver.on_timeout(now, rto);
-        let Some((at, kind)) = self.xmit_timer else {
-            return;
-        };
-        if at > now {
-            return;
-        }
-        self.xmit_timer = None;
-        match self.state {
-            State::SynSent | State::SynReceived => {
-                self.rtt.on_timeout();
-                let rto = self.rtt.rto();
-                self.event(now, TcpEventKind::Timeout { rto });
-                self.syn_due = true;
-                self.syn_retransmits += 1;
-                self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
-            }
-            State::Established if !self.board.is_empty() => match kind {
-                XmitTimer::Retrans => self.retransmit_timer(now),
-                XmitTimer::LossProbe => self.send_loss_probe(now),
-                XmitTimer::ReoTimeout => self.rack_reo_timeout(now),
-            },
-            _ => {}
-        }
-    }
-
-    /// `tcp_send_loss_probe` (RFC 8985 §7.3): a new segment if the receive window allows,
-    /// else the last segment again; at most one probe outstanding.
-    fn send_loss_probe(&mut self, now: SimTime) {
-        if self.tlp_high_seq.is_some() {
-            self.xmit_timer = Some((now, XmitTimer::LossProbe));
-            self.rearm_rto(now);
-            return;
-        }
-        self.tlp_retrans = false;
-        let mss = self.mss();
-        let new_len = (self.written - self.snd_nxt).min(mss);
-        if new_len > 0 && self.snd_nxt + new_len <= self.snd_una + self.snd_wnd {
-            self.probe_due = Some(true);
-        } else {
-            self.probe_due = Some(false);
-        }
-    }
-
-    /// `tcp_retransmit_timer`: RFC 6298 §5.4–5.7 as Linux runs it — enter Loss
-    /// (`tcp_enter_loss`), retransmit the head, double the RTO.
-    fn retransmit_timer(&mut self, now: SimTime) {
-        self.enter_loss(now);
-        self.retransmits += 1;
-        self.rto_head_due = true;
-        self.rtt.on_timeout();
-        let rto = self.rtt.rto();
-        self.event(now, TcpEventKind::Timeout { rto });
-        self.xmit_timer = Some((now + rto, XmitTimer::Retrans));
-        self.cwnd_event(now, CwndCause::Rto);
     }
 
     /// The payload of a segment sent now, given its SACK blocks: the MSS less the options

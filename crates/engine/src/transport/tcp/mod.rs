@@ -41,6 +41,7 @@ mod recovery;
 mod rtt;
 mod scoreboard;
 pub mod segment;
+mod timer;
 mod undo;
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 //! (`tcp_rack_reo_timeout`), and NewReno's loss marking without SACK
 //! (`tcp_newreno_mark_lost`, RFC 6582). The tail loss probe's timer is in `timer.rs`.
 
-use super::connection::{TcpConnection, XmitTimer, TIMEOUT_MIN};
+use super::connection::TcpConnection;
 use super::event::{CwndCause, LossDetection};
 use super::recovery::Rexmit;
+use super::timer::{XmitTimer, TIMEOUT_MIN};
 use crate::time::{SimDuration, SimTime};
 use crate::transport::cc::linux::{jiffy_round, CaState};
 
