@@ -2,7 +2,8 @@
 //! ACK lets out during a window reduction (`tcp_cwnd_reduction`), and where a reduction
 //! starts and ends (`tcp_init_cwnd_reduction`, `tcp_end_cwnd_reduction`).
 
-use super::connection::{flag, TcpConnection};
+use super::connection::TcpConnection;
+use super::input::flag;
 use crate::transport::cc::linux::{CaState, INFINITE_SSTHRESH};
 
 /// The inputs of one `tcp_cwnd_reduction` step.

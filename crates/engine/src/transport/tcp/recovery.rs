@@ -6,8 +6,9 @@
 //! `tcp_process_loss`) and entering Loss on an RTO (`tcp_enter_loss`,
 //! `tcp_timeout_mark_lost`). RACK itself is `rack.rs`, PRR `prr.rs`, undo `undo.rs`.
 
-use super::connection::{flag, TcpConnection};
+use super::connection::TcpConnection;
 use super::event::{CwndCause, LossDetection, TcpEventKind};
+use super::input::flag;
 use crate::time::SimTime;
 use crate::transport::cc::linux::CaState;
 

@@ -5,8 +5,9 @@
 //! lost (`tcp_mark_skb_lost`), and the SACK emulation without SACK (`tcp_add_reno_sack`,
 //! `tcp_remove_reno_sacks`).
 
-use super::connection::{flag, TcpConnection};
+use super::connection::TcpConnection;
 use super::event::{LossDetection, TcpEventKind};
+use super::input::flag;
 use super::segment::SackBlock;
 use crate::time::SimTime;
 
