@@ -11,6 +11,7 @@
 //!
 //! This file holds the endpoint's state ([`TcpConnection`]), its public API and the
 //! dispatch of an arriving segment. The rules are in files named as the kernel's are:
+//! - `handshake.rs`: the three-way handshake and its RTT sample;
 //! - `input.rs`: an arriving ACK (`tcp_ack`), RTT samples, the window's growth;
 //! - `scoreboard.rs`: the retransmit queue's tags, SACK and DSACK processing;
 //! - `rack.rs`: RACK loss detection (RFC 8985, `tcp_recovery.c`);
@@ -64,7 +65,7 @@ pub struct TcpConnection<T> {
     pub(super) role: Role,
     pub(super) cfg: TcpConfig,
     pub(super) state: State,
-    established_at: Option<SimTime>,
+    pub(super) established_at: Option<SimTime>,
     /// A SYN (client) or SYN-ACK (server) is due.
     pub(super) syn_due: bool,
     pub(super) syn_sent_at: Option<SimTime>,
@@ -459,29 +460,6 @@ impl<T: Copy> TcpConnection<T> {
         SimDuration::from_millis(delta)
     }
 
-    fn establish(&mut self, now: SimTime) {
-        self.state = State::Established;
-        self.established_at = Some(now);
-        self.event(now, TcpEventKind::Established);
-        // tcp_init_transfer: "Cut cwnd down to 1 per RFC5681 if SYN or SYN-ACK has been
-        // retransmitted... we only reset cwnd when more than 1 SYN/SYN-ACK retransmission
-        // has occurred."
-        if self.syn_retransmits > 1 {
-            self.win.cwnd = 1;
-        }
-        self.receiver.on_established(now);
-        self.cwnd_event(now, CwndCause::Ack);
-        self.xmit_timer = None;
-    }
-
-    /// A handshake RTT sample (`tcp_synack_rtt_meas`, or the SYN-ACK's ACK of the SYN):
-    /// `tcp_ack_update_rtt` feeds it to the minimum too.
-    fn handshake_rtt_sample(&mut self, now: SimTime, r: SimDuration) {
-        let r1 = r.max(SimDuration::from_micros(1));
-        self.min_rtt = Some(self.min_rtt.map_or(r1, |m| m.min(r1)));
-        self.rtt_sample(now, r);
-    }
-
     /// A segment arrived from the peer.
     pub fn handle_segment(&mut self, now: SimTime, seg: &Segment<T>) {
         if seg.syn {
@@ -525,48 +503,5 @@ impl<T: Copy> TcpConnection<T> {
             srtt,
             &mut self.events,
         );
-    }
-
-    fn handle_syn(&mut self, now: SimTime, seg: &Segment<T>) {
-        match (self.role, self.state) {
-            (Role::Server, State::Listen) => {
-                self.sack = self.cfg.sack && seg.sack_permitted;
-                self.timestamps = self.cfg.timestamps && seg.timestamps.is_some();
-                if let Some(ts) = seg.timestamps.filter(|_| self.timestamps) {
-                    self.receiver.ts_recent = Some(ts.val);
-                }
-                self.snd_wnd = seg.window;
-                self.state = State::SynReceived;
-                self.syn_due = true;
-                self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
-            }
-            (Role::Server, State::SynReceived) => {
-                // Our SYN-ACK was lost or our reply is late: answer again.
-                self.syn_due = true;
-            }
-            (Role::Client, State::SynSent) if seg.ack.is_some() => {
-                self.sack = self.cfg.sack && seg.sack_permitted;
-                self.timestamps = self.cfg.timestamps && seg.timestamps.is_some();
-                self.snd_wnd = seg.window;
-                if let Some(ts) = seg.timestamps.filter(|_| self.timestamps) {
-                    self.receiver.ts_recent = Some(ts.val);
-                }
-                match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
-                    (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
-                    (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
-                        let r = Self::ts_rtt(now, ts.ecr);
-                        self.handshake_rtt_sample(now, r);
-                    }
-                    _ => self.rtt.on_syn_retransmitted(),
-                }
-                self.establish(now);
-                self.handshake_ack_due = true;
-            }
-            (Role::Client, State::Established) => {
-                // The ACK of the SYN-ACK was lost: acknowledge again.
-                self.receiver.ack_now = true;
-            }
-            _ => {}
-        }
     }
 }

@@ -34,6 +34,7 @@
 
 mod connection;
 mod event;
+mod handshake;
 mod input;
 mod output;
 mod prr;
