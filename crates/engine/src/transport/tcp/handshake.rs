@@ -6,7 +6,7 @@
 
 use super::connection::{Role, State, TcpConnection};
 use super::event::{CwndCause, TcpEventKind};
-use super::segment::Segment;
+use super::segment::{Segment, Timestamps, TIMESTAMP_OPTION};
 use super::timer::XmitTimer;
 use crate::time::{SimDuration, SimTime};
 
@@ -74,6 +74,48 @@ impl<T: Copy> TcpConnection<T> {
                 self.receiver.ack_now = true;
             }
             _ => {}
+        }
+    }
+
+    /// The SYN (client) or the SYN-ACK (server), sent for the first time or again: its
+    /// options, the initial window (`tcp_select_initial_window`) and its timestamps; arms the
+    /// retransmission timer if it is not running.
+    pub(super) fn syn_segment(&mut self, now: SimTime) -> Segment<T> {
+        let server = self.role == Role::Server;
+        let retransmission = self.syn_sent_at.is_some();
+        self.syn_sent_at = Some(now);
+        if self.xmit_timer.is_none() {
+            self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
+        }
+        let sack_permitted = if server { self.sack } else { self.cfg.sack };
+        let timestamps = if server {
+            self.timestamps
+        } else {
+            self.cfg.timestamps
+        };
+        // tcp_connect_init / tcp_openreq_init_rwin: the SYN-ACK's window is a multiple of
+        // the MSS less the timestamps it will carry.
+        let rounding = if server && timestamps {
+            self.cfg.mss.saturating_sub(TIMESTAMP_OPTION).max(1)
+        } else {
+            self.cfg.mss.max(1)
+        };
+        let window = self.receiver.init_window(rounding);
+        Segment {
+            syn: true,
+            sack_permitted,
+            seq: 0,
+            len: 0,
+            ack: server.then_some(0),
+            window,
+            sack: Vec::new(),
+            spans: Vec::new(),
+            retransmission,
+            timestamps: timestamps.then(|| Timestamps {
+                val: Self::ts_val(now),
+                ecr: if server { self.receiver.ts_ecr() } else { 0 },
+            }),
+            psh: false,
         }
     }
 }

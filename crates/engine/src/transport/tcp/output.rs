@@ -5,11 +5,11 @@
 //! `tcp_event_new_data_sent`, the options every segment carries), slow start after idle
 //! (`tcp_cwnd_restart`) and window validation (`tcp_cwnd_validate`, `tcp_is_cwnd_limited`).
 
-use super::connection::{Role, State, TcpConnection};
+use super::connection::{State, TcpConnection};
 use super::event::{CwndCause, TcpEventKind};
 use super::recovery::Rexmit;
 use super::scoreboard::SentSeg;
-use super::segment::{sack_option_len, Segment, Span, Timestamps, TIMESTAMP_OPTION};
+use super::segment::{sack_option_len, Segment, Span, Timestamps};
 use super::timer::XmitTimer;
 use crate::time::SimTime;
 
@@ -208,42 +208,7 @@ impl<T: Copy> TcpConnection<T> {
     pub fn poll_transmit(&mut self, now: SimTime) -> Option<Segment<T>> {
         if self.syn_due {
             self.syn_due = false;
-            let server = self.role == Role::Server;
-            let retransmission = self.syn_sent_at.is_some();
-            self.syn_sent_at = Some(now);
-            if self.xmit_timer.is_none() {
-                self.xmit_timer = Some((now + self.rtt.rto(), XmitTimer::Retrans));
-            }
-            let sack_permitted = if server { self.sack } else { self.cfg.sack };
-            let timestamps = if server {
-                self.timestamps
-            } else {
-                self.cfg.timestamps
-            };
-            // tcp_connect_init / tcp_openreq_init_rwin: the SYN-ACK's window is a multiple of
-            // the MSS less the timestamps it will carry.
-            let rounding = if server && timestamps {
-                self.cfg.mss.saturating_sub(TIMESTAMP_OPTION).max(1)
-            } else {
-                self.cfg.mss.max(1)
-            };
-            let window = self.receiver.init_window(rounding);
-            let seg = Segment {
-                syn: true,
-                sack_permitted,
-                seq: 0,
-                len: 0,
-                ack: server.then_some(0),
-                window,
-                sack: Vec::new(),
-                spans: Vec::new(),
-                retransmission,
-                timestamps: timestamps.then(|| Timestamps {
-                    val: Self::ts_val(now),
-                    ecr: if server { self.receiver.ts_ecr() } else { 0 },
-                }),
-                psh: false,
-            };
+            let seg = self.syn_segment(now);
             return Some(self.sent(now, seg));
         }
         if self.state != State::Established {
