@@ -469,14 +469,7 @@ impl<T: Copy> TcpConnection<T> {
         if self.state == State::SynReceived && seg.ack.is_some() {
             // tcp_synack_rtt_meas: the SYN-ACK's RTT unless it was retransmitted; then the
             // echoed timestamp (tcp_ack_update_rtt's TSecr fallback).
-            match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
-                (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
-                (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
-                    let r = Self::ts_rtt(now, ts.ecr);
-                    self.handshake_rtt_sample(now, r);
-                }
-                _ => self.rtt.on_syn_retransmitted(),
-            }
+            self.handshake_rtt(now, seg);
             self.establish(now);
         }
         if self.state != State::Established {

@@ -26,9 +26,23 @@ impl<T: Copy> TcpConnection<T> {
         self.xmit_timer = None;
     }
 
+    /// The handshake's RTT, when the SYN-ACK (client) or the ACK of the SYN-ACK (server,
+    /// `tcp_synack_rtt_meas`) arrives: the time since the SYN or SYN-ACK left unless it was
+    /// retransmitted; then the echoed timestamp (`tcp_ack_update_rtt`'s TSecr fallback).
+    pub(super) fn handshake_rtt(&mut self, now: SimTime, seg: &Segment<T>) {
+        match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
+            (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
+            (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
+                let r = Self::ts_rtt(now, ts.ecr);
+                self.handshake_rtt_sample(now, r);
+            }
+            _ => self.rtt.on_syn_retransmitted(),
+        }
+    }
+
     /// A handshake RTT sample (`tcp_synack_rtt_meas`, or the SYN-ACK's ACK of the SYN):
     /// `tcp_ack_update_rtt` feeds it to the minimum too.
-    pub(super) fn handshake_rtt_sample(&mut self, now: SimTime, r: SimDuration) {
+    fn handshake_rtt_sample(&mut self, now: SimTime, r: SimDuration) {
         let r1 = r.max(SimDuration::from_micros(1));
         self.min_rtt = Some(self.min_rtt.map_or(r1, |m| m.min(r1)));
         self.rtt_sample(now, r);
@@ -58,14 +72,7 @@ impl<T: Copy> TcpConnection<T> {
                 if let Some(ts) = seg.timestamps.filter(|_| self.timestamps) {
                     self.receiver.ts_recent = Some(ts.val);
                 }
-                match (self.syn_sent_at, self.syn_retransmits, seg.timestamps) {
-                    (Some(sent), 0, _) => self.handshake_rtt_sample(now, now - sent),
-                    (_, _, Some(ts)) if self.timestamps && ts.ecr != 0 => {
-                        let r = Self::ts_rtt(now, ts.ecr);
-                        self.handshake_rtt_sample(now, r);
-                    }
-                    _ => self.rtt.on_syn_retransmitted(),
-                }
+                self.handshake_rtt(now, seg);
                 self.establish(now);
                 self.handshake_ack_due = true;
             }
