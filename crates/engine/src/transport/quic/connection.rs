@@ -1,10 +1,15 @@
 //! One QUIC endpoint. Loss detection follows the pseudocode of RFC 9002 Appendix A, the
 //! congestion reaction Appendix B, through the shared [`Controller`] trait.
+//!
+//! This file holds the endpoint's state ([`Connection`]), its public API (queries,
+//! streams, `handle_datagram`, `handle_timeout`) and the dispatch of a received packet's
+//! frames. The rules are in:
+//! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A).
 
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
+use super::event::{HandshakeStep, QuicEvent, QuicEventKind};
 use super::pacer::{Pacer, Rate};
 use super::packet::{
     pn_len, AckFrame, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
@@ -12,6 +17,7 @@ use super::packet::{
 };
 use super::quicgo_cc::{is_cwnd_limited, QuicGoReno};
 use super::ranges::RangeSet;
+use super::recovery::{SentFrame, SentPacket};
 use super::rtt::{RttEstimator, GRANULARITY};
 use super::stack::{
     Stack, CHROMIUM_ACK_DECIMATION_DELAY_DIVISOR, CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK,
@@ -22,9 +28,7 @@ use super::stack::{
 };
 use super::streams::{Priority, RecvBuffer, SendBuffer};
 use super::{
-    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES,
-    MAX_UDP_PAYLOAD_SIZE, PACKET_THRESHOLD, PERSISTENT_CONGESTION_THRESHOLD, PTO_PROBES,
-    TIME_THRESHOLD_DEN, TIME_THRESHOLD_NUM,
+    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES, MAX_UDP_PAYLOAD_SIZE,
 };
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
@@ -65,7 +69,7 @@ impl std::error::Error for StreamError {}
 
 /// The timers of one endpoint, indexing [`Connection::timers`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Timer {
+pub(super) enum Timer {
     /// RFC 9002 §6: the loss detection timer (time threshold or PTO).
     LossDetection = 0,
     /// RFC 9000 §13.2.1: max_ack_delay after the first unacknowledged ack-eliciting
@@ -78,54 +82,19 @@ enum Timer {
 
 const TIMER_COUNT: usize = 3;
 
-/// What a sent packet carried that may have to be sent again, or that its acknowledgement
-/// settles.
-#[derive(Clone, Debug)]
-enum SentFrame {
-    Crypto {
-        offset: u64,
-        len: u64,
-    },
-    Stream {
-        id: StreamId,
-        offset: u64,
-        len: u64,
-        fin: bool,
-    },
-    HandshakeDone,
-    MaxData,
-    MaxStreamData(StreamId),
-}
-
-#[derive(Clone, Debug)]
-struct SentPacket {
-    time: SimTime,
-    size: u64,
-    ack_eliciting: bool,
-    /// RFC 9002 §2: ack-eliciting or carrying PADDING.
-    in_flight: bool,
-    probe: bool,
-    frames: Vec<SentFrame>,
-    /// Largest Acknowledged of the ACK frame it carried (RFC 9000 §13.2.4).
-    acked_up_to: Option<u64>,
-    /// A path MTU probe of this UDP payload size (quic-go `mtu_discoverer.go`): its
-    /// acknowledgement raises the datagram size, its loss is no congestion signal.
-    mtu_probe: Option<u64>,
-}
-
 /// State of one packet number space (RFC 9000 §12.3).
 #[derive(Debug, Default)]
-struct PacketSpace {
-    send_keys: bool,
+pub(super) struct PacketSpace {
+    pub(super) send_keys: bool,
     recv_keys: bool,
     discarded: bool,
-    next_pn: u64,
-    largest_acked: Option<u64>,
-    sent: BTreeMap<u64, SentPacket>,
-    ack_eliciting_in_flight: u64,
-    time_of_last_ack_eliciting: Option<SimTime>,
-    loss_time: Option<SimTime>,
-    crypto_send: SendBuffer,
+    pub(super) next_pn: u64,
+    pub(super) largest_acked: Option<u64>,
+    pub(super) sent: BTreeMap<u64, SentPacket>,
+    pub(super) ack_eliciting_in_flight: u64,
+    pub(super) time_of_last_ack_eliciting: Option<SimTime>,
+    pub(super) loss_time: Option<SimTime>,
+    pub(super) crypto_send: SendBuffer,
     crypto_recv: RangeSet,
     /// Received packet numbers (half-open ranges), for ACK frames.
     received: RangeSet,
@@ -135,20 +104,20 @@ struct PacketSpace {
     largest_received: Option<(u64, SimTime)>,
     largest_ack_eliciting_received: Option<u64>,
     /// Ack-eliciting packets received since the last ACK frame was sent.
-    unacked_ack_eliciting: u32,
+    pub(super) unacked_ack_eliciting: u32,
     /// Something arrived that the next ACK frame should report.
-    ack_pending: bool,
-    ack_immediately: bool,
+    pub(super) ack_pending: bool,
+    pub(super) ack_immediately: bool,
     /// When the delayed ACK is due (RFC 9000 §13.2.1: at most max_ack_delay after the
     /// first unacknowledged ack-eliciting packet; Chromium: the earliest deadline of the
     /// packets since the last ACK, `QuicReceivedPacketManager::MaybeUpdateAckTimeout`).
-    ack_deadline: Option<SimTime>,
+    pub(super) ack_deadline: Option<SimTime>,
     /// Chromium's receiver: the smallest packet number received
     /// (`least_received_packet_number_`), the largest acknowledged in the last ACK sent
     /// (`last_sent_largest_acked_`).
     least_received: Option<u64>,
-    last_sent_largest_acked: Option<u64>,
-    probes: u8,
+    pub(super) last_sent_largest_acked: Option<u64>,
+    pub(super) probes: u8,
 }
 
 impl PacketSpace {
@@ -161,8 +130,8 @@ impl PacketSpace {
 }
 
 #[derive(Debug)]
-struct Stream {
-    send: Option<SendBuffer>,
+pub(super) struct Stream {
+    pub(super) send: Option<SendBuffer>,
     recv: Option<RecvBuffer>,
     priority: Priority,
     /// Round-robin position: the value of `serve_counter` when last served.
@@ -179,11 +148,11 @@ struct Stream {
 /// size known to work and the largest allowed, one probe in flight at a time, one every
 /// [`QUIC_GO_MTU_PROBE_DELAY_RTTS`] smoothed RTTs.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct MtuSearch {
+pub(super) struct MtuSearch {
     current: u64,
-    max: u64,
+    pub(super) max: u64,
     last_probe: SimTime,
-    in_flight: bool,
+    pub(super) in_flight: bool,
 }
 
 impl MtuSearch {
@@ -225,28 +194,28 @@ struct Scheduled {
 }
 
 #[derive(Debug, Default)]
-struct Handshake {
+pub(super) struct Handshake {
     zero_rtt_send: bool,
     zero_rtt_recv: bool,
     one_rtt_send: bool,
     one_rtt_recv: bool,
     complete: Option<SimTime>,
-    confirmed: Option<SimTime>,
+    pub(super) confirmed: Option<SimTime>,
     one_rtt_ready: Option<SimTime>,
-    handshake_done_pending: bool,
+    pub(super) handshake_done_pending: bool,
 }
 
 /// One QUIC endpoint.
 #[derive(Debug)]
 pub struct Connection {
-    side: Side,
-    config: Config,
+    pub(super) side: Side,
+    pub(super) config: Config,
     /// Whose QUIC this endpoint runs, and its peer's (the same [`Config`] names both).
-    stack: Stack,
+    pub(super) stack: Stack,
     peer_stack: Stack,
     /// The longest this endpoint delays an ACK, and the max_ack_delay its peer announced.
     ack_delay: SimDuration,
-    peer_max_ack_delay: SimDuration,
+    pub(super) peer_max_ack_delay: SimDuration,
     /// The receive windows this endpoint announces and its peer announced (connection,
     /// stream).
     own_windows: (u64, u64),
@@ -254,13 +223,13 @@ pub struct Connection {
     /// RFC 9002 §7.7 pacing, for a stack that paces.
     pacer: Option<Pacer>,
     /// quic-go's path MTU search, once the handshake is confirmed.
-    mtu: Option<MtuSearch>,
-    spaces: [PacketSpace; 3],
-    rtt: RttEstimator,
-    cc: Box<dyn Controller>,
-    timers: [Option<SimTime>; TIMER_COUNT],
-    hs: Handshake,
-    streams: BTreeMap<StreamId, Stream>,
+    pub(super) mtu: Option<MtuSearch>,
+    pub(super) spaces: [PacketSpace; 3],
+    pub(super) rtt: RttEstimator,
+    pub(super) cc: Box<dyn Controller>,
+    pub(super) timers: [Option<SimTime>; TIMER_COUNT],
+    pub(super) hs: Handshake,
+    pub(super) streams: BTreeMap<StreamId, Stream>,
     /// Streams with data to retransmit or a lone FIN to send, in scheduling order: they may
     /// send whatever the connection's flow-control credit.
     ready: BTreeSet<ScheduleKey>,
@@ -268,17 +237,17 @@ pub struct Connection {
     /// scheduling order: they may send while the connection has credit.
     ready_new: BTreeSet<ScheduleKey>,
     /// Streams whose new receive limit a MAX_STREAM_DATA frame should advertise.
-    max_stream_data_pending: BTreeSet<StreamId>,
+    pub(super) max_stream_data_pending: BTreeSet<StreamId>,
     next_bi: u64,
     next_uni: u64,
     serve_counter: u64,
-    bytes_in_flight: u64,
-    pto_count: u32,
+    pub(super) bytes_in_flight: u64,
+    pub(super) pto_count: u32,
     app_limited: bool,
     /// Server: the client's address is validated (RFC 9000 §8.1).
     address_validated: bool,
     /// Client: RFC 9002 Appendix A.6 PeerCompletedAddressValidation.
-    peer_validated: bool,
+    pub(super) peer_validated: bool,
     bytes_received: u64,
     bytes_sent: u64,
     amplification_reported: bool,
@@ -287,7 +256,7 @@ pub struct Connection {
     sent_data: u64,
     recv_max_data: u64,
     delivered_data: u64,
-    max_data_pending: bool,
+    pub(super) max_data_pending: bool,
     last_cc: (u64, u64),
     events: VecDeque<QuicEvent>,
 }
@@ -576,7 +545,7 @@ impl Connection {
 
     /// Puts `id` where it belongs in the scheduler's index after its send buffer, its
     /// flow-control limit, its priority or its round-robin position changed.
-    fn reschedule(&mut self, id: StreamId) {
+    pub(super) fn reschedule(&mut self, id: StreamId) {
         let quic_go = self.stack.round_robin_without_retransmission_priority();
         let Some(s) = self.streams.get_mut(&id) else {
             return;
@@ -635,7 +604,7 @@ impl Connection {
 
     // ----- input ---------------------------------------------------------------------------
 
-    fn emit(&mut self, at: SimTime, kind: QuicEventKind) {
+    pub(super) fn emit(&mut self, at: SimTime, kind: QuicEventKind) {
         self.events.push_back(QuicEvent { at, kind });
     }
 
@@ -1217,155 +1186,7 @@ impl Connection {
         }
     }
 
-    /// RFC 9002 Appendix A.10 DetectAndRemoveLostPackets. `probe_acked`: the send time of
-    /// a PTO probe this acknowledgement covered, if any.
-    fn detect_lost_packets(
-        &mut self,
-        now: SimTime,
-        sid: SpaceId,
-        probe_acked: Option<SimTime>,
-    ) -> Vec<(u64, SentPacket, LossReason)> {
-        let loss_delay = self.loss_delay();
-        let space = &mut self.spaces[sid.index()];
-        space.loss_time = None;
-        let Some(largest_acked) = space.largest_acked else {
-            return Vec::new();
-        };
-        let lost_send_time = now.as_micros().checked_sub(loss_delay.as_micros());
-        let mut lost = Vec::new();
-        for (&pn, p) in space.sent.range(..=largest_acked) {
-            let by_packets = largest_acked >= pn + PACKET_THRESHOLD;
-            let by_time = lost_send_time.is_some_and(|t| p.time.as_micros() <= t);
-            if by_packets || by_time {
-                let reason = if probe_acked.is_some_and(|t| p.time < t) {
-                    LossReason::Pto
-                } else if by_packets {
-                    LossReason::PacketThreshold
-                } else {
-                    LossReason::TimeThreshold
-                };
-                lost.push((pn, reason));
-            } else {
-                let t = p.time + loss_delay;
-                space.loss_time = Some(space.loss_time.map_or(t, |l| l.min(t)));
-            }
-        }
-        let mut out = Vec::with_capacity(lost.len());
-        for (pn, reason) in lost {
-            if let Some(p) = space.sent.remove(&pn) {
-                if p.ack_eliciting {
-                    space.ack_eliciting_in_flight -= 1;
-                }
-                out.push((pn, p, reason));
-            }
-        }
-        out
-    }
-
-    /// RFC 9002 §6.1.2: max(kTimeThreshold * max(smoothed_rtt, latest_rtt), kGranularity).
-    fn loss_delay(&self) -> SimDuration {
-        let base = self.rtt.latest().max(self.rtt.smoothed()).as_micros();
-        SimDuration::from_micros(base * TIME_THRESHOLD_NUM / TIME_THRESHOLD_DEN).max(GRANULARITY)
-    }
-
-    /// RFC 9002 Appendix B.8 OnPacketsLost, and requeueing of the lost frames (RFC 9000
-    /// §13.3: the information is sent again in new packets).
-    fn on_packets_lost(
-        &mut self,
-        now: SimTime,
-        sid: SpaceId,
-        lost: Vec<(u64, SentPacket, LossReason)>,
-    ) {
-        if lost.is_empty() {
-            return;
-        }
-        let mut lost_in_flight = 0;
-        let mut largest_lost_time = None;
-        // RFC 9002 §7.6.2: persistent congestion needs two ack-eliciting lost packets, sent
-        // after the first RTT sample, with none acknowledged in between (the lost packet
-        // numbers are contiguous in what was still unacknowledged), spanning more than the
-        // persistent congestion duration. Checked within this batch, per space (as
-        // quinn-proto does).
-        let pc_duration =
-            (self.rtt.pto_base() + self.peer_max_ack_delay) * PERSISTENT_CONGESTION_THRESHOLD;
-        let first_sample = self.rtt.first_sample();
-        let mut run_start: Option<SimTime> = None;
-        let mut prev_pn: Option<u64> = None;
-        let mut persistent = false;
-        for (pn, p, reason) in &lost {
-            if let Some(size) = p.mtu_probe {
-                // quic-go `mtuFinder.GetPing` OnLost: that size does not pass; and a lost
-                // probe is no congestion signal (`sent_packet_handler.go detectLostPackets`
-                // skips `OnPacketLost` for `IsPathMTUProbePacket`).
-                if let Some(m) = &mut self.mtu {
-                    m.in_flight = false;
-                    m.max = size;
-                }
-            } else if p.in_flight {
-                lost_in_flight += p.size;
-                largest_lost_time = Some(p.time);
-            }
-            self.emit(
-                now,
-                QuicEventKind::PacketLost {
-                    space: sid,
-                    pn: PacketNumber(*pn),
-                    reason: *reason,
-                },
-            );
-            let contiguous = prev_pn.is_some_and(|q| self.pns_contiguous(sid, q, *pn));
-            if !contiguous {
-                run_start = None;
-            }
-            prev_pn = Some(*pn);
-            if p.ack_eliciting && first_sample.is_some_and(|f| p.time > f) {
-                match run_start {
-                    None => run_start = Some(p.time),
-                    Some(s) => {
-                        if p.time - s > pc_duration {
-                            persistent = true;
-                        }
-                    }
-                }
-            }
-        }
-        for (_, p, _) in lost {
-            if p.in_flight {
-                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
-            }
-            for f in p.frames {
-                self.requeue(sid, f, true);
-            }
-        }
-        if let Some(t) = largest_lost_time {
-            self.cc.on_congestion_event(now, t, lost_in_flight);
-            if persistent && self.stack.detects_persistent_congestion() {
-                self.cc.on_timeout_collapse(now);
-                self.emit(now, QuicEventKind::PersistentCongestion);
-            }
-        }
-    }
-
-    /// True if no packet numbered between `a` and `b` (exclusive) was acknowledged: every
-    /// one of them is lost in this batch or still outstanding. Only quic-go skips packet
-    /// numbers, and it does not look for persistent congestion.
-    fn pns_contiguous(&self, sid: SpaceId, a: u64, b: u64) -> bool {
-        // Lost packets were removed from `sent` already; the others between a and b must be
-        // still there, so the count of `sent` entries plus lost ones must fill the gap. The
-        // lost list is walked in order, so the only lost packets between a and b are none:
-        // every packet between them is either in `sent` (outstanding) or was acknowledged.
-        let between = b.saturating_sub(a).saturating_sub(1);
-        let outstanding = self.spaces[sid.index()].sent.range(a + 1..b).count() as u64;
-        outstanding == between
-    }
-
-    // ----- timers --------------------------------------------------------------------------
-
-    fn no_ack_eliciting_in_flight(&self) -> bool {
-        self.spaces.iter().all(|s| s.ack_eliciting_in_flight == 0)
-    }
-
-    fn amplification_allowance(&self) -> u64 {
+    pub(super) fn amplification_allowance(&self) -> u64 {
         if self.address_validated {
             u64::MAX
         } else {
@@ -1374,85 +1195,6 @@ impl Connection {
             // address."
             (3 * self.bytes_received).saturating_sub(self.bytes_sent)
         }
-    }
-
-    /// RFC 9002 Appendix A.8 GetLossTimeAndSpace.
-    fn loss_time_and_space(&self) -> Option<(SimTime, SpaceId)> {
-        SpaceId::ALL
-            .into_iter()
-            .filter_map(|s| self.spaces[s.index()].loss_time.map(|t| (t, s)))
-            .min_by_key(|&(t, _)| t)
-    }
-
-    fn backoff(&self) -> u64 {
-        1u64 << self.pto_count.min(30)
-    }
-
-    /// RFC 9002 Appendix A.8 GetPtoTimeAndSpace.
-    fn pto_time_and_space(&self, now: SimTime) -> Option<(SimTime, SpaceId)> {
-        let base = match (
-            self.rtt.first_sample(),
-            self.stack.pto_multiplier_without_samples(),
-        ) {
-            // Before any sample: quic-go `RTTStats.PTO` (2 × initial RTT), quiche
-            // `GetProbeTimeoutDelay` (3 × initial RTT).
-            (None, Some(m)) => self.config.initial_rtt * m,
-            _ => self.rtt.pto_base(),
-        };
-        let mut duration = base * self.backoff();
-        let anti_deadlock = now + duration;
-        let mut best: Option<(SimTime, SpaceId)> = None;
-        for sid in SpaceId::ALL {
-            let space = &self.spaces[sid.index()];
-            if space.ack_eliciting_in_flight == 0 {
-                continue;
-            }
-            if sid == SpaceId::Data {
-                // RFC 9002 §6.2.1: no PTO for application data before confirmation.
-                if self.hs.confirmed.is_none() {
-                    break;
-                }
-                duration += self.peer_max_ack_delay * self.backoff();
-            }
-            if let Some(t) = space.time_of_last_ack_eliciting {
-                let t = t + duration;
-                if best.is_none_or(|(b, _)| t < b) {
-                    best = Some((t, sid));
-                }
-            }
-        }
-        if best.is_none() && self.side.is_client() && !self.peer_validated {
-            // RFC 9002 §6.2.2.1: until the server has validated its address, a client keeps
-            // a PTO armed even with nothing in flight, so that the server is never stuck at
-            // its amplification limit (anti-deadlock). A Handshake packet if it can send
-            // one, else an Initial.
-            let sid = if self.spaces[SpaceId::Handshake.index()].send_keys {
-                SpaceId::Handshake
-            } else {
-                SpaceId::Initial
-            };
-            return Some((anti_deadlock, sid));
-        }
-        best
-    }
-
-    /// RFC 9002 Appendix A.8 SetLossDetectionTimer.
-    fn set_loss_detection_timer(&mut self, now: SimTime) {
-        let slot = Timer::LossDetection as usize;
-        if let Some((t, _)) = self.loss_time_and_space() {
-            self.timers[slot] = Some(t);
-            return;
-        }
-        if !self.side.is_client() && self.amplification_allowance() == 0 {
-            // RFC 9002 §6.2.2.1: a server blocked by the amplification limit arms no PTO.
-            self.timers[slot] = None;
-            return;
-        }
-        if self.no_ack_eliciting_in_flight() && self.peer_validated {
-            self.timers[slot] = None;
-            return;
-        }
-        self.timers[slot] = self.pto_time_and_space(now).map(|(t, _)| t);
     }
 
     fn update_ack_timer(&mut self) {
@@ -1491,142 +1233,7 @@ impl Connection {
         self.report_cc(now);
     }
 
-    /// RFC 9002 Appendix A.9 OnLossDetectionTimeout.
-    fn on_loss_detection_timeout(&mut self, now: SimTime) {
-        if let Some((t, sid)) = self.loss_time_and_space() {
-            if t <= now {
-                let lost = self.detect_lost_packets(now, sid, None);
-                self.on_packets_lost(now, sid, lost);
-            }
-            self.set_loss_detection_timer(now);
-            return;
-        }
-        let Some((_, sid)) = self.pto_time_and_space(now) else {
-            self.set_loss_detection_timer(now);
-            return;
-        };
-        // Anti-deadlock probes (nothing in flight in the space) are one packet.
-        let probes = if self.spaces[sid.index()].ack_eliciting_in_flight == 0 {
-            1
-        } else {
-            PTO_PROBES
-        };
-        if self.stack.probes_with_oldest_data() {
-            self.declare_oldest_lost_for_probes(now, sid, probes);
-        } else {
-            self.queue_probe_data(sid, probes);
-        }
-        self.spaces[sid.index()].probes = probes;
-        self.pto_count += 1;
-        self.emit(
-            now,
-            QuicEventKind::PtoExpired {
-                space: sid,
-                count: self.pto_count,
-            },
-        );
-        self.set_loss_detection_timer(now);
-    }
-
-    /// RFC 9002 §6.2.4: a probe carries new data if there is any, else data still
-    /// unacknowledged (here: that of the oldest outstanding packets), else a PING.
-    fn queue_probe_data(&mut self, sid: SpaceId, probes: u8) {
-        let space = &self.spaces[sid.index()];
-        let has_new = space.crypto_send.has_retransmit()
-            || space.crypto_send.has_new(u64::MAX)
-            || (sid == SpaceId::Data && self.streams_have_data());
-        if has_new {
-            return;
-        }
-        let oldest: Vec<SentFrame> = space
-            .sent
-            .values()
-            .filter(|p| p.ack_eliciting)
-            .take(usize::from(probes))
-            .flat_map(|p| p.frames.iter().cloned())
-            .collect();
-        for f in oldest {
-            self.requeue(sid, f, false);
-        }
-    }
-
-    /// quic-go `sent_packet_handler.go QueueProbePacket` (once per probe packet, from
-    /// `connection.go sendProbePacket`): the oldest outstanding packet is declared lost
-    /// (out of bytes in flight, no congestion event) and its frames queued again, so that the
-    /// probe re-sends them; and `OnLossDetectionTimeout` skips a 1-RTT packet number "in
-    /// order to elicit an immediate ACK".
-    fn declare_oldest_lost_for_probes(&mut self, now: SimTime, sid: SpaceId, probes: u8) {
-        let space = &mut self.spaces[sid.index()];
-        let oldest: Vec<u64> = space
-            .sent
-            .iter()
-            .filter(|(_, p)| p.ack_eliciting)
-            .take(usize::from(probes))
-            .map(|(&pn, _)| pn)
-            .collect();
-        let mut declared = Vec::with_capacity(oldest.len());
-        for pn in oldest {
-            if let Some(p) = space.sent.remove(&pn) {
-                space.ack_eliciting_in_flight -= 1;
-                declared.push((pn, p));
-            }
-        }
-        if sid == SpaceId::Data {
-            space.next_pn += 1;
-        }
-        for (pn, p) in declared {
-            if p.in_flight {
-                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
-            }
-            if let (Some(size), Some(m)) = (p.mtu_probe, self.mtu.as_mut()) {
-                m.in_flight = false;
-                m.max = size;
-            }
-            self.emit(
-                now,
-                QuicEventKind::PacketLost {
-                    space: sid,
-                    pn: PacketNumber(pn),
-                    reason: LossReason::Pto,
-                },
-            );
-            for f in p.frames {
-                self.requeue(sid, f, true);
-            }
-        }
-    }
-
-    /// Queues what a sent frame carried to be sent again in a new packet (RFC 9000 §13.3):
-    /// when its packet was lost, or (without the flow-control updates, which a probe does not
-    /// need) when a probe re-sends the oldest outstanding data (RFC 9002 §6.2.4).
-    fn requeue(&mut self, sid: SpaceId, f: SentFrame, flow_control: bool) {
-        match f {
-            SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
-                .crypto_send
-                .on_lost(offset..offset + len, false),
-            SentFrame::Stream {
-                id,
-                offset,
-                len,
-                fin,
-            } => {
-                if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
-                    b.on_lost(offset..offset + len, fin);
-                    self.reschedule(id);
-                }
-            }
-            SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
-            SentFrame::MaxData if flow_control => self.max_data_pending = true,
-            SentFrame::MaxStreamData(id) if flow_control => {
-                if self.streams.contains_key(&id) {
-                    self.max_stream_data_pending.insert(id);
-                }
-            }
-            SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
-        }
-    }
-
-    fn streams_have_data(&self) -> bool {
+    pub(super) fn streams_have_data(&self) -> bool {
         !self.ready.is_empty()
             || (self.sent_data < self.send_max_data && !self.ready_new.is_empty())
     }
@@ -1645,8 +1252,6 @@ impl Connection {
             );
         }
     }
-
-    // ----- output --------------------------------------------------------------------------
 
     fn packet_type(&self, sid: SpaceId) -> Option<PacketType> {
         let space = &self.spaces[sid.index()];
@@ -1858,42 +1463,6 @@ impl Connection {
         self.spaces.iter().any(|s| {
             s.send_keys && (s.crypto_send.has_retransmit() || s.crypto_send.has_new(u64::MAX))
         }) || (self.can_send_stream_data() && self.streams_have_data())
-    }
-
-    /// RFC 9002 Appendix A.5 OnPacketSent.
-    fn on_packet_sent(&mut self, now: SimTime, sid: SpaceId, p: &Packet, s: SentPacket) {
-        // `build_packet` measured it, and padding added to it since counts in `s.size`.
-        debug_assert_eq!(s.size, p.wire_len());
-        let space = &mut self.spaces[sid.index()];
-        if let Some(largest) = s.acked_up_to {
-            space.ack_pending = false;
-            space.ack_immediately = false;
-            space.unacked_ack_eliciting = 0;
-            space.ack_deadline = None;
-            space.last_sent_largest_acked = Some(largest);
-        }
-        if s.ack_eliciting {
-            space.time_of_last_ack_eliciting = Some(now);
-            space.ack_eliciting_in_flight += 1;
-        }
-        if s.in_flight {
-            self.bytes_in_flight += s.size;
-            self.cc.on_sent(now, s.size);
-        }
-        let (size, probe) = (s.size, s.probe);
-        self.spaces[sid.index()].sent.insert(p.pn.0, s);
-        let frames = p.frames.iter().map(FrameSummary::of).collect();
-        self.emit(
-            now,
-            QuicEventKind::PacketSent {
-                ty: p.ty,
-                pn: p.pn,
-                size,
-                ack_eliciting: p.is_ack_eliciting(),
-                probe,
-                frames,
-            },
-        );
     }
 
     fn ack_frame(&self, sid: SpaceId, now: SimTime) -> Option<AckFrame> {

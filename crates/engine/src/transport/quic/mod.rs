@@ -32,6 +32,7 @@ pub mod pacer;
 pub mod packet;
 pub mod quicgo_cc;
 pub(crate) mod ranges;
+mod recovery;
 mod rtt;
 pub mod stack;
 mod streams;
