@@ -26,6 +26,7 @@
 //! Packets that arrive before their keys are dropped rather than buffered (RFC 9001 §5.7
 //! allows either).
 
+mod ack;
 mod connection;
 mod event;
 pub mod pacer;
