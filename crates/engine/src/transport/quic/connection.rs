@@ -4,6 +4,7 @@
 //! This file holds the endpoint's state ([`Connection`]), its public API (queries,
 //! streams, `handle_datagram`, `handle_timeout`) and the dispatch of a received packet's
 //! frames. The rules are in:
+//! - `handshake.rs`: keys, the CRYPTO flights, confirmation, discarding keys, amplification;
 //! - `ack.rs`: ACK frames received (OnAckReceived) and sent (when, Chromium's decimation);
 //! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A).
 
@@ -11,6 +12,7 @@ use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::event::{HandshakeStep, QuicEvent, QuicEventKind};
+use super::handshake::Handshake;
 use super::pacer::{Pacer, Rate};
 use super::packet::{
     pn_len, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
@@ -22,10 +24,10 @@ use super::recovery::{SentFrame, SentPacket};
 use super::rtt::RttEstimator;
 use super::stack::{
     Stack, CHROMIUM_INITIAL_WINDOW, CHROMIUM_MIN_WINDOW, QUIC_GO_INITIAL_WINDOW_PACKETS,
-    QUIC_GO_MAX_MTU_DIFF, QUIC_GO_MAX_PACKET_SIZE, QUIC_GO_MTU_PROBE_DELAY_RTTS,
+    QUIC_GO_MAX_MTU_DIFF, QUIC_GO_MTU_PROBE_DELAY_RTTS,
 };
 use super::streams::{Priority, RecvBuffer, SendBuffer};
-use super::{Config, Side, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES, MAX_UDP_PAYLOAD_SIZE};
+use super::{Config, Side, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES};
 use crate::ids::{PacketNumber, StreamId};
 use crate::time::{SimDuration, SimTime};
 use crate::transport::cc::{Algorithm, Controller, Cubic, NewReno};
@@ -82,7 +84,7 @@ const TIMER_COUNT: usize = 3;
 #[derive(Debug, Default)]
 pub(super) struct PacketSpace {
     pub(super) send_keys: bool,
-    recv_keys: bool,
+    pub(super) recv_keys: bool,
     pub(super) discarded: bool,
     pub(super) next_pn: u64,
     pub(super) largest_acked: Option<u64>,
@@ -117,7 +119,7 @@ pub(super) struct PacketSpace {
 }
 
 impl PacketSpace {
-    fn crypto_contiguous(&self) -> u64 {
+    pub(super) fn crypto_contiguous(&self) -> u64 {
         self.crypto_recv
             .first()
             .filter(|r| r.start == 0)
@@ -147,7 +149,7 @@ pub(super) struct Stream {
 pub(super) struct MtuSearch {
     pub(super) current: u64,
     pub(super) max: u64,
-    last_probe: SimTime,
+    pub(super) last_probe: SimTime,
     pub(super) in_flight: bool,
 }
 
@@ -189,18 +191,6 @@ struct Scheduled {
     needs_credit: bool,
 }
 
-#[derive(Debug, Default)]
-pub(super) struct Handshake {
-    zero_rtt_send: bool,
-    zero_rtt_recv: bool,
-    one_rtt_send: bool,
-    one_rtt_recv: bool,
-    complete: Option<SimTime>,
-    pub(super) confirmed: Option<SimTime>,
-    one_rtt_ready: Option<SimTime>,
-    pub(super) handshake_done_pending: bool,
-}
-
 /// One QUIC endpoint.
 #[derive(Debug)]
 pub struct Connection {
@@ -208,7 +198,7 @@ pub struct Connection {
     pub(super) config: Config,
     /// Whose QUIC this endpoint runs, and its peer's (the same [`Config`] names both).
     pub(super) stack: Stack,
-    peer_stack: Stack,
+    pub(super) peer_stack: Stack,
     /// The longest this endpoint delays an ACK, and the max_ack_delay its peer announced.
     pub(super) ack_delay: SimDuration,
     pub(super) peer_max_ack_delay: SimDuration,
@@ -241,11 +231,11 @@ pub struct Connection {
     pub(super) pto_count: u32,
     pub(super) app_limited: bool,
     /// Server: the client's address is validated (RFC 9000 §8.1).
-    address_validated: bool,
+    pub(super) address_validated: bool,
     /// Client: RFC 9002 Appendix A.6 PeerCompletedAddressValidation.
     pub(super) peer_validated: bool,
-    bytes_received: u64,
-    bytes_sent: u64,
+    pub(super) bytes_received: u64,
+    pub(super) bytes_sent: u64,
     amplification_reported: bool,
     /// Connection flow control (RFC 9000 §4.1).
     send_max_data: u64,
@@ -604,15 +594,6 @@ impl Connection {
         self.events.push_back(QuicEvent { at, kind });
     }
 
-    fn can_read(&self, ty: PacketType) -> bool {
-        let space = &self.spaces[ty.space().index()];
-        match ty {
-            PacketType::Initial | PacketType::Handshake => space.recv_keys && !space.discarded,
-            PacketType::ZeroRtt => self.hs.zero_rtt_recv,
-            PacketType::OneRtt => self.hs.one_rtt_recv,
-        }
-    }
-
     /// Takes one datagram from the peer.
     pub fn handle_datagram(&mut self, now: SimTime, datagram: &Datagram) {
         self.bytes_received += datagram.payload_len();
@@ -779,185 +760,6 @@ impl Connection {
         }
     }
 
-    fn advance_handshake(&mut self, now: SimTime) {
-        let sizes = self.config.handshake.clone();
-        let resumption = self.config.zero_rtt;
-        if self.side.is_client() {
-            let hk = SpaceId::Handshake.index();
-            if !self.spaces[hk].recv_keys
-                && !self.spaces[hk].discarded
-                && self.spaces[0].crypto_contiguous() >= sizes.server_hello
-            {
-                self.spaces[hk].recv_keys = true;
-                self.spaces[hk].send_keys = true;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::HandshakeKeys,
-                    },
-                );
-            }
-            if self.spaces[hk].recv_keys
-                && self.hs.complete.is_none()
-                && self.spaces[hk].crypto_contiguous() >= sizes.server_handshake_flight(resumption)
-            {
-                // The server's Finished arrived: send ours, switch to 1-RTT.
-                self.spaces[hk].crypto_send.write(sizes.finished, 0);
-                self.hs.zero_rtt_send = false;
-                self.hs.one_rtt_send = true;
-                self.hs.one_rtt_recv = true;
-                self.hs.one_rtt_ready = Some(now);
-                self.hs.complete = Some(now);
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::OneRttReady,
-                    },
-                );
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::Complete,
-                    },
-                );
-            }
-        } else {
-            let hk = SpaceId::Handshake.index();
-            if !self.spaces[hk].send_keys
-                && !self.spaces[hk].discarded
-                && self.spaces[0].crypto_contiguous() >= sizes.client_hello
-            {
-                self.spaces[0].crypto_send.write(sizes.server_hello, 0);
-                self.spaces[hk]
-                    .crypto_send
-                    .write(sizes.server_handshake_flight(resumption), 0);
-                self.spaces[hk].send_keys = true;
-                self.spaces[hk].recv_keys = true;
-                self.hs.one_rtt_send = true;
-                self.hs.one_rtt_ready = Some(now);
-                self.hs.zero_rtt_recv = resumption;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::HandshakeKeys,
-                    },
-                );
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::OneRttReady,
-                    },
-                );
-            }
-            if self.spaces[hk].recv_keys
-                && self.hs.complete.is_none()
-                && self.spaces[hk].crypto_contiguous() >= sizes.finished
-            {
-                self.hs.complete = Some(now);
-                self.hs.one_rtt_recv = true;
-                self.hs.handshake_done_pending = true;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::Complete,
-                    },
-                );
-                // RFC 9001 §4.1.2: the server's handshake is confirmed when it completes.
-                self.confirm(now);
-            }
-        }
-    }
-
-    fn confirm(&mut self, now: SimTime) {
-        self.hs.confirmed = Some(now);
-        if self.stack == Stack::QuicGo {
-            // quic-go `connection.go handleHandshakeConfirmed`: the MTU search starts, up to
-            // min(the peer's max_udp_payload_size, MaxPacketBufferSize); its first probe
-            // waits 5 smoothed RTTs (`newMTUDiscoverer` sets lastProbeTime to now).
-            let peer_max = self
-                .peer_stack
-                .announced_max_udp_payload()
-                .unwrap_or(MAX_UDP_PAYLOAD_SIZE);
-            self.mtu = Some(MtuSearch {
-                current: self.config.max_udp_payload,
-                max: peer_max.min(QUIC_GO_MAX_PACKET_SIZE),
-                last_probe: now,
-                in_flight: false,
-            });
-        }
-        // RFC 9000 §14.3: DPLPMTUD runs once the handshake is confirmed; its probe is taken
-        // to have succeeded at once (see `Config::path_max_udp_payload`). Chromium runs no
-        // path MTU discovery by default; quic-go probes ([`MtuSearch`]).
-        let pmtu = match self.stack {
-            Stack::Rfc => self.config.path_max_udp_payload,
-            Stack::QuicGo | Stack::Chromium => None,
-        };
-        if let Some(pmtu) = pmtu {
-            // RFC 9000 §18.2: max_udp_payload_size is at most 65,527.
-            let pmtu = pmtu.min(MAX_UDP_PAYLOAD_SIZE);
-            if pmtu > self.config.max_udp_payload {
-                self.config.max_udp_payload = pmtu;
-                // RFC 9002 §7.2: the controller's max_datagram_size follows.
-                let min_window = self.config.minimum_window();
-                self.cc.on_mtu_update(pmtu, min_window);
-            }
-        }
-        self.peer_validated = true;
-        self.emit(
-            now,
-            QuicEventKind::Handshake {
-                step: HandshakeStep::Confirmed,
-            },
-        );
-        // RFC 9001 §4.9.2: discard Handshake keys once the handshake is confirmed.
-        self.discard_space(now, SpaceId::Handshake);
-    }
-
-    /// RFC 9002 §6.4 / Appendix A.11 OnPacketNumberSpaceDiscarded.
-    fn discard_space(&mut self, now: SimTime, sid: SpaceId) {
-        let space = &mut self.spaces[sid.index()];
-        if space.discarded {
-            return;
-        }
-        space.discarded = true;
-        space.send_keys = false;
-        space.recv_keys = false;
-        let in_flight: u64 = space
-            .sent
-            .values()
-            .filter(|p| p.in_flight)
-            .map(|p| p.size)
-            .sum();
-        space.sent.clear();
-        space.ack_eliciting_in_flight = 0;
-        space.time_of_last_ack_eliciting = None;
-        space.loss_time = None;
-        space.ack_pending = false;
-        space.ack_immediately = false;
-        space.ack_deadline = None;
-        space.probes = 0;
-        self.bytes_in_flight -= in_flight.min(self.bytes_in_flight);
-        self.pto_count = 0;
-        self.emit(
-            now,
-            QuicEventKind::Handshake {
-                step: HandshakeStep::Discarded(sid),
-            },
-        );
-        self.set_loss_detection_timer(now);
-    }
-
-    pub(super) fn amplification_allowance(&self) -> u64 {
-        if self.address_validated {
-            u64::MAX
-        } else {
-            // RFC 9000 §8.1: "an endpoint MUST limit the amount of data it sends to the
-            // unvalidated address to three times the amount of data received from that
-            // address."
-            (3 * self.bytes_received).saturating_sub(self.bytes_sent)
-        }
-    }
-
     /// Runs the timers that expired at or before `now`.
     pub fn handle_timeout(&mut self, now: SimTime) {
         let ack = Timer::Ack as usize;
@@ -999,17 +801,6 @@ impl Connection {
                     bytes_in_flight: self.bytes_in_flight,
                 },
             );
-        }
-    }
-
-    fn packet_type(&self, sid: SpaceId) -> Option<PacketType> {
-        let space = &self.spaces[sid.index()];
-        match sid {
-            SpaceId::Initial if space.send_keys => Some(PacketType::Initial),
-            SpaceId::Handshake if space.send_keys => Some(PacketType::Handshake),
-            SpaceId::Data if self.hs.one_rtt_send => Some(PacketType::OneRtt),
-            SpaceId::Data if self.hs.zero_rtt_send => Some(PacketType::ZeroRtt),
-            _ => None,
         }
     }
 

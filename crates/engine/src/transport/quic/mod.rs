@@ -29,6 +29,7 @@
 mod ack;
 mod connection;
 mod event;
+mod handshake;
 pub mod pacer;
 pub mod packet;
 pub mod quicgo_cc;
