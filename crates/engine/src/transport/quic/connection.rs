@@ -6,13 +6,15 @@
 //! frames. The rules are in:
 //! - `handshake.rs`: keys, the CRYPTO flights, confirmation, discarding keys, amplification;
 //! - `ack.rs`: ACK frames received (OnAckReceived) and sent (when, Chromium's decimation);
-//! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A).
+//! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A);
+//! - `mtu.rs`: quic-go's path MTU discovery.
 
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::event::{HandshakeStep, QuicEvent, QuicEventKind};
 use super::handshake::Handshake;
+use super::mtu::MtuSearch;
 use super::pacer::{Pacer, Rate};
 use super::packet::{
     pn_len, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
@@ -24,7 +26,6 @@ use super::recovery::{SentFrame, SentPacket};
 use super::rtt::RttEstimator;
 use super::stack::{
     Stack, CHROMIUM_INITIAL_WINDOW, CHROMIUM_MIN_WINDOW, QUIC_GO_INITIAL_WINDOW_PACKETS,
-    QUIC_GO_MAX_MTU_DIFF, QUIC_GO_MTU_PROBE_DELAY_RTTS,
 };
 use super::streams::{Priority, RecvBuffer, SendBuffer};
 use super::{Config, Side, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES};
@@ -140,36 +141,6 @@ pub(super) struct Stream {
     recv_max: u64,
     /// Where the stream sits in the scheduler's index, if it has something to send.
     scheduled: Option<Scheduled>,
-}
-
-/// quic-go's path MTU search (`mtu_discoverer.go mtuFinder`): binary search between the
-/// size known to work and the largest allowed, one probe in flight at a time, one every
-/// [`QUIC_GO_MTU_PROBE_DELAY_RTTS`] smoothed RTTs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct MtuSearch {
-    pub(super) current: u64,
-    pub(super) max: u64,
-    pub(super) last_probe: SimTime,
-    pub(super) in_flight: bool,
-}
-
-impl MtuSearch {
-    /// `mtuFinder.done`.
-    fn done(&self) -> bool {
-        self.max.saturating_sub(self.current) <= QUIC_GO_MAX_MTU_DIFF + 1
-    }
-
-    /// `mtuFinder.ShouldSendProbe`.
-    fn should_probe(&self, now: SimTime, srtt: SimDuration) -> bool {
-        !self.in_flight
-            && !self.done()
-            && now >= self.last_probe + srtt * QUIC_GO_MTU_PROBE_DELAY_RTTS
-    }
-
-    /// `mtuFinder.GetPing`: the size of the next probe.
-    fn probe_size(&self) -> u64 {
-        (self.max + self.current) / 2
-    }
 }
 
 /// The scheduler's order (see [`Connection::stream_frames`]): retransmissions first, then
@@ -932,7 +903,7 @@ impl Connection {
     }
 
     /// What quic-go's pacer reads: the window and the smoothed RTT (none before a sample).
-    fn pacing_rate(&self) -> Rate {
+    pub(super) fn pacing_rate(&self) -> Rate {
         Rate {
             cwnd: self.cc.window(),
             srtt: self.rtt.first_sample().map(|_| self.rtt.smoothed()),
@@ -946,57 +917,6 @@ impl Connection {
             return false;
         };
         self.hs.complete.is_some() && !pacer.can_send(now, self.pacing_rate())
-    }
-
-    /// quic-go `connection.go sendPacket`: once the handshake is confirmed, a due path MTU
-    /// probe goes before anything else the window allows, in a datagram of its own
-    /// (`packet_packer.go PackMTUProbePacket`: a PING padded to the probe size).
-    fn maybe_mtu_probe(&mut self, now: SimTime) -> Option<Datagram> {
-        let srtt = self.rtt.smoothed();
-        let m = self.mtu.as_mut()?;
-        if !m.should_probe(now, srtt) || !self.hs.one_rtt_send {
-            return None;
-        }
-        let size = m.probe_size();
-        m.last_probe = now;
-        m.in_flight = true;
-        let si = SpaceId::Data.index();
-        let pn = self.spaces[si].next_pn;
-        let pnl = pn_len(pn, self.spaces[si].largest_acked);
-        let header = PacketType::OneRtt.header_len(pnl);
-        let payload = size.checked_sub(header + AEAD_TAG)?;
-        self.spaces[si].next_pn += 1;
-        let packet = Packet {
-            ty: PacketType::OneRtt,
-            pn: PacketNumber(pn),
-            pn_len: pnl,
-            frames: vec![
-                Frame::Ping,
-                Frame::Padding {
-                    len: payload.saturating_sub(1),
-                },
-            ],
-        };
-        let sp = SentPacket {
-            time: now,
-            size: packet.wire_len(),
-            ack_eliciting: true,
-            in_flight: true,
-            probe: false,
-            frames: Vec::new(),
-            acked_up_to: None,
-            mtu_probe: Some(size),
-        };
-        let rate = self.pacing_rate();
-        if let Some(pacer) = &mut self.pacer {
-            pacer.on_sent(now, sp.size, rate);
-        }
-        self.bytes_sent += sp.size;
-        self.on_packet_sent(now, SpaceId::Data, &packet, sp);
-        self.set_loss_detection_timer(now);
-        Some(Datagram {
-            packets: vec![packet],
-        })
     }
 
     fn streams_or_crypto_pending(&self) -> bool {

@@ -5,8 +5,9 @@
 //! starting there), discarding Initial and Handshake keys (RFC 9001 §4.9, RFC 9002 §6.4
 //! OnPacketNumberSpaceDiscarded), and the server's anti-amplification limit (RFC 9000 §8.1).
 
-use super::connection::{Connection, MtuSearch};
+use super::connection::Connection;
 use super::event::{HandshakeStep, QuicEventKind};
+use super::mtu::MtuSearch;
 use super::packet::{PacketType, SpaceId};
 use super::stack::{Stack, QUIC_GO_MAX_PACKET_SIZE};
 use super::MAX_UDP_PAYLOAD_SIZE;

@@ -30,6 +30,7 @@ mod ack;
 mod connection;
 mod event;
 mod handshake;
+mod mtu;
 pub mod pacer;
 pub mod packet;
 pub mod quicgo_cc;
