@@ -37,6 +37,7 @@ pub mod quicgo_cc;
 pub(crate) mod ranges;
 mod recovery;
 mod rtt;
+mod scheduler;
 pub mod stack;
 mod streams;
 pub mod testing;
