@@ -8,6 +8,7 @@
 //! - `ack.rs`: ACK frames received (OnAckReceived) and sent (when, Chromium's decimation);
 //! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A);
 //! - `scheduler.rs`: which stream's data goes next (RFC 9218, quic-go's framer);
+//! - `flow_control.rs`: STREAM frames received, flow-control limits (RFC 9000 §4);
 //! - `mtu.rs`: quic-go's path MTU discovery.
 
 use core::fmt;
@@ -18,8 +19,8 @@ use super::handshake::Handshake;
 use super::mtu::MtuSearch;
 use super::pacer::{Pacer, Rate};
 use super::packet::{
-    pn_len, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
-    MIN_INITIAL_DATAGRAM, MIN_PN_AND_PAYLOAD,
+    pn_len, Datagram, Frame, Packet, PacketType, SpaceId, AEAD_TAG, MIN_INITIAL_DATAGRAM,
+    MIN_PN_AND_PAYLOAD,
 };
 use super::quicgo_cc::QuicGoReno;
 use super::ranges::RangeSet;
@@ -133,14 +134,14 @@ impl PacketSpace {
 #[derive(Debug)]
 pub(super) struct Stream {
     pub(super) send: Option<SendBuffer>,
-    recv: Option<RecvBuffer>,
+    pub(super) recv: Option<RecvBuffer>,
     pub(super) priority: Priority,
     /// Round-robin position: the value of `serve_counter` when last served.
     pub(super) last_served: u64,
     /// The peer's limit on this stream (RFC 9000 §4.1).
     pub(super) send_max: u64,
     /// Our limit for the peer, last advertised.
-    recv_max: u64,
+    pub(super) recv_max: u64,
     /// Where the stream sits in the scheduler's index, if it has something to send.
     pub(super) scheduled: Option<Scheduled>,
 }
@@ -158,7 +159,7 @@ pub struct Connection {
     pub(super) peer_max_ack_delay: SimDuration,
     /// The receive windows this endpoint announces and its peer announced (connection,
     /// stream).
-    own_windows: (u64, u64),
+    pub(super) own_windows: (u64, u64),
     peer_windows: (u64, u64),
     /// RFC 9002 §7.7 pacing, for a stack that paces.
     pub(super) pacer: Option<Pacer>,
@@ -194,8 +195,8 @@ pub struct Connection {
     /// Connection flow control (RFC 9000 §4.1).
     pub(super) send_max_data: u64,
     pub(super) sent_data: u64,
-    recv_max_data: u64,
-    delivered_data: u64,
+    pub(super) recv_max_data: u64,
+    pub(super) delivered_data: u64,
     pub(super) max_data_pending: bool,
     last_cc: (u64, u64),
     events: VecDeque<QuicEvent>,
@@ -416,7 +417,7 @@ impl Connection {
         StreamId(n * 4 + u64::from(uni) * 2 + initiator)
     }
 
-    fn new_stream(&self, send: bool, recv: bool) -> Stream {
+    pub(super) fn new_stream(&self, send: bool, recv: bool) -> Stream {
         Stream {
             send: send.then(SendBuffer::default),
             recv: recv.then(RecvBuffer::default),
@@ -586,72 +587,6 @@ impl Connection {
             // RFC 9001 §4.9.1: a server discards Initial keys when it first successfully
             // processes a Handshake packet.
             self.discard_space(now, SpaceId::Initial);
-        }
-    }
-
-    fn on_stream_frame(&mut self, now: SimTime, f: &StreamFrame, pn: PacketNumber) {
-        if !self.streams.contains_key(&f.id) {
-            let peer_opened = (f.id.0 & 1 == 1) == self.side.is_client();
-            if !peer_opened {
-                return;
-            }
-            let uni = f.id.0 & 2 == 2;
-            let s = self.new_stream(!uni, true);
-            self.streams.insert(f.id, s);
-            self.emit(now, QuicEventKind::StreamOpened { stream: f.id });
-        }
-        let window = self.own_windows.1;
-        let (num, den) = self.stack.window_update_fraction();
-        let Some(stream) = self.streams.get_mut(&f.id) else {
-            return;
-        };
-        let Some(recv) = stream.recv.as_mut() else {
-            return;
-        };
-        let before = recv.delivered;
-        let origin = f.first_sent_in.unwrap_or(pn);
-        let (pieces, hol) = recv.on_data(now, f.offset, f.len, f.fin, &f.tags, origin);
-        let delivered = recv.delivered;
-        // RFC 9000 §4.2: raise the limit once half the window was consumed (quic-go: a
-        // quarter, [`Stack::window_update_fraction`]); the application reads whatever is
-        // delivered in order at once.
-        if delivered > before
-            && stream.recv_max.saturating_sub(delivered) < window - window * num / den
-        {
-            stream.recv_max = delivered + window;
-            self.max_stream_data_pending.insert(f.id);
-        }
-        self.delivered_data += delivered - before;
-        let conn_window = self.own_windows.0;
-        if self.recv_max_data.saturating_sub(self.delivered_data)
-            < conn_window - conn_window * num / den
-        {
-            self.recv_max_data = self.delivered_data + conn_window;
-            self.max_data_pending = true;
-        }
-        if let Some(h) = hol {
-            self.emit(
-                now,
-                QuicEventKind::HolBlocked {
-                    stream: f.id,
-                    since: h.since,
-                    offset: h.offset,
-                    blocking: h.blocking,
-                    waiting: h.waiting,
-                },
-            );
-        }
-        for p in pieces {
-            self.emit(
-                now,
-                QuicEventKind::StreamDelivered {
-                    stream: f.id,
-                    offset: p.offset,
-                    len: p.len,
-                    tag: p.tag,
-                    fin: p.fin,
-                },
-            );
         }
     }
 
@@ -976,45 +911,5 @@ impl Connection {
             mtu_probe: None,
         };
         Some((packet, sp))
-    }
-
-    fn flow_control_frames(
-        &mut self,
-        ty: PacketType,
-        left: &mut u64,
-        frames: &mut Vec<Frame>,
-        sent: &mut Vec<SentFrame>,
-    ) {
-        if ty != PacketType::OneRtt {
-            return;
-        }
-        if self.max_data_pending {
-            let f = Frame::MaxData {
-                max: self.recv_max_data,
-            };
-            if f.wire_len() <= *left {
-                *left -= f.wire_len();
-                frames.push(f);
-                sent.push(SentFrame::MaxData);
-                self.max_data_pending = false;
-            }
-        }
-        while let Some(&id) = self.max_stream_data_pending.first() {
-            let Some(s) = self.streams.get(&id) else {
-                self.max_stream_data_pending.remove(&id);
-                continue;
-            };
-            let f = Frame::MaxStreamData {
-                id,
-                max: s.recv_max,
-            };
-            if f.wire_len() > *left {
-                break;
-            }
-            *left -= f.wire_len();
-            frames.push(f);
-            sent.push(SentFrame::MaxStreamData(id));
-            self.max_stream_data_pending.remove(&id);
-        }
     }
 }

@@ -29,6 +29,7 @@
 mod ack;
 mod connection;
 mod event;
+mod flow_control;
 mod handshake;
 mod mtu;
 pub mod pacer;
