@@ -27,6 +27,7 @@
 //! allows either).
 
 mod ack;
+mod assemble;
 mod connection;
 mod event;
 mod flow_control;
