@@ -16,11 +16,53 @@ use super::stack::{
     CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING, CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION,
     CHROMIUM_PACKETS_BEFORE_ACK,
 };
-use super::{ACK_DELAY_EXPONENT, MAX_ACK_RANGES};
+use super::{ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES};
 use crate::ids::PacketNumber;
 use crate::time::{SimDuration, SimTime};
 
 impl Connection {
+    /// The receiver of an RFC or quic-go endpoint (Chromium's is below), for a packet just
+    /// received: records its number for the next ACK frame and decides when that ACK goes
+    /// (RFC 9000 §13.2.1: at once for Initial and Handshake packets and for a packet out of
+    /// order, else after two ack-eliciting packets or the endpoint's ACK delay).
+    pub(super) fn ack_decision(
+        &mut self,
+        now: SimTime,
+        sid: SpaceId,
+        pn: u64,
+        ack_eliciting: bool,
+    ) {
+        let delay = self.ack_delay;
+        let space = &mut self.spaces[sid.index()];
+        // RFC 9000 §13.2.1: acknowledge at once when a packet arrives out of order.
+        let out_of_order = match space.largest_received {
+            Some((largest, _)) => pn < largest || pn > largest + 1,
+            None => pn > 0,
+        };
+        space.received.insert(pn..pn + 1);
+        space.received.keep_highest(MAX_ACK_RANGES);
+        if space.largest_received.is_none_or(|(l, _)| pn > l) {
+            space.largest_received = Some((pn, now));
+        }
+        if ack_eliciting {
+            space.ack_pending = true;
+            space.unacked_ack_eliciting += 1;
+            let reordered = space.largest_ack_eliciting_received.is_some_and(|l| pn < l);
+            space.largest_ack_eliciting_received =
+                space.largest_ack_eliciting_received.max(Some(pn));
+            // RFC 9000 §13.2.1: Initial and Handshake packets are acknowledged at once;
+            // 1-RTT ones after two ack-eliciting packets or max_ack_delay.
+            if sid != SpaceId::Data
+                || out_of_order
+                || reordered
+                || space.unacked_ack_eliciting >= ACK_ELICITING_THRESHOLD
+            {
+                space.ack_immediately = true;
+            }
+            space.ack_deadline.get_or_insert(now + delay);
+        }
+    }
+
     /// Chromium's receiver for a 1-RTT packet (`quic_received_packet_manager.cc`:
     /// `RecordPacketReceived`, then `MaybeUpdateAckTimeout` with reordering threshold 1, no
     /// ACK_FREQUENCY frame): acknowledge at once a packet that filled a hole below what the

@@ -7,7 +7,7 @@
 //! - `handshake.rs`: keys, the CRYPTO flights, confirmation, discarding keys, amplification;
 //! - `ack.rs`: ACK frames received (OnAckReceived) and sent (when, Chromium's decimation);
 //! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A);
-//! - `assemble.rs`: datagrams and packets built (`poll_transmit`), pacing, padding.
+//! - `assemble.rs`: datagrams and packets built (`poll_transmit`), pacing, padding;
 //! - `scheduler.rs`: which stream's data goes next (RFC 9218, quic-go's framer);
 //! - `flow_control.rs`: STREAM frames received, flow-control limits (RFC 9000 §4);
 //! - `mtu.rs`: quic-go's path MTU discovery.
@@ -29,7 +29,7 @@ use super::stack::{
     Stack, CHROMIUM_INITIAL_WINDOW, CHROMIUM_MIN_WINDOW, QUIC_GO_INITIAL_WINDOW_PACKETS,
 };
 use super::streams::{Priority, RecvBuffer, SendBuffer};
-use super::{Config, Side, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES};
+use super::{Config, Side};
 use crate::ids::StreamId;
 use crate::time::{SimDuration, SimTime};
 use crate::transport::cc::{Algorithm, Controller, Cubic, NewReno};
@@ -527,35 +527,7 @@ impl Connection {
         if self.stack.decimates_acks() {
             self.chromium_ack_decision(now, sid, pn, ack_eliciting);
         } else {
-            let delay = self.ack_delay;
-            let space = &mut self.spaces[sid.index()];
-            // RFC 9000 §13.2.1: acknowledge at once when a packet arrives out of order.
-            let out_of_order = match space.largest_received {
-                Some((largest, _)) => pn < largest || pn > largest + 1,
-                None => pn > 0,
-            };
-            space.received.insert(pn..pn + 1);
-            space.received.keep_highest(MAX_ACK_RANGES);
-            if space.largest_received.is_none_or(|(l, _)| pn > l) {
-                space.largest_received = Some((pn, now));
-            }
-            if ack_eliciting {
-                space.ack_pending = true;
-                space.unacked_ack_eliciting += 1;
-                let reordered = space.largest_ack_eliciting_received.is_some_and(|l| pn < l);
-                space.largest_ack_eliciting_received =
-                    space.largest_ack_eliciting_received.max(Some(pn));
-                // RFC 9000 §13.2.1: Initial and Handshake packets are acknowledged at once;
-                // 1-RTT ones after two ack-eliciting packets or max_ack_delay.
-                if sid != SpaceId::Data
-                    || out_of_order
-                    || reordered
-                    || space.unacked_ack_eliciting >= ACK_ELICITING_THRESHOLD
-                {
-                    space.ack_immediately = true;
-                }
-                space.ack_deadline.get_or_insert(now + delay);
-            }
+            self.ack_decision(now, sid, pn, ack_eliciting);
         }
         for frame in &packet.frames {
             match frame {
