@@ -5,7 +5,7 @@
 //! receiver with its ACK decimation (`quic_received_packet_manager.cc`) — the delayed-ACK
 //! timer (RFC 9000 §13.2.1) and the ACK frame itself.
 
-use super::connection::{Connection, Timer};
+use super::connection::{Connection, PacketSpace, Timer};
 use super::event::QuicEventKind;
 use super::packet::{AckFrame, SpaceId};
 use super::quicgo_cc::is_cwnd_limited;
@@ -19,6 +19,19 @@ use super::stack::{
 use super::{ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES};
 use crate::ids::PacketNumber;
 use crate::time::{SimDuration, SimTime};
+
+impl PacketSpace {
+    /// A packet numbered `pn` arrived at `now`: it goes into the ranges the next ACK frame
+    /// reports (at most [`MAX_ACK_RANGES`], the highest), and becomes the largest received if
+    /// it is.
+    fn record_received(&mut self, pn: u64, now: SimTime) {
+        self.received.insert(pn..pn + 1);
+        self.received.keep_highest(MAX_ACK_RANGES);
+        if self.largest_received.is_none_or(|(l, _)| pn > l) {
+            self.largest_received = Some((pn, now));
+        }
+    }
+}
 
 impl Connection {
     /// The receiver of an RFC or quic-go endpoint (Chromium's is below), for a packet just
@@ -39,11 +52,7 @@ impl Connection {
             Some((largest, _)) => pn < largest || pn > largest + 1,
             None => pn > 0,
         };
-        space.received.insert(pn..pn + 1);
-        space.received.keep_highest(MAX_ACK_RANGES);
-        if space.largest_received.is_none_or(|(l, _)| pn > l) {
-            space.largest_received = Some((pn, now));
-        }
+        space.record_received(pn, now);
         if ack_eliciting {
             space.ack_pending = true;
             space.unacked_ack_eliciting += 1;
@@ -92,11 +101,7 @@ impl Connection {
         // RecordPacketReceived: was_last_packet_missing_ = IsMissing(packet_number).
         let was_missing = space.largest_received.is_some_and(|(l, _)| pn < l);
         space.least_received = Some(space.least_received.map_or(pn, |l| l.min(pn)));
-        space.received.insert(pn..pn + 1);
-        space.received.keep_highest(MAX_ACK_RANGES);
-        if space.largest_received.is_none_or(|(l, _)| pn > l) {
-            space.largest_received = Some((pn, now));
-        }
+        space.record_received(pn, now);
         if ack_eliciting {
             space.ack_pending = true;
             space.largest_ack_eliciting_received =
