@@ -21,6 +21,10 @@
 //! One [`TcpConnection`] endpoint is both a sender and a receiver: the client sends requests
 //! and receives responses, the server the other way round.
 //!
+//! Each rule is in the file named after its part of the kernel (`input.rs`, `output.rs`,
+//! `rack.rs`, `recovery.rs`, `timer.rs`, ...; the list is at the top of `connection.rs`);
+//! the receiving half is `receiver/`.
+//!
 //! Modelling choices (documented so the numbers can be checked by hand):
 //! - Sequence numbers are stream offsets from 0 in 64 bits (no wrap-around); the SYN's
 //!   sequence slot is implicit. No FIN: connections stay open (HTTP keep-alive).
