@@ -1,32 +1,36 @@
 //! One QUIC endpoint. Loss detection follows the pseudocode of RFC 9002 Appendix A, the
 //! congestion reaction Appendix B, through the shared [`Controller`] trait.
+//!
+//! This file holds the endpoint's state ([`Connection`]), its public API (queries,
+//! streams, `handle_datagram`, `handle_timeout`) and the dispatch of a received packet's
+//! frames. The rules are in:
+//! - `handshake.rs`: keys, the CRYPTO flights, confirmation, discarding keys, amplification;
+//! - `ack.rs`: ACK frames received (OnAckReceived) and sent (when, Chromium's decimation);
+//! - `recovery.rs`: loss detection and the PTO (RFC 9002 §6, Appendix A);
+//! - `assemble.rs`: datagrams and packets built (`poll_transmit`), pacing, padding;
+//! - `scheduler.rs`: which stream's data goes next (RFC 9218, quic-go's framer);
+//! - `flow_control.rs`: STREAM frames received, flow-control limits (RFC 9000 §4);
+//! - `mtu.rs`: quic-go's path MTU discovery.
 
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::event::{FrameSummary, HandshakeStep, LossReason, QuicEvent, QuicEventKind};
-use super::pacer::{Pacer, Rate};
-use super::packet::{
-    pn_len, AckFrame, Datagram, Frame, Packet, PacketType, SpaceId, StreamFrame, AEAD_TAG,
-    MIN_INITIAL_DATAGRAM, MIN_PN_AND_PAYLOAD,
-};
-use super::quicgo_cc::{is_cwnd_limited, QuicGoReno};
+use super::event::{HandshakeStep, QuicEvent, QuicEventKind};
+use super::handshake::Handshake;
+use super::mtu::MtuSearch;
+use super::pacer::Pacer;
+use super::packet::{Datagram, Frame, Packet, SpaceId, MIN_INITIAL_DATAGRAM};
+use super::quicgo_cc::QuicGoReno;
 use super::ranges::RangeSet;
-use super::rtt::{RttEstimator, GRANULARITY};
+use super::recovery::SentPacket;
+use super::rtt::RttEstimator;
+use super::scheduler::{ScheduleKey, Scheduled};
 use super::stack::{
-    Stack, CHROMIUM_ACK_DECIMATION_DELAY_DIVISOR, CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK,
-    CHROMIUM_INITIAL_WINDOW, CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING,
-    CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION, CHROMIUM_MIN_WINDOW, CHROMIUM_PACKETS_BEFORE_ACK,
-    QUIC_GO_INITIAL_WINDOW_PACKETS, QUIC_GO_MAX_MTU_DIFF, QUIC_GO_MAX_PACKET_SIZE,
-    QUIC_GO_MTU_PROBE_DELAY_RTTS,
+    Stack, CHROMIUM_INITIAL_WINDOW, CHROMIUM_MIN_WINDOW, QUIC_GO_INITIAL_WINDOW_PACKETS,
 };
 use super::streams::{Priority, RecvBuffer, SendBuffer};
-use super::{
-    Config, Side, ACK_DELAY_EXPONENT, ACK_ELICITING_THRESHOLD, MAX_ACK_RANGES,
-    MAX_UDP_PAYLOAD_SIZE, PACKET_THRESHOLD, PERSISTENT_CONGESTION_THRESHOLD, PTO_PROBES,
-    TIME_THRESHOLD_DEN, TIME_THRESHOLD_NUM,
-};
-use crate::ids::{PacketNumber, StreamId};
+use super::{Config, Side};
+use crate::ids::StreamId;
 use crate::time::{SimDuration, SimTime};
 use crate::transport::cc::{Algorithm, Controller, Cubic, NewReno};
 
@@ -65,7 +69,7 @@ impl std::error::Error for StreamError {}
 
 /// The timers of one endpoint, indexing [`Connection::timers`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Timer {
+pub(super) enum Timer {
     /// RFC 9002 §6: the loss detection timer (time threshold or PTO).
     LossDetection = 0,
     /// RFC 9000 §13.2.1: max_ack_delay after the first unacknowledged ack-eliciting
@@ -78,81 +82,46 @@ enum Timer {
 
 const TIMER_COUNT: usize = 3;
 
-/// What a sent packet carried that may have to be sent again, or that its acknowledgement
-/// settles.
-#[derive(Clone, Debug)]
-enum SentFrame {
-    Crypto {
-        offset: u64,
-        len: u64,
-    },
-    Stream {
-        id: StreamId,
-        offset: u64,
-        len: u64,
-        fin: bool,
-    },
-    HandshakeDone,
-    MaxData,
-    MaxStreamData(StreamId),
-}
-
-#[derive(Clone, Debug)]
-struct SentPacket {
-    time: SimTime,
-    size: u64,
-    ack_eliciting: bool,
-    /// RFC 9002 §2: ack-eliciting or carrying PADDING.
-    in_flight: bool,
-    probe: bool,
-    frames: Vec<SentFrame>,
-    /// Largest Acknowledged of the ACK frame it carried (RFC 9000 §13.2.4).
-    acked_up_to: Option<u64>,
-    /// A path MTU probe of this UDP payload size (quic-go `mtu_discoverer.go`): its
-    /// acknowledgement raises the datagram size, its loss is no congestion signal.
-    mtu_probe: Option<u64>,
-}
-
 /// State of one packet number space (RFC 9000 §12.3).
 #[derive(Debug, Default)]
-struct PacketSpace {
-    send_keys: bool,
-    recv_keys: bool,
-    discarded: bool,
-    next_pn: u64,
-    largest_acked: Option<u64>,
-    sent: BTreeMap<u64, SentPacket>,
-    ack_eliciting_in_flight: u64,
-    time_of_last_ack_eliciting: Option<SimTime>,
-    loss_time: Option<SimTime>,
-    crypto_send: SendBuffer,
+pub(super) struct PacketSpace {
+    pub(super) send_keys: bool,
+    pub(super) recv_keys: bool,
+    pub(super) discarded: bool,
+    pub(super) next_pn: u64,
+    pub(super) largest_acked: Option<u64>,
+    pub(super) sent: BTreeMap<u64, SentPacket>,
+    pub(super) ack_eliciting_in_flight: u64,
+    pub(super) time_of_last_ack_eliciting: Option<SimTime>,
+    pub(super) loss_time: Option<SimTime>,
+    pub(super) crypto_send: SendBuffer,
     crypto_recv: RangeSet,
     /// Received packet numbers (half-open ranges), for ACK frames.
-    received: RangeSet,
+    pub(super) received: RangeSet,
     /// Packets below this were acknowledged in an ACK the peer acknowledged; later copies
     /// are duplicates.
-    recv_floor: u64,
-    largest_received: Option<(u64, SimTime)>,
-    largest_ack_eliciting_received: Option<u64>,
+    pub(super) recv_floor: u64,
+    pub(super) largest_received: Option<(u64, SimTime)>,
+    pub(super) largest_ack_eliciting_received: Option<u64>,
     /// Ack-eliciting packets received since the last ACK frame was sent.
-    unacked_ack_eliciting: u32,
+    pub(super) unacked_ack_eliciting: u32,
     /// Something arrived that the next ACK frame should report.
-    ack_pending: bool,
-    ack_immediately: bool,
+    pub(super) ack_pending: bool,
+    pub(super) ack_immediately: bool,
     /// When the delayed ACK is due (RFC 9000 §13.2.1: at most max_ack_delay after the
     /// first unacknowledged ack-eliciting packet; Chromium: the earliest deadline of the
     /// packets since the last ACK, `QuicReceivedPacketManager::MaybeUpdateAckTimeout`).
-    ack_deadline: Option<SimTime>,
+    pub(super) ack_deadline: Option<SimTime>,
     /// Chromium's receiver: the smallest packet number received
     /// (`least_received_packet_number_`), the largest acknowledged in the last ACK sent
     /// (`last_sent_largest_acked_`).
-    least_received: Option<u64>,
-    last_sent_largest_acked: Option<u64>,
-    probes: u8,
+    pub(super) least_received: Option<u64>,
+    pub(super) last_sent_largest_acked: Option<u64>,
+    pub(super) probes: u8,
 }
 
 impl PacketSpace {
-    fn crypto_contiguous(&self) -> u64 {
+    pub(super) fn crypto_contiguous(&self) -> u64 {
         self.crypto_recv
             .first()
             .filter(|r| r.start == 0)
@@ -161,133 +130,72 @@ impl PacketSpace {
 }
 
 #[derive(Debug)]
-struct Stream {
-    send: Option<SendBuffer>,
-    recv: Option<RecvBuffer>,
-    priority: Priority,
+pub(super) struct Stream {
+    pub(super) send: Option<SendBuffer>,
+    pub(super) recv: Option<RecvBuffer>,
+    pub(super) priority: Priority,
     /// Round-robin position: the value of `serve_counter` when last served.
-    last_served: u64,
+    pub(super) last_served: u64,
     /// The peer's limit on this stream (RFC 9000 §4.1).
-    send_max: u64,
+    pub(super) send_max: u64,
     /// Our limit for the peer, last advertised.
-    recv_max: u64,
+    pub(super) recv_max: u64,
     /// Where the stream sits in the scheduler's index, if it has something to send.
-    scheduled: Option<Scheduled>,
-}
-
-/// quic-go's path MTU search (`mtu_discoverer.go mtuFinder`): binary search between the
-/// size known to work and the largest allowed, one probe in flight at a time, one every
-/// [`QUIC_GO_MTU_PROBE_DELAY_RTTS`] smoothed RTTs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct MtuSearch {
-    current: u64,
-    max: u64,
-    last_probe: SimTime,
-    in_flight: bool,
-}
-
-impl MtuSearch {
-    /// `mtuFinder.done`.
-    fn done(&self) -> bool {
-        self.max.saturating_sub(self.current) <= QUIC_GO_MAX_MTU_DIFF + 1
-    }
-
-    /// `mtuFinder.ShouldSendProbe`.
-    fn should_probe(&self, now: SimTime, srtt: SimDuration) -> bool {
-        !self.in_flight
-            && !self.done()
-            && now >= self.last_probe + srtt * QUIC_GO_MTU_PROBE_DELAY_RTTS
-    }
-
-    /// `mtuFinder.GetPing`: the size of the next probe.
-    fn probe_size(&self) -> u64 {
-        (self.max + self.current) / 2
-    }
-}
-
-/// The scheduler's order (see [`Connection::stream_frames`]): retransmissions first, then
-/// lower urgency, then the round-robin position (incremental streams; 0 for the others),
-/// then stream id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct ScheduleKey {
-    fresh: bool,
-    urgency: u8,
-    round_robin: u64,
-    id: StreamId,
-}
-
-/// A stream's entry in [`Connection::ready`] or [`Connection::ready_new`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Scheduled {
-    key: ScheduleKey,
-    /// Only new data to send, which needs connection-level flow-control credit.
-    needs_credit: bool,
-}
-
-#[derive(Debug, Default)]
-struct Handshake {
-    zero_rtt_send: bool,
-    zero_rtt_recv: bool,
-    one_rtt_send: bool,
-    one_rtt_recv: bool,
-    complete: Option<SimTime>,
-    confirmed: Option<SimTime>,
-    one_rtt_ready: Option<SimTime>,
-    handshake_done_pending: bool,
+    pub(super) scheduled: Option<Scheduled>,
 }
 
 /// One QUIC endpoint.
 #[derive(Debug)]
 pub struct Connection {
-    side: Side,
-    config: Config,
+    pub(super) side: Side,
+    pub(super) config: Config,
     /// Whose QUIC this endpoint runs, and its peer's (the same [`Config`] names both).
-    stack: Stack,
-    peer_stack: Stack,
+    pub(super) stack: Stack,
+    pub(super) peer_stack: Stack,
     /// The longest this endpoint delays an ACK, and the max_ack_delay its peer announced.
-    ack_delay: SimDuration,
-    peer_max_ack_delay: SimDuration,
+    pub(super) ack_delay: SimDuration,
+    pub(super) peer_max_ack_delay: SimDuration,
     /// The receive windows this endpoint announces and its peer announced (connection,
     /// stream).
-    own_windows: (u64, u64),
+    pub(super) own_windows: (u64, u64),
     peer_windows: (u64, u64),
     /// RFC 9002 §7.7 pacing, for a stack that paces.
-    pacer: Option<Pacer>,
+    pub(super) pacer: Option<Pacer>,
     /// quic-go's path MTU search, once the handshake is confirmed.
-    mtu: Option<MtuSearch>,
-    spaces: [PacketSpace; 3],
-    rtt: RttEstimator,
-    cc: Box<dyn Controller>,
-    timers: [Option<SimTime>; TIMER_COUNT],
-    hs: Handshake,
-    streams: BTreeMap<StreamId, Stream>,
+    pub(super) mtu: Option<MtuSearch>,
+    pub(super) spaces: [PacketSpace; 3],
+    pub(super) rtt: RttEstimator,
+    pub(super) cc: Box<dyn Controller>,
+    pub(super) timers: [Option<SimTime>; TIMER_COUNT],
+    pub(super) hs: Handshake,
+    pub(super) streams: BTreeMap<StreamId, Stream>,
     /// Streams with data to retransmit or a lone FIN to send, in scheduling order: they may
     /// send whatever the connection's flow-control credit.
-    ready: BTreeSet<ScheduleKey>,
+    pub(super) ready: BTreeSet<ScheduleKey>,
     /// Streams with only new data to send (below their own flow-control limit), in
     /// scheduling order: they may send while the connection has credit.
-    ready_new: BTreeSet<ScheduleKey>,
+    pub(super) ready_new: BTreeSet<ScheduleKey>,
     /// Streams whose new receive limit a MAX_STREAM_DATA frame should advertise.
-    max_stream_data_pending: BTreeSet<StreamId>,
+    pub(super) max_stream_data_pending: BTreeSet<StreamId>,
     next_bi: u64,
     next_uni: u64,
-    serve_counter: u64,
-    bytes_in_flight: u64,
-    pto_count: u32,
-    app_limited: bool,
+    pub(super) serve_counter: u64,
+    pub(super) bytes_in_flight: u64,
+    pub(super) pto_count: u32,
+    pub(super) app_limited: bool,
     /// Server: the client's address is validated (RFC 9000 §8.1).
-    address_validated: bool,
+    pub(super) address_validated: bool,
     /// Client: RFC 9002 Appendix A.6 PeerCompletedAddressValidation.
-    peer_validated: bool,
-    bytes_received: u64,
-    bytes_sent: u64,
-    amplification_reported: bool,
+    pub(super) peer_validated: bool,
+    pub(super) bytes_received: u64,
+    pub(super) bytes_sent: u64,
+    pub(super) amplification_reported: bool,
     /// Connection flow control (RFC 9000 §4.1).
-    send_max_data: u64,
-    sent_data: u64,
-    recv_max_data: u64,
-    delivered_data: u64,
-    max_data_pending: bool,
+    pub(super) send_max_data: u64,
+    pub(super) sent_data: u64,
+    pub(super) recv_max_data: u64,
+    pub(super) delivered_data: u64,
+    pub(super) max_data_pending: bool,
     last_cc: (u64, u64),
     events: VecDeque<QuicEvent>,
 }
@@ -507,7 +415,7 @@ impl Connection {
         StreamId(n * 4 + u64::from(uni) * 2 + initiator)
     }
 
-    fn new_stream(&self, send: bool, recv: bool) -> Stream {
+    pub(super) fn new_stream(&self, send: bool, recv: bool) -> Stream {
         Stream {
             send: send.then(SendBuffer::default),
             recv: recv.then(RecvBuffer::default),
@@ -574,78 +482,10 @@ impl Connection {
         Ok(())
     }
 
-    /// Puts `id` where it belongs in the scheduler's index after its send buffer, its
-    /// flow-control limit, its priority or its round-robin position changed.
-    fn reschedule(&mut self, id: StreamId) {
-        let quic_go = self.stack.round_robin_without_retransmission_priority();
-        let Some(s) = self.streams.get_mut(&id) else {
-            return;
-        };
-        let ready = s.send.as_ref().is_some_and(|b| {
-            b.has_retransmit()
-                || (b.fin && !b.fin_sent && b.next == b.written)
-                || (b.next < b.written && b.next < s.send_max)
-        });
-        if quic_go && ready && s.scheduled.is_none() && s.priority.incremental {
-            // quic-go `framer.go AddActiveStream`: a stream that becomes active joins the
-            // back of the queue.
-            self.serve_counter += 1;
-            s.last_served = self.serve_counter;
-        }
-        let new = s.send.as_ref().and_then(|b| {
-            // SendBuffer::has_new(limit) with limit = min(send_max, next + connection
-            // credit): new bytes below both limits, or a FIN right after the last byte sent.
-            let retransmit = b.has_retransmit();
-            let lone_fin = b.fin && !b.fin_sent && b.next == b.written;
-            let new_data = b.next < b.written && b.next < s.send_max;
-            (retransmit || lone_fin || new_data).then_some(Scheduled {
-                key: ScheduleKey {
-                    // quic-go re-sends a stream's lost data in that stream's turn.
-                    fresh: !retransmit || quic_go,
-                    urgency: s.priority.urgency,
-                    round_robin: if s.priority.incremental {
-                        s.last_served
-                    } else {
-                        0
-                    },
-                    id,
-                },
-                needs_credit: !retransmit && !lone_fin,
-            })
-        });
-        if new == s.scheduled {
-            return;
-        }
-        if let Some(old) = s.scheduled.take() {
-            if old.needs_credit {
-                self.ready_new.remove(&old.key);
-            } else {
-                self.ready.remove(&old.key);
-            }
-        }
-        if let Some(n) = new {
-            if n.needs_credit {
-                self.ready_new.insert(n.key);
-            } else {
-                self.ready.insert(n.key);
-            }
-        }
-        s.scheduled = new;
-    }
-
     // ----- input ---------------------------------------------------------------------------
 
-    fn emit(&mut self, at: SimTime, kind: QuicEventKind) {
+    pub(super) fn emit(&mut self, at: SimTime, kind: QuicEventKind) {
         self.events.push_back(QuicEvent { at, kind });
-    }
-
-    fn can_read(&self, ty: PacketType) -> bool {
-        let space = &self.spaces[ty.space().index()];
-        match ty {
-            PacketType::Initial | PacketType::Handshake => space.recv_keys && !space.discarded,
-            PacketType::ZeroRtt => self.hs.zero_rtt_recv,
-            PacketType::OneRtt => self.hs.one_rtt_recv,
-        }
     }
 
     /// Takes one datagram from the peer.
@@ -687,35 +527,7 @@ impl Connection {
         if self.stack.decimates_acks() {
             self.chromium_ack_decision(now, sid, pn, ack_eliciting);
         } else {
-            let delay = self.ack_delay;
-            let space = &mut self.spaces[sid.index()];
-            // RFC 9000 §13.2.1: acknowledge at once when a packet arrives out of order.
-            let out_of_order = match space.largest_received {
-                Some((largest, _)) => pn < largest || pn > largest + 1,
-                None => pn > 0,
-            };
-            space.received.insert(pn..pn + 1);
-            space.received.keep_highest(MAX_ACK_RANGES);
-            if space.largest_received.is_none_or(|(l, _)| pn > l) {
-                space.largest_received = Some((pn, now));
-            }
-            if ack_eliciting {
-                space.ack_pending = true;
-                space.unacked_ack_eliciting += 1;
-                let reordered = space.largest_ack_eliciting_received.is_some_and(|l| pn < l);
-                space.largest_ack_eliciting_received =
-                    space.largest_ack_eliciting_received.max(Some(pn));
-                // RFC 9000 §13.2.1: Initial and Handshake packets are acknowledged at once;
-                // 1-RTT ones after two ack-eliciting packets or max_ack_delay.
-                if sid != SpaceId::Data
-                    || out_of_order
-                    || reordered
-                    || space.unacked_ack_eliciting >= ACK_ELICITING_THRESHOLD
-                {
-                    space.ack_immediately = true;
-                }
-                space.ack_deadline.get_or_insert(now + delay);
-            }
+            self.ack_decision(now, sid, pn, ack_eliciting);
         }
         for frame in &packet.frames {
             match frame {
@@ -748,725 +560,6 @@ impl Connection {
         }
     }
 
-    /// Chromium's receiver for a 1-RTT packet (`quic_received_packet_manager.cc`:
-    /// `RecordPacketReceived`, then `MaybeUpdateAckTimeout` with reordering threshold 1, no
-    /// ACK_FREQUENCY frame): acknowledge at once a packet that filled a hole below what the
-    /// last ACK reported, every second ack-eliciting packet (every tenth from the 100th
-    /// packet on, `MaybeEnableAckDecimation`), and every packet while the newest run after a
-    /// gap is at most 4 long (`HasNewMissingPackets`); otherwise after 25 ms, or from the
-    /// 100th packet on after min(25 ms, min_rtt / 4) (`GetMaxAckDelay`).
-    ///
-    /// Initial and Handshake packets follow the same rules with a delay of 1 ms and no
-    /// decimation ([`Stack::handshake_ack_delay`]).
-    fn chromium_ack_decision(&mut self, now: SimTime, sid: SpaceId, pn: u64, ack_eliciting: bool) {
-        let min_rtt = self.rtt.min();
-        let ack_delay = if sid == SpaceId::Data {
-            self.ack_delay
-        } else {
-            self.stack
-                .handshake_ack_delay()
-                .unwrap_or(SimDuration::ZERO)
-        };
-        let space = &mut self.spaces[sid.index()];
-        // RecordPacketReceived: was_last_packet_missing_ = IsMissing(packet_number).
-        let was_missing = space.largest_received.is_some_and(|(l, _)| pn < l);
-        space.least_received = Some(space.least_received.map_or(pn, |l| l.min(pn)));
-        space.received.insert(pn..pn + 1);
-        space.received.keep_highest(MAX_ACK_RANGES);
-        if space.largest_received.is_none_or(|(l, _)| pn > l) {
-            space.largest_received = Some((pn, now));
-        }
-        if ack_eliciting {
-            space.ack_pending = true;
-            space.largest_ack_eliciting_received =
-                space.largest_ack_eliciting_received.max(Some(pn));
-        }
-        // A packet at or below the last largest acknowledged less the reordering threshold.
-        if was_missing
-            && space
-                .last_sent_largest_acked
-                .is_some_and(|l| l >= 1 && pn < l)
-        {
-            space.ack_pending = true;
-            space.ack_immediately = true;
-            return;
-        }
-        if !ack_eliciting {
-            return;
-        }
-        space.unacked_ack_eliciting += 1;
-        let decimating = sid == SpaceId::Data
-            && space
-                .least_received
-                .is_some_and(|least| pn >= least + CHROMIUM_MIN_RECEIVED_BEFORE_ACK_DECIMATION);
-        let frequency = if decimating {
-            CHROMIUM_DECIMATED_PACKETS_BEFORE_ACK
-        } else {
-            CHROMIUM_PACKETS_BEFORE_ACK
-        };
-        // HasNewMissingPackets: a gap below the newest run, which is at most 4 packets long.
-        let new_missing = space.received.len() > 1
-            && space
-                .received
-                .last()
-                .is_some_and(|r| r.end - r.start <= CHROMIUM_MAX_PACKETS_AFTER_NEW_MISSING);
-        if space.unacked_ack_eliciting >= frequency || new_missing {
-            space.ack_immediately = true;
-            return;
-        }
-        let delay = if decimating {
-            let quarter = SimDuration::from_micros(
-                min_rtt.as_micros() / CHROMIUM_ACK_DECIMATION_DELAY_DIVISOR,
-            );
-            // std::max(std::min(local_max_ack_delay_, min_rtt * 0.25), kAlarmGranularity).
-            ack_delay.min(quarter).max(GRANULARITY)
-        } else {
-            ack_delay
-        };
-        let due = now + delay;
-        space.ack_deadline = Some(space.ack_deadline.map_or(due, |d| d.min(due)));
-    }
-
-    fn on_stream_frame(&mut self, now: SimTime, f: &StreamFrame, pn: PacketNumber) {
-        if !self.streams.contains_key(&f.id) {
-            let peer_opened = (f.id.0 & 1 == 1) == self.side.is_client();
-            if !peer_opened {
-                return;
-            }
-            let uni = f.id.0 & 2 == 2;
-            let s = self.new_stream(!uni, true);
-            self.streams.insert(f.id, s);
-            self.emit(now, QuicEventKind::StreamOpened { stream: f.id });
-        }
-        let window = self.own_windows.1;
-        let (num, den) = self.stack.window_update_fraction();
-        let Some(stream) = self.streams.get_mut(&f.id) else {
-            return;
-        };
-        let Some(recv) = stream.recv.as_mut() else {
-            return;
-        };
-        let before = recv.delivered;
-        let origin = f.first_sent_in.unwrap_or(pn);
-        let (pieces, hol) = recv.on_data(now, f.offset, f.len, f.fin, &f.tags, origin);
-        let delivered = recv.delivered;
-        // RFC 9000 §4.2: raise the limit once half the window was consumed (quic-go: a
-        // quarter, [`Stack::window_update_fraction`]); the application reads whatever is
-        // delivered in order at once.
-        if delivered > before
-            && stream.recv_max.saturating_sub(delivered) < window - window * num / den
-        {
-            stream.recv_max = delivered + window;
-            self.max_stream_data_pending.insert(f.id);
-        }
-        self.delivered_data += delivered - before;
-        let conn_window = self.own_windows.0;
-        if self.recv_max_data.saturating_sub(self.delivered_data)
-            < conn_window - conn_window * num / den
-        {
-            self.recv_max_data = self.delivered_data + conn_window;
-            self.max_data_pending = true;
-        }
-        if let Some(h) = hol {
-            self.emit(
-                now,
-                QuicEventKind::HolBlocked {
-                    stream: f.id,
-                    since: h.since,
-                    offset: h.offset,
-                    blocking: h.blocking,
-                    waiting: h.waiting,
-                },
-            );
-        }
-        for p in pieces {
-            self.emit(
-                now,
-                QuicEventKind::StreamDelivered {
-                    stream: f.id,
-                    offset: p.offset,
-                    len: p.len,
-                    tag: p.tag,
-                    fin: p.fin,
-                },
-            );
-        }
-    }
-
-    fn advance_handshake(&mut self, now: SimTime) {
-        let sizes = self.config.handshake.clone();
-        let resumption = self.config.zero_rtt;
-        if self.side.is_client() {
-            let hk = SpaceId::Handshake.index();
-            if !self.spaces[hk].recv_keys
-                && !self.spaces[hk].discarded
-                && self.spaces[0].crypto_contiguous() >= sizes.server_hello
-            {
-                self.spaces[hk].recv_keys = true;
-                self.spaces[hk].send_keys = true;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::HandshakeKeys,
-                    },
-                );
-            }
-            if self.spaces[hk].recv_keys
-                && self.hs.complete.is_none()
-                && self.spaces[hk].crypto_contiguous() >= sizes.server_handshake_flight(resumption)
-            {
-                // The server's Finished arrived: send ours, switch to 1-RTT.
-                self.spaces[hk].crypto_send.write(sizes.finished, 0);
-                self.hs.zero_rtt_send = false;
-                self.hs.one_rtt_send = true;
-                self.hs.one_rtt_recv = true;
-                self.hs.one_rtt_ready = Some(now);
-                self.hs.complete = Some(now);
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::OneRttReady,
-                    },
-                );
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::Complete,
-                    },
-                );
-            }
-        } else {
-            let hk = SpaceId::Handshake.index();
-            if !self.spaces[hk].send_keys
-                && !self.spaces[hk].discarded
-                && self.spaces[0].crypto_contiguous() >= sizes.client_hello
-            {
-                self.spaces[0].crypto_send.write(sizes.server_hello, 0);
-                self.spaces[hk]
-                    .crypto_send
-                    .write(sizes.server_handshake_flight(resumption), 0);
-                self.spaces[hk].send_keys = true;
-                self.spaces[hk].recv_keys = true;
-                self.hs.one_rtt_send = true;
-                self.hs.one_rtt_ready = Some(now);
-                self.hs.zero_rtt_recv = resumption;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::HandshakeKeys,
-                    },
-                );
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::OneRttReady,
-                    },
-                );
-            }
-            if self.spaces[hk].recv_keys
-                && self.hs.complete.is_none()
-                && self.spaces[hk].crypto_contiguous() >= sizes.finished
-            {
-                self.hs.complete = Some(now);
-                self.hs.one_rtt_recv = true;
-                self.hs.handshake_done_pending = true;
-                self.emit(
-                    now,
-                    QuicEventKind::Handshake {
-                        step: HandshakeStep::Complete,
-                    },
-                );
-                // RFC 9001 §4.1.2: the server's handshake is confirmed when it completes.
-                self.confirm(now);
-            }
-        }
-    }
-
-    fn confirm(&mut self, now: SimTime) {
-        self.hs.confirmed = Some(now);
-        if self.stack == Stack::QuicGo {
-            // quic-go `connection.go handleHandshakeConfirmed`: the MTU search starts, up to
-            // min(the peer's max_udp_payload_size, MaxPacketBufferSize); its first probe
-            // waits 5 smoothed RTTs (`newMTUDiscoverer` sets lastProbeTime to now).
-            let peer_max = self
-                .peer_stack
-                .announced_max_udp_payload()
-                .unwrap_or(MAX_UDP_PAYLOAD_SIZE);
-            self.mtu = Some(MtuSearch {
-                current: self.config.max_udp_payload,
-                max: peer_max.min(QUIC_GO_MAX_PACKET_SIZE),
-                last_probe: now,
-                in_flight: false,
-            });
-        }
-        // RFC 9000 §14.3: DPLPMTUD runs once the handshake is confirmed; its probe is taken
-        // to have succeeded at once (see `Config::path_max_udp_payload`). Chromium runs no
-        // path MTU discovery by default; quic-go probes ([`MtuSearch`]).
-        let pmtu = match self.stack {
-            Stack::Rfc => self.config.path_max_udp_payload,
-            Stack::QuicGo | Stack::Chromium => None,
-        };
-        if let Some(pmtu) = pmtu {
-            // RFC 9000 §18.2: max_udp_payload_size is at most 65,527.
-            let pmtu = pmtu.min(MAX_UDP_PAYLOAD_SIZE);
-            if pmtu > self.config.max_udp_payload {
-                self.config.max_udp_payload = pmtu;
-                // RFC 9002 §7.2: the controller's max_datagram_size follows.
-                let min_window = self.config.minimum_window();
-                self.cc.on_mtu_update(pmtu, min_window);
-            }
-        }
-        self.peer_validated = true;
-        self.emit(
-            now,
-            QuicEventKind::Handshake {
-                step: HandshakeStep::Confirmed,
-            },
-        );
-        // RFC 9001 §4.9.2: discard Handshake keys once the handshake is confirmed.
-        self.discard_space(now, SpaceId::Handshake);
-    }
-
-    /// RFC 9002 §6.4 / Appendix A.11 OnPacketNumberSpaceDiscarded.
-    fn discard_space(&mut self, now: SimTime, sid: SpaceId) {
-        let space = &mut self.spaces[sid.index()];
-        if space.discarded {
-            return;
-        }
-        space.discarded = true;
-        space.send_keys = false;
-        space.recv_keys = false;
-        let in_flight: u64 = space
-            .sent
-            .values()
-            .filter(|p| p.in_flight)
-            .map(|p| p.size)
-            .sum();
-        space.sent.clear();
-        space.ack_eliciting_in_flight = 0;
-        space.time_of_last_ack_eliciting = None;
-        space.loss_time = None;
-        space.ack_pending = false;
-        space.ack_immediately = false;
-        space.ack_deadline = None;
-        space.probes = 0;
-        self.bytes_in_flight -= in_flight.min(self.bytes_in_flight);
-        self.pto_count = 0;
-        self.emit(
-            now,
-            QuicEventKind::Handshake {
-                step: HandshakeStep::Discarded(sid),
-            },
-        );
-        self.set_loss_detection_timer(now);
-    }
-
-    /// RFC 9002 Appendix A.7 OnAckReceived.
-    fn on_ack_received(&mut self, now: SimTime, sid: SpaceId, ack: &AckFrame) {
-        let largest = ack.largest();
-        let prior_in_flight = self.bytes_in_flight;
-        let space = &mut self.spaces[sid.index()];
-        if largest >= space.next_pn {
-            return; // Acknowledges a packet never sent: ignored.
-        }
-        space.largest_acked = space.largest_acked.max(Some(largest));
-        let mut newly: Vec<(u64, SentPacket)> = Vec::new();
-        for &(lo, hi) in ack.ranges.iter().rev() {
-            let pns: Vec<u64> = space.sent.range(lo..=hi).map(|(&pn, _)| pn).collect();
-            for pn in pns {
-                if let Some(p) = space.sent.remove(&pn) {
-                    if p.ack_eliciting {
-                        space.ack_eliciting_in_flight -= 1;
-                    }
-                    newly.push((pn, p));
-                }
-            }
-        }
-        if newly.is_empty() {
-            return;
-        }
-        newly.sort_by_key(|(pn, _)| *pn);
-        // RFC 9002 §5.1: an RTT sample when the largest acknowledged is newly acknowledged
-        // and at least one newly acknowledged packet was ack-eliciting.
-        if let Some((pn, p)) = newly.last() {
-            if *pn == largest && newly.iter().any(|(_, p)| p.ack_eliciting) {
-                let latest = now - p.time;
-                let ack_delay = if sid == SpaceId::Data {
-                    let d = SimDuration::from_micros(ack.delay_encoded << ACK_DELAY_EXPONENT);
-                    // RFC 9002 §5.3: limited to max_ack_delay once the handshake is confirmed.
-                    if self.hs.confirmed.is_some() {
-                        d.min(self.peer_max_ack_delay)
-                    } else {
-                        d
-                    }
-                } else {
-                    SimDuration::ZERO
-                };
-                self.rtt.update(now, latest, ack_delay);
-                self.emit(
-                    now,
-                    QuicEventKind::RttSample {
-                        latest: self.rtt.latest(),
-                        smoothed: self.rtt.smoothed(),
-                        rttvar: self.rtt.rttvar(),
-                        min: self.rtt.min(),
-                    },
-                );
-            }
-        }
-        let probe_acked = newly.iter().find(|(_, p)| p.probe).map(|(_, p)| p.time);
-        let app_limited = self.app_limited_for_ack(prior_in_flight);
-        for (pn, p) in newly {
-            self.on_packet_acked(now, sid, pn, p, app_limited);
-        }
-        if sid == SpaceId::Handshake && self.side.is_client() {
-            // RFC 9002 Appendix A.6: the client knows the server validated its address.
-            self.peer_validated = true;
-        }
-        let lost = self.detect_lost_packets(now, sid, probe_acked);
-        self.on_packets_lost(now, sid, lost);
-        // RFC 9002 Appendix A.7: reset the PTO backoff once the peer validated our address.
-        if self.peer_validated {
-            self.pto_count = 0;
-        }
-    }
-
-    fn on_packet_acked(
-        &mut self,
-        now: SimTime,
-        sid: SpaceId,
-        pn: u64,
-        p: SentPacket,
-        app_limited: bool,
-    ) {
-        if p.in_flight {
-            self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
-            self.cc
-                .on_ack(now, p.time, p.size, app_limited, self.rtt.info());
-        }
-        if let Some(size) = p.mtu_probe {
-            // quic-go `mtuFinder.GetPing` OnAcked: the probe size works; the sender and its
-            // controller and pacer use it from now on (`SetMaxDatagramSize`).
-            if let Some(m) = &mut self.mtu {
-                m.in_flight = false;
-                m.current = size;
-            }
-            if size > self.config.max_udp_payload {
-                self.config.max_udp_payload = size;
-                let min_window = self.config.minimum_window();
-                self.cc.on_mtu_update(size, min_window);
-                if let Some(pacer) = &mut self.pacer {
-                    pacer.set_max_datagram_size(size);
-                }
-            }
-        }
-        for f in p.frames {
-            match f {
-                SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
-                    .crypto_send
-                    .on_ack(offset..offset + len, false),
-                SentFrame::Stream {
-                    id,
-                    offset,
-                    len,
-                    fin,
-                } => {
-                    if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
-                        b.on_ack(offset..offset + len, fin);
-                        self.reschedule(id);
-                    }
-                }
-                SentFrame::HandshakeDone | SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
-            }
-        }
-        if let Some(l) = p.acked_up_to {
-            // RFC 9000 §13.2.4: the peer has our ACK up to `l`; stop reporting below it.
-            let space = &mut self.spaces[sid.index()];
-            let keep_from = space
-                .received
-                .iter()
-                .find(|r| r.contains(&l))
-                .map_or(l, |r| r.start);
-            space.received.remove(0..keep_from);
-            space.recv_floor = space.recv_floor.max(keep_from);
-        }
-        self.emit(
-            now,
-            QuicEventKind::PacketAcked {
-                space: sid,
-                pn: PacketNumber(pn),
-            },
-        );
-    }
-
-    /// Whether the window must not grow for this ACK: RFC 9002 §7.8 (the sender was
-    /// application limited when it last had nothing to send), or for quic-go
-    /// `cubicSender.isCwndLimited(priorInFlight)` false.
-    fn app_limited_for_ack(&self, prior_in_flight: u64) -> bool {
-        if self.stack == Stack::QuicGo {
-            let cwnd = self.cc.window();
-            let slow_start = cwnd < self.cc.ssthresh();
-            !is_cwnd_limited(
-                prior_in_flight,
-                cwnd,
-                slow_start,
-                self.config.max_udp_payload,
-            )
-        } else {
-            self.app_limited
-        }
-    }
-
-    /// RFC 9002 Appendix A.10 DetectAndRemoveLostPackets. `probe_acked`: the send time of
-    /// a PTO probe this acknowledgement covered, if any.
-    fn detect_lost_packets(
-        &mut self,
-        now: SimTime,
-        sid: SpaceId,
-        probe_acked: Option<SimTime>,
-    ) -> Vec<(u64, SentPacket, LossReason)> {
-        let loss_delay = self.loss_delay();
-        let space = &mut self.spaces[sid.index()];
-        space.loss_time = None;
-        let Some(largest_acked) = space.largest_acked else {
-            return Vec::new();
-        };
-        let lost_send_time = now.as_micros().checked_sub(loss_delay.as_micros());
-        let mut lost = Vec::new();
-        for (&pn, p) in space.sent.range(..=largest_acked) {
-            let by_packets = largest_acked >= pn + PACKET_THRESHOLD;
-            let by_time = lost_send_time.is_some_and(|t| p.time.as_micros() <= t);
-            if by_packets || by_time {
-                let reason = if probe_acked.is_some_and(|t| p.time < t) {
-                    LossReason::Pto
-                } else if by_packets {
-                    LossReason::PacketThreshold
-                } else {
-                    LossReason::TimeThreshold
-                };
-                lost.push((pn, reason));
-            } else {
-                let t = p.time + loss_delay;
-                space.loss_time = Some(space.loss_time.map_or(t, |l| l.min(t)));
-            }
-        }
-        let mut out = Vec::with_capacity(lost.len());
-        for (pn, reason) in lost {
-            if let Some(p) = space.sent.remove(&pn) {
-                if p.ack_eliciting {
-                    space.ack_eliciting_in_flight -= 1;
-                }
-                out.push((pn, p, reason));
-            }
-        }
-        out
-    }
-
-    /// RFC 9002 §6.1.2: max(kTimeThreshold * max(smoothed_rtt, latest_rtt), kGranularity).
-    fn loss_delay(&self) -> SimDuration {
-        let base = self.rtt.latest().max(self.rtt.smoothed()).as_micros();
-        SimDuration::from_micros(base * TIME_THRESHOLD_NUM / TIME_THRESHOLD_DEN).max(GRANULARITY)
-    }
-
-    /// RFC 9002 Appendix B.8 OnPacketsLost, and requeueing of the lost frames (RFC 9000
-    /// §13.3: the information is sent again in new packets).
-    fn on_packets_lost(
-        &mut self,
-        now: SimTime,
-        sid: SpaceId,
-        lost: Vec<(u64, SentPacket, LossReason)>,
-    ) {
-        if lost.is_empty() {
-            return;
-        }
-        let mut lost_in_flight = 0;
-        let mut largest_lost_time = None;
-        // RFC 9002 §7.6.2: persistent congestion needs two ack-eliciting lost packets, sent
-        // after the first RTT sample, with none acknowledged in between (the lost packet
-        // numbers are contiguous in what was still unacknowledged), spanning more than the
-        // persistent congestion duration. Checked within this batch, per space (as
-        // quinn-proto does).
-        let pc_duration =
-            (self.rtt.pto_base() + self.peer_max_ack_delay) * PERSISTENT_CONGESTION_THRESHOLD;
-        let first_sample = self.rtt.first_sample();
-        let mut run_start: Option<SimTime> = None;
-        let mut prev_pn: Option<u64> = None;
-        let mut persistent = false;
-        for (pn, p, reason) in &lost {
-            if let Some(size) = p.mtu_probe {
-                // quic-go `mtuFinder.GetPing` OnLost: that size does not pass; and a lost
-                // probe is no congestion signal (`sent_packet_handler.go detectLostPackets`
-                // skips `OnPacketLost` for `IsPathMTUProbePacket`).
-                if let Some(m) = &mut self.mtu {
-                    m.in_flight = false;
-                    m.max = size;
-                }
-            } else if p.in_flight {
-                lost_in_flight += p.size;
-                largest_lost_time = Some(p.time);
-            }
-            self.emit(
-                now,
-                QuicEventKind::PacketLost {
-                    space: sid,
-                    pn: PacketNumber(*pn),
-                    reason: *reason,
-                },
-            );
-            let contiguous = prev_pn.is_some_and(|q| self.pns_contiguous(sid, q, *pn));
-            if !contiguous {
-                run_start = None;
-            }
-            prev_pn = Some(*pn);
-            if p.ack_eliciting && first_sample.is_some_and(|f| p.time > f) {
-                match run_start {
-                    None => run_start = Some(p.time),
-                    Some(s) => {
-                        if p.time - s > pc_duration {
-                            persistent = true;
-                        }
-                    }
-                }
-            }
-        }
-        for (_, p, _) in lost {
-            if p.in_flight {
-                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
-            }
-            for f in p.frames {
-                self.requeue(sid, f, true);
-            }
-        }
-        if let Some(t) = largest_lost_time {
-            self.cc.on_congestion_event(now, t, lost_in_flight);
-            if persistent && self.stack.detects_persistent_congestion() {
-                self.cc.on_timeout_collapse(now);
-                self.emit(now, QuicEventKind::PersistentCongestion);
-            }
-        }
-    }
-
-    /// True if no packet numbered between `a` and `b` (exclusive) was acknowledged: every
-    /// one of them is lost in this batch or still outstanding. Only quic-go skips packet
-    /// numbers, and it does not look for persistent congestion.
-    fn pns_contiguous(&self, sid: SpaceId, a: u64, b: u64) -> bool {
-        // Lost packets were removed from `sent` already; the others between a and b must be
-        // still there, so the count of `sent` entries plus lost ones must fill the gap. The
-        // lost list is walked in order, so the only lost packets between a and b are none:
-        // every packet between them is either in `sent` (outstanding) or was acknowledged.
-        let between = b.saturating_sub(a).saturating_sub(1);
-        let outstanding = self.spaces[sid.index()].sent.range(a + 1..b).count() as u64;
-        outstanding == between
-    }
-
-    // ----- timers --------------------------------------------------------------------------
-
-    fn no_ack_eliciting_in_flight(&self) -> bool {
-        self.spaces.iter().all(|s| s.ack_eliciting_in_flight == 0)
-    }
-
-    fn amplification_allowance(&self) -> u64 {
-        if self.address_validated {
-            u64::MAX
-        } else {
-            // RFC 9000 §8.1: "an endpoint MUST limit the amount of data it sends to the
-            // unvalidated address to three times the amount of data received from that
-            // address."
-            (3 * self.bytes_received).saturating_sub(self.bytes_sent)
-        }
-    }
-
-    /// RFC 9002 Appendix A.8 GetLossTimeAndSpace.
-    fn loss_time_and_space(&self) -> Option<(SimTime, SpaceId)> {
-        SpaceId::ALL
-            .into_iter()
-            .filter_map(|s| self.spaces[s.index()].loss_time.map(|t| (t, s)))
-            .min_by_key(|&(t, _)| t)
-    }
-
-    fn backoff(&self) -> u64 {
-        1u64 << self.pto_count.min(30)
-    }
-
-    /// RFC 9002 Appendix A.8 GetPtoTimeAndSpace.
-    fn pto_time_and_space(&self, now: SimTime) -> Option<(SimTime, SpaceId)> {
-        let base = match (
-            self.rtt.first_sample(),
-            self.stack.pto_multiplier_without_samples(),
-        ) {
-            // Before any sample: quic-go `RTTStats.PTO` (2 × initial RTT), quiche
-            // `GetProbeTimeoutDelay` (3 × initial RTT).
-            (None, Some(m)) => self.config.initial_rtt * m,
-            _ => self.rtt.pto_base(),
-        };
-        let mut duration = base * self.backoff();
-        let anti_deadlock = now + duration;
-        let mut best: Option<(SimTime, SpaceId)> = None;
-        for sid in SpaceId::ALL {
-            let space = &self.spaces[sid.index()];
-            if space.ack_eliciting_in_flight == 0 {
-                continue;
-            }
-            if sid == SpaceId::Data {
-                // RFC 9002 §6.2.1: no PTO for application data before confirmation.
-                if self.hs.confirmed.is_none() {
-                    break;
-                }
-                duration += self.peer_max_ack_delay * self.backoff();
-            }
-            if let Some(t) = space.time_of_last_ack_eliciting {
-                let t = t + duration;
-                if best.is_none_or(|(b, _)| t < b) {
-                    best = Some((t, sid));
-                }
-            }
-        }
-        if best.is_none() && self.side.is_client() && !self.peer_validated {
-            // RFC 9002 §6.2.2.1: until the server has validated its address, a client keeps
-            // a PTO armed even with nothing in flight, so that the server is never stuck at
-            // its amplification limit (anti-deadlock). A Handshake packet if it can send
-            // one, else an Initial.
-            let sid = if self.spaces[SpaceId::Handshake.index()].send_keys {
-                SpaceId::Handshake
-            } else {
-                SpaceId::Initial
-            };
-            return Some((anti_deadlock, sid));
-        }
-        best
-    }
-
-    /// RFC 9002 Appendix A.8 SetLossDetectionTimer.
-    fn set_loss_detection_timer(&mut self, now: SimTime) {
-        let slot = Timer::LossDetection as usize;
-        if let Some((t, _)) = self.loss_time_and_space() {
-            self.timers[slot] = Some(t);
-            return;
-        }
-        if !self.side.is_client() && self.amplification_allowance() == 0 {
-            // RFC 9002 §6.2.2.1: a server blocked by the amplification limit arms no PTO.
-            self.timers[slot] = None;
-            return;
-        }
-        if self.no_ack_eliciting_in_flight() && self.peer_validated {
-            self.timers[slot] = None;
-            return;
-        }
-        self.timers[slot] = self.pto_time_and_space(now).map(|(t, _)| t);
-    }
-
-    fn update_ack_timer(&mut self) {
-        // RFC 9000 §13.2.1: at most max_ack_delay after the first unacknowledged
-        // ack-eliciting packet (the deadline set when it arrived), in each space that delays
-        // its ACKs (1-RTT; Initial and Handshake only at a Chromium client).
-        self.timers[Timer::Ack as usize] = self
-            .spaces
-            .iter()
-            .filter(|s| s.unacked_ack_eliciting > 0 && !s.ack_immediately && !s.discarded)
-            .filter_map(|s| s.ack_deadline)
-            .min();
-    }
-
     /// Runs the timers that expired at or before `now`.
     pub fn handle_timeout(&mut self, now: SimTime) {
         let ack = Timer::Ack as usize;
@@ -1491,146 +584,6 @@ impl Connection {
         self.report_cc(now);
     }
 
-    /// RFC 9002 Appendix A.9 OnLossDetectionTimeout.
-    fn on_loss_detection_timeout(&mut self, now: SimTime) {
-        if let Some((t, sid)) = self.loss_time_and_space() {
-            if t <= now {
-                let lost = self.detect_lost_packets(now, sid, None);
-                self.on_packets_lost(now, sid, lost);
-            }
-            self.set_loss_detection_timer(now);
-            return;
-        }
-        let Some((_, sid)) = self.pto_time_and_space(now) else {
-            self.set_loss_detection_timer(now);
-            return;
-        };
-        // Anti-deadlock probes (nothing in flight in the space) are one packet.
-        let probes = if self.spaces[sid.index()].ack_eliciting_in_flight == 0 {
-            1
-        } else {
-            PTO_PROBES
-        };
-        if self.stack.probes_with_oldest_data() {
-            self.declare_oldest_lost_for_probes(now, sid, probes);
-        } else {
-            self.queue_probe_data(sid, probes);
-        }
-        self.spaces[sid.index()].probes = probes;
-        self.pto_count += 1;
-        self.emit(
-            now,
-            QuicEventKind::PtoExpired {
-                space: sid,
-                count: self.pto_count,
-            },
-        );
-        self.set_loss_detection_timer(now);
-    }
-
-    /// RFC 9002 §6.2.4: a probe carries new data if there is any, else data still
-    /// unacknowledged (here: that of the oldest outstanding packets), else a PING.
-    fn queue_probe_data(&mut self, sid: SpaceId, probes: u8) {
-        let space = &self.spaces[sid.index()];
-        let has_new = space.crypto_send.has_retransmit()
-            || space.crypto_send.has_new(u64::MAX)
-            || (sid == SpaceId::Data && self.streams_have_data());
-        if has_new {
-            return;
-        }
-        let oldest: Vec<SentFrame> = space
-            .sent
-            .values()
-            .filter(|p| p.ack_eliciting)
-            .take(usize::from(probes))
-            .flat_map(|p| p.frames.iter().cloned())
-            .collect();
-        for f in oldest {
-            self.requeue(sid, f, false);
-        }
-    }
-
-    /// quic-go `sent_packet_handler.go QueueProbePacket` (once per probe packet, from
-    /// `connection.go sendProbePacket`): the oldest outstanding packet is declared lost
-    /// (out of bytes in flight, no congestion event) and its frames queued again, so that the
-    /// probe re-sends them; and `OnLossDetectionTimeout` skips a 1-RTT packet number "in
-    /// order to elicit an immediate ACK".
-    fn declare_oldest_lost_for_probes(&mut self, now: SimTime, sid: SpaceId, probes: u8) {
-        let space = &mut self.spaces[sid.index()];
-        let oldest: Vec<u64> = space
-            .sent
-            .iter()
-            .filter(|(_, p)| p.ack_eliciting)
-            .take(usize::from(probes))
-            .map(|(&pn, _)| pn)
-            .collect();
-        let mut declared = Vec::with_capacity(oldest.len());
-        for pn in oldest {
-            if let Some(p) = space.sent.remove(&pn) {
-                space.ack_eliciting_in_flight -= 1;
-                declared.push((pn, p));
-            }
-        }
-        if sid == SpaceId::Data {
-            space.next_pn += 1;
-        }
-        for (pn, p) in declared {
-            if p.in_flight {
-                self.bytes_in_flight -= p.size.min(self.bytes_in_flight);
-            }
-            if let (Some(size), Some(m)) = (p.mtu_probe, self.mtu.as_mut()) {
-                m.in_flight = false;
-                m.max = size;
-            }
-            self.emit(
-                now,
-                QuicEventKind::PacketLost {
-                    space: sid,
-                    pn: PacketNumber(pn),
-                    reason: LossReason::Pto,
-                },
-            );
-            for f in p.frames {
-                self.requeue(sid, f, true);
-            }
-        }
-    }
-
-    /// Queues what a sent frame carried to be sent again in a new packet (RFC 9000 §13.3):
-    /// when its packet was lost, or (without the flow-control updates, which a probe does not
-    /// need) when a probe re-sends the oldest outstanding data (RFC 9002 §6.2.4).
-    fn requeue(&mut self, sid: SpaceId, f: SentFrame, flow_control: bool) {
-        match f {
-            SentFrame::Crypto { offset, len } => self.spaces[sid.index()]
-                .crypto_send
-                .on_lost(offset..offset + len, false),
-            SentFrame::Stream {
-                id,
-                offset,
-                len,
-                fin,
-            } => {
-                if let Some(b) = self.streams.get_mut(&id).and_then(|s| s.send.as_mut()) {
-                    b.on_lost(offset..offset + len, fin);
-                    self.reschedule(id);
-                }
-            }
-            SentFrame::HandshakeDone => self.hs.handshake_done_pending = true,
-            SentFrame::MaxData if flow_control => self.max_data_pending = true,
-            SentFrame::MaxStreamData(id) if flow_control => {
-                if self.streams.contains_key(&id) {
-                    self.max_stream_data_pending.insert(id);
-                }
-            }
-            SentFrame::MaxData | SentFrame::MaxStreamData(_) => {}
-        }
-    }
-
-    fn streams_have_data(&self) -> bool {
-        !self.ready.is_empty()
-            || (self.sent_data < self.send_max_data && !self.ready_new.is_empty())
-    }
-
     fn report_cc(&mut self, now: SimTime) {
         let state = (self.cc.window(), self.cc.ssthresh());
         if state != self.last_cc {
@@ -1644,566 +597,5 @@ impl Connection {
                 },
             );
         }
-    }
-
-    // ----- output --------------------------------------------------------------------------
-
-    fn packet_type(&self, sid: SpaceId) -> Option<PacketType> {
-        let space = &self.spaces[sid.index()];
-        match sid {
-            SpaceId::Initial if space.send_keys => Some(PacketType::Initial),
-            SpaceId::Handshake if space.send_keys => Some(PacketType::Handshake),
-            SpaceId::Data if self.hs.one_rtt_send => Some(PacketType::OneRtt),
-            SpaceId::Data if self.hs.zero_rtt_send => Some(PacketType::ZeroRtt),
-            _ => None,
-        }
-    }
-
-    /// The next datagram to send, if any: coalesced Initial, Handshake and 0-RTT/1-RTT
-    /// packets, padded as RFC 9000 §14.1 requires, within the congestion window and the
-    /// anti-amplification limit.
-    pub fn poll_transmit(&mut self, now: SimTime) -> Option<Datagram> {
-        let allowance = self.amplification_allowance();
-        let budget = self.config.max_udp_payload.min(allowance);
-        let cc_room = if self.stack.may_overshoot_window() {
-            self.bytes_in_flight < self.cc.window()
-        } else {
-            self.bytes_in_flight + self.config.max_udp_payload <= self.cc.window()
-        };
-        self.timers[Timer::Pacing as usize] = None;
-        // RFC 9002 §7.7 / quic-go `connection.go sendPackets`: once the handshake is
-        // complete, a packet the window allows waits for the pacer; an ACK that is due, and
-        // probes, go at once.
-        let paced = cc_room && self.pacing_blocked(now);
-        let cc_room = cc_room && !paced;
-        if cc_room && !self.spaces.iter().any(|s| s.probes > 0) {
-            if let Some(d) = self.maybe_mtu_probe(now) {
-                return Some(d);
-            }
-        }
-        // RFC 9002 §6.2.4: a probe is sent whatever the congestion window, and "an endpoint
-        // MAY send ack-eliciting packets in other packet number spaces with in-flight data,
-        // coalescing packets if possible": a datagram carrying a probe also carries what the
-        // other spaces have to (re)send. (Without this, a server whose ServerHello was lost
-        // could probe with Handshake packets the client cannot read, forever.)
-        let probing = self.spaces.iter().any(|s| s.probes > 0);
-        let mut packets: Vec<(Packet, SentPacket)> = Vec::new();
-        let mut used = 0;
-        for sid in SpaceId::ALL {
-            let Some(ty) = self.packet_type(sid) else {
-                continue;
-            };
-            // A server's ack-eliciting Initial must sit in a 1,200-byte datagram.
-            let eliciting_ok = !(ty == PacketType::Initial
-                && !self.side.is_client()
-                && budget < MIN_INITIAL_DATAGRAM);
-            if let Some(p) =
-                self.build_packet(now, ty, budget - used, cc_room || probing, eliciting_ok)
-            {
-                // The packet's size, as `build_packet` measured it.
-                used += p.1.size;
-                packets.push(p);
-            }
-        }
-        if packets.is_empty() {
-            if !self.address_validated && self.streams_or_crypto_pending() {
-                if !self.amplification_reported {
-                    self.amplification_reported = true;
-                    self.emit(
-                        now,
-                        QuicEventKind::AmplificationBlocked {
-                            sent: self.bytes_sent,
-                            received: self.bytes_received,
-                        },
-                    );
-                }
-            } else if paced {
-                let control = self.hs.handshake_done_pending
-                    || self.max_data_pending
-                    || !self.max_stream_data_pending.is_empty();
-                if self.streams_or_crypto_pending() || control {
-                    let rate = self.pacing_rate();
-                    let at = self
-                        .pacer
-                        .as_ref()
-                        .and_then(|p| p.next_send_time(rate))
-                        .unwrap_or(now + super::pacer::MIN_PACING_DELAY);
-                    self.timers[Timer::Pacing as usize] = Some(at.max(now));
-                }
-            } else {
-                // RFC 9002 §7.8: room in the window and nothing to send: application
-                // limited; no room: congestion limited.
-                self.app_limited = cc_room;
-            }
-            return None;
-        }
-        self.amplification_reported = false;
-        if !cc_room {
-            self.app_limited = false;
-        }
-        // RFC 9000 §14.1: pad datagrams carrying Initial packets (a server's only when
-        // ack-eliciting) to 1,200 bytes, with PADDING frames in the last packet; quic-go and
-        // Chromium pad them to their full packet size ([`Stack::pads_initial_to_full_size`]).
-        let needs_pad = packets.iter().any(|(p, s)| {
-            p.ty == PacketType::Initial && (self.side.is_client() || s.ack_eliciting)
-        });
-        let pad_to = if self.stack.pads_initial_to_full_size() {
-            budget.max(MIN_INITIAL_DATAGRAM)
-        } else {
-            MIN_INITIAL_DATAGRAM
-        };
-        if needs_pad && used < pad_to {
-            let pad = pad_to - used;
-            if let Some((p, s)) = packets.last_mut() {
-                p.frames.push(Frame::Padding { len: pad });
-                s.size += pad;
-                s.in_flight = true;
-            }
-        }
-        let mut datagram = Datagram {
-            packets: Vec::with_capacity(packets.len()),
-        };
-        let mut sent_handshake = false;
-        let rate = self.pacing_rate();
-        if let Some(pacer) = &mut self.pacer {
-            // quic-go `cubicSender.OnPacketSent` → `pacer.SentPacket`, for every packet.
-            pacer.on_sent(now, packets.iter().map(|(_, s)| s.size).sum(), rate);
-        }
-        for (p, s) in packets {
-            let sid = p.ty.space();
-            sent_handshake |= p.ty == PacketType::Handshake;
-            self.bytes_sent += s.size;
-            self.on_packet_sent(now, sid, &p, s);
-            datagram.packets.push(p);
-        }
-        if sent_handshake && self.side.is_client() {
-            // RFC 9001 §4.9.1: a client discards Initial keys when it first sends a
-            // Handshake packet.
-            self.discard_space(now, SpaceId::Initial);
-        }
-        self.update_ack_timer();
-        self.set_loss_detection_timer(now);
-        Some(datagram)
-    }
-
-    /// What quic-go's pacer reads: the window and the smoothed RTT (none before a sample).
-    fn pacing_rate(&self) -> Rate {
-        Rate {
-            cwnd: self.cc.window(),
-            srtt: self.rtt.first_sample().map(|_| self.rtt.smoothed()),
-        }
-    }
-
-    /// quic-go `connection.go sendPackets`: pacing applies once the handshake is complete
-    /// (`s.handshakeComplete && !HasPacingBudget()`).
-    fn pacing_blocked(&self, now: SimTime) -> bool {
-        let Some(pacer) = &self.pacer else {
-            return false;
-        };
-        self.hs.complete.is_some() && !pacer.can_send(now, self.pacing_rate())
-    }
-
-    /// quic-go `connection.go sendPacket`: once the handshake is confirmed, a due path MTU
-    /// probe goes before anything else the window allows, in a datagram of its own
-    /// (`packet_packer.go PackMTUProbePacket`: a PING padded to the probe size).
-    fn maybe_mtu_probe(&mut self, now: SimTime) -> Option<Datagram> {
-        let srtt = self.rtt.smoothed();
-        let m = self.mtu.as_mut()?;
-        if !m.should_probe(now, srtt) || !self.hs.one_rtt_send {
-            return None;
-        }
-        let size = m.probe_size();
-        m.last_probe = now;
-        m.in_flight = true;
-        let si = SpaceId::Data.index();
-        let pn = self.spaces[si].next_pn;
-        let pnl = pn_len(pn, self.spaces[si].largest_acked);
-        let header = PacketType::OneRtt.header_len(pnl);
-        let payload = size.checked_sub(header + AEAD_TAG)?;
-        self.spaces[si].next_pn += 1;
-        let packet = Packet {
-            ty: PacketType::OneRtt,
-            pn: PacketNumber(pn),
-            pn_len: pnl,
-            frames: vec![
-                Frame::Ping,
-                Frame::Padding {
-                    len: payload.saturating_sub(1),
-                },
-            ],
-        };
-        let sp = SentPacket {
-            time: now,
-            size: packet.wire_len(),
-            ack_eliciting: true,
-            in_flight: true,
-            probe: false,
-            frames: Vec::new(),
-            acked_up_to: None,
-            mtu_probe: Some(size),
-        };
-        let rate = self.pacing_rate();
-        if let Some(pacer) = &mut self.pacer {
-            pacer.on_sent(now, sp.size, rate);
-        }
-        self.bytes_sent += sp.size;
-        self.on_packet_sent(now, SpaceId::Data, &packet, sp);
-        self.set_loss_detection_timer(now);
-        Some(Datagram {
-            packets: vec![packet],
-        })
-    }
-
-    fn streams_or_crypto_pending(&self) -> bool {
-        self.spaces.iter().any(|s| {
-            s.send_keys && (s.crypto_send.has_retransmit() || s.crypto_send.has_new(u64::MAX))
-        }) || (self.can_send_stream_data() && self.streams_have_data())
-    }
-
-    /// RFC 9002 Appendix A.5 OnPacketSent.
-    fn on_packet_sent(&mut self, now: SimTime, sid: SpaceId, p: &Packet, s: SentPacket) {
-        // `build_packet` measured it, and padding added to it since counts in `s.size`.
-        debug_assert_eq!(s.size, p.wire_len());
-        let space = &mut self.spaces[sid.index()];
-        if let Some(largest) = s.acked_up_to {
-            space.ack_pending = false;
-            space.ack_immediately = false;
-            space.unacked_ack_eliciting = 0;
-            space.ack_deadline = None;
-            space.last_sent_largest_acked = Some(largest);
-        }
-        if s.ack_eliciting {
-            space.time_of_last_ack_eliciting = Some(now);
-            space.ack_eliciting_in_flight += 1;
-        }
-        if s.in_flight {
-            self.bytes_in_flight += s.size;
-            self.cc.on_sent(now, s.size);
-        }
-        let (size, probe) = (s.size, s.probe);
-        self.spaces[sid.index()].sent.insert(p.pn.0, s);
-        let frames = p.frames.iter().map(FrameSummary::of).collect();
-        self.emit(
-            now,
-            QuicEventKind::PacketSent {
-                ty: p.ty,
-                pn: p.pn,
-                size,
-                ack_eliciting: p.is_ack_eliciting(),
-                probe,
-                frames,
-            },
-        );
-    }
-
-    fn ack_frame(&self, sid: SpaceId, now: SimTime) -> Option<AckFrame> {
-        let space = &self.spaces[sid.index()];
-        let (_, at) = space.largest_received?;
-        let ranges: Vec<(u64, u64)> = space
-            .received
-            .iter()
-            .rev()
-            .take(MAX_ACK_RANGES)
-            .map(|r| (r.start, r.end - 1))
-            .collect();
-        if ranges.is_empty() {
-            return None;
-        }
-        let delay = (now - at).as_micros() >> ACK_DELAY_EXPONENT;
-        Some(AckFrame {
-            ranges,
-            delay_encoded: delay,
-        })
-    }
-
-    /// Builds one packet of type `ty` of at most `room` bytes, or nothing if there is
-    /// nothing worth sending in it.
-    fn build_packet(
-        &mut self,
-        now: SimTime,
-        ty: PacketType,
-        room: u64,
-        cc_room: bool,
-        eliciting_ok: bool,
-    ) -> Option<(Packet, SentPacket)> {
-        let sid = ty.space();
-        let si = sid.index();
-        let pn = self.spaces[si].next_pn;
-        let pnl = pn_len(pn, self.spaces[si].largest_acked);
-        let header = ty.header_len(pnl);
-        if room < header + AEAD_TAG + MIN_PN_AND_PAYLOAD {
-            return None;
-        }
-        let mut left = room - header - AEAD_TAG;
-        let mut frames: Vec<Frame> = Vec::new();
-        let mut sent = Vec::new();
-        let mut acked_up_to = None;
-        let mut retransmitted: Vec<QuicEventKind> = Vec::new();
-        let probe = self.spaces[si].probes > 0;
-        // ACK first (0-RTT packets cannot carry one: RFC 9000 §12.4).
-        let must_ack = self.spaces[si].ack_immediately;
-        if ty != PacketType::ZeroRtt && self.spaces[si].ack_pending {
-            if let Some(a) = self.ack_frame(sid, now) {
-                if a.wire_len() <= left {
-                    left -= a.wire_len();
-                    acked_up_to = Some(a.largest());
-                    frames.push(Frame::Ack(a));
-                }
-            }
-        }
-        let may_elicit = eliciting_ok && (cc_room || probe);
-        if may_elicit {
-            // HANDSHAKE_DONE (RFC 9000 §19.20), server, 1-RTT only.
-            if ty == PacketType::OneRtt && self.hs.handshake_done_pending && left >= 1 {
-                self.hs.handshake_done_pending = false;
-                left -= 1;
-                frames.push(Frame::HandshakeDone);
-                sent.push(SentFrame::HandshakeDone);
-            }
-            // CRYPTO (not in 0-RTT or 1-RTT packets here: no post-handshake messages).
-            if matches!(ty, PacketType::Initial | PacketType::Handshake) {
-                loop {
-                    let buf = &mut self.spaces[si].crypto_send;
-                    let off = buf.retransmit.first().map_or(buf.next, |r| r.start);
-                    let overhead = 1 + super::packet::varint_len(off) + 2;
-                    if left <= overhead {
-                        break;
-                    }
-                    let Some(c) = buf.next_frame(left - overhead, u64::MAX) else {
-                        break;
-                    };
-                    if c.len == 0 {
-                        break;
-                    }
-                    if c.retransmit_of.is_some() {
-                        retransmitted.push(QuicEventKind::DataRetransmitted {
-                            space: sid,
-                            stream: None,
-                            offset: c.offset,
-                            len: c.len,
-                            first_sent_in: c.retransmit_of,
-                            pn: PacketNumber(pn),
-                        });
-                    } else {
-                        buf.record_origin(c.offset, PacketNumber(pn));
-                    }
-                    let f = Frame::Crypto {
-                        offset: c.offset,
-                        len: c.len,
-                    };
-                    left -= f.wire_len().min(left);
-                    frames.push(f);
-                    sent.push(SentFrame::Crypto {
-                        offset: c.offset,
-                        len: c.len,
-                    });
-                }
-            }
-            if sid == SpaceId::Data {
-                self.flow_control_frames(ty, &mut left, &mut frames, &mut sent);
-                self.stream_frames(pn, &mut left, &mut frames, &mut sent, &mut retransmitted);
-            }
-        }
-        let mut ack_eliciting = frames.iter().any(Frame::is_ack_eliciting);
-        if !ack_eliciting && probe && may_elicit && left >= 1 {
-            // RFC 9002 §6.2.4: nothing else to send, so a PING.
-            frames.push(Frame::Ping);
-            ack_eliciting = true;
-        }
-        // An ACK alone waits for its time (the frame built has no side effects until sent).
-        if (!ack_eliciting && !must_ack) || frames.is_empty() {
-            return None;
-        }
-        // RFC 9001 §5.4.2: at least 4 bytes of packet number and payload.
-        let mut payload: u64 = frames.iter().map(Frame::wire_len).sum();
-        if pnl + payload < MIN_PN_AND_PAYLOAD {
-            let len = MIN_PN_AND_PAYLOAD - pnl - payload;
-            frames.push(Frame::Padding { len });
-            payload += len;
-        }
-        if ack_eliciting && probe {
-            self.spaces[si].probes -= 1;
-        }
-        self.spaces[si].next_pn += 1;
-        for e in retransmitted {
-            self.emit(now, e);
-        }
-        let in_flight = ack_eliciting || frames.iter().any(|f| matches!(f, Frame::Padding { .. }));
-        let packet = Packet {
-            ty,
-            pn: PacketNumber(pn),
-            pn_len: pnl,
-            frames,
-        };
-        let size = ty.header_len(pnl) + payload + AEAD_TAG;
-        debug_assert_eq!(size, packet.wire_len());
-        let sp = SentPacket {
-            time: now,
-            size,
-            ack_eliciting,
-            in_flight,
-            probe: probe && ack_eliciting,
-            frames: sent,
-            acked_up_to,
-            mtu_probe: None,
-        };
-        Some((packet, sp))
-    }
-
-    fn flow_control_frames(
-        &mut self,
-        ty: PacketType,
-        left: &mut u64,
-        frames: &mut Vec<Frame>,
-        sent: &mut Vec<SentFrame>,
-    ) {
-        if ty != PacketType::OneRtt {
-            return;
-        }
-        if self.max_data_pending {
-            let f = Frame::MaxData {
-                max: self.recv_max_data,
-            };
-            if f.wire_len() <= *left {
-                *left -= f.wire_len();
-                frames.push(f);
-                sent.push(SentFrame::MaxData);
-                self.max_data_pending = false;
-            }
-        }
-        while let Some(&id) = self.max_stream_data_pending.first() {
-            let Some(s) = self.streams.get(&id) else {
-                self.max_stream_data_pending.remove(&id);
-                continue;
-            };
-            let f = Frame::MaxStreamData {
-                id,
-                max: s.recv_max,
-            };
-            if f.wire_len() > *left {
-                break;
-            }
-            *left -= f.wire_len();
-            frames.push(f);
-            sent.push(SentFrame::MaxStreamData(id));
-            self.max_stream_data_pending.remove(&id);
-        }
-    }
-
-    /// Fills the rest of a 0-RTT/1-RTT packet with STREAM frames: retransmissions first,
-    /// then by priority (RFC 9218 urgency; round-robin among incremental streams, stream id
-    /// order among the others).
-    fn stream_frames(
-        &mut self,
-        pn: u64,
-        left: &mut u64,
-        frames: &mut Vec<Frame>,
-        sent: &mut Vec<SentFrame>,
-        retransmitted: &mut Vec<QuicEventKind>,
-    ) {
-        let mut served: Vec<StreamId> = Vec::new();
-        loop {
-            let conn_room = self.send_max_data.saturating_sub(self.sent_data);
-            let unserved = |k: &&ScheduleKey| !served.contains(&k.id);
-            let first = self.ready.iter().find(unserved);
-            let first_new = if conn_room > 0 {
-                self.ready_new.iter().find(unserved)
-            } else {
-                None
-            };
-            let best = match (first, first_new) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            #[cfg(debug_assertions)]
-            debug_assert_eq!(
-                best.map(|k| k.id),
-                self.schedule_by_scan(conn_room, &served),
-                "the scheduler's index disagrees with its definition"
-            );
-            let Some(&ScheduleKey { id, .. }) = best else {
-                break;
-            };
-            // Worst-case overhead: offset and length as their largest varints for this room.
-            let Some(s) = self.streams.get_mut(&id) else {
-                break;
-            };
-            let Some(b) = s.send.as_mut() else {
-                break;
-            };
-            let limit = s.send_max.min(b.next.saturating_add(conn_room));
-            let off = b.retransmit.first().map_or(b.next, |r| r.start);
-            let overhead = StreamFrame::overhead(id, off.max(1), *left);
-            if *left <= overhead {
-                break;
-            }
-            let next_before = b.next;
-            let Some(c) = b.next_frame(*left - overhead, limit) else {
-                served.push(id);
-                self.reschedule(id);
-                continue;
-            };
-            let is_new = c.offset >= next_before && c.retransmit_of.is_none();
-            if is_new {
-                if c.len > 0 {
-                    b.record_origin(c.offset, PacketNumber(pn));
-                }
-                self.sent_data += c.len;
-            } else {
-                retransmitted.push(QuicEventKind::DataRetransmitted {
-                    space: SpaceId::Data,
-                    stream: Some(id),
-                    offset: c.offset,
-                    len: c.len,
-                    first_sent_in: c.retransmit_of,
-                    pn: PacketNumber(pn),
-                });
-            }
-            let f = StreamFrame {
-                id,
-                offset: c.offset,
-                len: c.len,
-                fin: c.fin,
-                tags: b.tags_of(c.offset..c.offset + c.len),
-                first_sent_in: c.retransmit_of,
-            };
-            *left -= f.wire_len().min(*left);
-            frames.push(Frame::Stream(f));
-            sent.push(SentFrame::Stream {
-                id,
-                offset: c.offset,
-                len: c.len,
-                fin: c.fin,
-            });
-            self.serve_counter += 1;
-            s.last_served = self.serve_counter;
-            self.reschedule(id);
-        }
-    }
-
-    /// The scheduler's choice by its definition, scanning every stream: the index must
-    /// agree (checked in debug builds).
-    #[cfg(debug_assertions)]
-    fn schedule_by_scan(&self, conn_room: u64, served: &[StreamId]) -> Option<StreamId> {
-        self.streams
-            .iter()
-            .filter(|(id, _)| !served.contains(id))
-            .filter_map(|(&id, s)| {
-                let b = s.send.as_ref()?;
-                let limit = s.send_max.min(b.next.saturating_add(conn_room));
-                let rtx = b.has_retransmit();
-                if !rtx && !b.has_new(limit) {
-                    return None;
-                }
-                let rtx = rtx && !self.stack.round_robin_without_retransmission_priority();
-                let rr = if s.priority.incremental {
-                    s.last_served
-                } else {
-                    0
-                };
-                Some((!rtx, s.priority.urgency, rr, id))
-            })
-            .min()
-            .map(|k| k.3)
     }
 }

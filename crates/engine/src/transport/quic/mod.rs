@@ -8,6 +8,10 @@
 //! delivered in order per stream; head-of-line-blocked intervals) from
 //! [`Connection::poll_event`].
 //!
+//! Each rule is in the file of its concern (`handshake.rs`, `ack.rs`, `recovery.rs` for loss
+//! detection and the PTO, `assemble.rs`, `scheduler.rs`, `flow_control.rs`, `mtu.rs`; the list
+//! is at the top of `connection.rs`).
+//!
 //! Packets are typed representations with exact wire sizes ([`packet`]); the application's
 //! bytes are represented by their length and a `u64` tag the application chose, which
 //! travels with the bytes and comes back in the receiver's delivery events.
@@ -26,13 +30,20 @@
 //! Packets that arrive before their keys are dropped rather than buffered (RFC 9001 §5.7
 //! allows either).
 
+mod ack;
+mod assemble;
 mod connection;
 mod event;
+mod flow_control;
+mod handshake;
+mod mtu;
 pub mod pacer;
 pub mod packet;
 pub mod quicgo_cc;
 pub(crate) mod ranges;
+mod recovery;
 mod rtt;
+mod scheduler;
 pub mod stack;
 mod streams;
 pub mod testing;

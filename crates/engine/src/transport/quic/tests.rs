@@ -1,4 +1,8 @@
 //! End-to-end tests of a client/server pair over the harness.
+//!
+//! Over 600 lines: the tests share the link constants and the event-log helpers below
+//! (deliveries, losses, send times, RTT samples), and each derives its times from them by
+//! hand; the RFC's rules come first, then the deployed stacks' (from `deployed()` on).
 
 use std::collections::BTreeSet;
 

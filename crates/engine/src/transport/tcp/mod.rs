@@ -21,22 +21,35 @@
 //! One [`TcpConnection`] endpoint is both a sender and a receiver: the client sends requests
 //! and receives responses, the server the other way round.
 //!
+//! Each rule is in the file named after its part of the kernel (`input.rs`, `output.rs`,
+//! `rack.rs`, `recovery.rs`, `timer.rs`, ...; the list is at the top of `connection.rs`);
+//! the receiving half is `receiver/`.
+//!
 //! Modelling choices (documented so the numbers can be checked by hand):
 //! - Sequence numbers are stream offsets from 0 in 64 bits (no wrap-around); the SYN's
 //!   sequence slot is implicit. No FIN: connections stay open (HTTP keep-alive).
 //! - No Nagle (browsers and servers set TCP_NODELAY), no TSO (the rig turns it off): every
 //!   segment is one packet of the congestion window. Unsent writes coalesce into full
 //!   segments, as the kernel appends to the write queue's tail.
-//! - The application reads every in-order byte at once (see `receiver.rs`).
+//! - The application reads every in-order byte at once (see `receiver/mod.rs`).
 //! - Timers fire exactly when due; durations the kernel converts to jiffies are rounded up
 //!   to its 4 ms jiffies (HZ = 250, the rig's kernel), the timer wheel's slack is not modelled.
 //! - A segment's bytes never change once sent: retransmissions resend the same range.
 
 mod connection;
 mod event;
+mod handshake;
+mod input;
+mod output;
+mod prr;
+mod rack;
 mod receiver;
+mod recovery;
 mod rtt;
+mod scoreboard;
 pub mod segment;
+mod timer;
+mod undo;
 
 #[cfg(test)]
 pub(crate) mod testing;

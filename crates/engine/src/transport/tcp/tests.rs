@@ -19,10 +19,14 @@
 //! RTT state of the server (Linux `tcp_rtt_estimator`): the SYN-ACK sample
 //! 150 228 − 50 096 = 100 132 µs gives SRTT 100 132, mdev 200 264, rttvar =
 //! max(mdev, 200 ms) = 200 264: RTO = 300 396 µs → 76 jiffies of 4 ms = 304 ms.
+//!
+//! One file of about 700 lines on purpose: every test is read against the one timeline
+//! derived above (T0, the arrival of segment k, the RTO), which a split would repeat or
+//! send the reader back for.
 
 use proptest::prelude::*;
 
-use super::connection::{prr_sndcnt, Prr};
+use super::prr::{prr_sndcnt, Prr};
 use super::testing::{Harness, TlsApp};
 use super::*;
 use crate::link::{LinkConfig, LossModel};
