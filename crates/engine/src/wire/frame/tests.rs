@@ -374,10 +374,16 @@ fn error_code() -> impl Strategy<Value = ErrorCode> {
 fn setting() -> impl Strategy<Value = Setting> {
     (any::<u16>(), any::<u32>()).prop_map(|(id, value)| {
         let id = SettingId::from_u16(id);
+        // An out-of-range value becomes one every setting allows (16384 is not a valid
+        // ENABLE_PUSH, which must be 0 or 1: RFC 9113 §6.5.2); the generator must only
+        // make frames the decoder accepts.
         let value = if id.is_valid(value) {
             value
         } else {
-            DEFAULT_MAX_FRAME_SIZE
+            [DEFAULT_MAX_FRAME_SIZE, 1]
+                .into_iter()
+                .find(|&v| id.is_valid(v))
+                .expect("every setting allows 16384 or 1")
         };
         Setting { id, value }
     })
