@@ -9,6 +9,10 @@
 //! both runs of the same scenario) gets the same luck. Each direction has its own PCG stream,
 //! advanced exactly once per ordinal. This module is the only place in the engine that draws
 //! random numbers.
+//!
+//! Owns: the path between the two ends (delay, bandwidth, queue, loss) and its packet
+//! accounting. May import: [`crate::sim`] (it is the driver's [`Path`]) and [`crate::time`];
+//! the transports size their packets by it, the lanes own one per lane.
 
 use core::fmt;
 use std::collections::VecDeque;

@@ -1,5 +1,5 @@
 //! HTTP/3 (RFC 9114) over the engine's QUIC, sans-IO: an [`H3Client`] and an [`H3Server`]
-//! each wrap one [`quic::Connection`] and speak real HTTP/3 on it.
+//! each wrap one [`crate::transport::quic::Connection`] and speak real HTTP/3 on it.
 //!
 //! # Bytes
 //!

@@ -152,7 +152,7 @@ impl StreamFrame {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AckFrame {
     /// Acknowledged packet number ranges, inclusive, highest first, disjoint and not
-    /// adjacent (ranges[0].1 is the Largest Acknowledged).
+    /// adjacent (`ranges[0].1` is the Largest Acknowledged).
     pub ranges: Vec<(u64, u64)>,
     /// The ACK Delay field as encoded: microseconds shifted right by the ack delay exponent.
     pub delay_encoded: u64,

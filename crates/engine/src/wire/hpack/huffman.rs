@@ -2,7 +2,7 @@
 //!
 //! Encoding packs codes into a 64-bit accumulator. Decoding runs a finite state machine
 //! four bits at a time (as nghttp2 does): each state is an internal node of the code tree,
-//! and the transition table, built at compile time from [`CODES`], says for every state and
+//! and the transition table, built at compile time from `CODES`, says for every state and
 //! nibble which state comes next and which symbol, if any, was completed on the way.
 
 /// RFC 7541 Appendix B: the Huffman code, `(code, length in bits)` for symbols 0..=255 and

@@ -1,7 +1,7 @@
 //! HPACK, header compression for HTTP/2 (RFC 7541), written for protoviz.
 //!
-//! Laid out like hyperium/h2's `hpack`: integers (§5.1, [`crate::wire::prefix_int`], shared
-//! with QPACK), [`string`] (§5.2),
+//! Laid out like hyperium/h2's `hpack`: integers (§5.1, `wire::prefix_int`, shared
+//! with QPACK), `string` (§5.2),
 //! [`huffman`] (Appendix B), [`table`] (§2.3, §4, Appendix A), [`Decoder`] and [`Encoder`]
 //! (§6). Both sides report, per representation, what happened ([`FieldStep`]) and the dynamic
 //! table after every block ([`TableSnapshot`]), so the app can show every step; all of it is
