@@ -1,3 +1,8 @@
+//! Times derived by hand on the TCP lanes, HPACK's savings, determinism and the trace's
+//! size. Past 600 lines because each timing test keeps its by-hand derivation (every
+//! packet's size and serialisation on the critical path) beside its assertions; they share
+//! the wire-size helpers at the top.
+
 use super::*;
 use crate::http::h1::message as http1;
 use crate::link::LossModel;
