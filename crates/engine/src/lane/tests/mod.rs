@@ -6,6 +6,7 @@
 //! Everything here sees the engine as a user of [`crate::lane::run`] does, plus the lane
 //! configuration helpers.
 
+mod carried;
 mod fidelity;
 mod http1;
 mod http2;
