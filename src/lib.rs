@@ -18,6 +18,7 @@ pub mod model;
 pub mod protocol;
 pub mod state;
 pub mod transfer;
+pub mod wiremodel;
 pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]
