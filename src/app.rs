@@ -127,11 +127,12 @@ pub fn App() -> Html {
                     oninput={on_seek} aria-valuetext={format::ms(state.playhead_us)} />
                 <span class="clock">{ format!("t = {}", format::ms(state.playhead_us)) }</span>
                 <Status busy={state.busy()} seeds={state.seed_progress()} />
+                <crate::components::zoom::ZoomStatus zoom={state.zoom} />
             </div>
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
-            <Lanes expanded={state.expanded.clone()} selected={state.selected} lost={state.lost} />
+            <Lanes expanded={state.expanded.clone()} selected={state.selected} lost={state.lost} wire_open={state.wire_open} />
             <Detail selected={state.selected} />
             <Why picked={state.lost} />
             <Inspector pick={state.inspector} />

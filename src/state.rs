@@ -192,6 +192,9 @@ pub struct AppState {
     pub zoom: Option<(u64, u64)>,
     /// The "decode your own" panel is open.
     pub decode_open: bool,
+    /// The connection tracks and packet strips are open (in every lane at once, so the
+    /// lanes stay side by side).
+    pub wire_open: bool,
 }
 
 /// A lost packet picked in a packet strip: its lane, and its direction and ordinal on the
@@ -262,6 +265,8 @@ pub enum Action {
     Zoom(Option<(u64, u64)>),
     /// Open or close the "decode your own" panel.
     ShowDecode(bool),
+    /// Show or hide every lane's connection track and packet strip.
+    ShowWire(bool),
 }
 
 impl Default for AppState {
@@ -291,6 +296,7 @@ impl AppState {
             inspector: None,
             zoom: None,
             decode_open: false,
+            wire_open: false,
         }
     }
 
@@ -533,6 +539,7 @@ impl Reducible for AppState {
                     .map(|(a, b)| (a, b.min(s.end_us().max(a + 1))))
             }
             Action::ShowDecode(open) => s.decode_open = open,
+            Action::ShowWire(open) => s.wire_open = open,
         }
         Rc::new(s)
     }

@@ -58,8 +58,33 @@ async fn open(c: &Client, server: &StaticServer, link: &str) {
         &format!("the run of {want}"),
         90,
         "const l = document.querySelector('.lanes'); \
-         return [l && l.dataset.run, document.querySelectorAll('[data-view=connections]').length]",
+         return [l && l.dataset.run, document.querySelectorAll('.wire-toggle').length]",
         |v| v[0] == want.as_str() && v[1].as_u64().unwrap_or(0) > 0,
+    )
+    .await;
+    // The tracks open in every lane from any lane's toggle (closed by default, so the
+    // four lanes' first rows fit a 1400×900 screen).
+    let closed = value(
+        c,
+        "return [...document.querySelectorAll('.wire-toggle')].map(b => b.getAttribute('aria-expanded'))",
+    )
+    .await;
+    assert!(
+        closed.as_array().unwrap().iter().all(|v| v == "false"),
+        "{closed}"
+    );
+    c.find(Locator::Css(".lane[data-protocol=h3] .wire-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        "the connection tracks",
+        10,
+        "return document.querySelectorAll('[data-view=connections]').length",
+        |v| v.as_u64() == Some(4),
     )
     .await;
 }
@@ -568,6 +593,132 @@ async fn decode_your_own_rfc7541_c4_and_a_bad_paste() {
         json!(4),
         "the page keeps working"
     );
+    c.close().await.unwrap();
+}
+
+/// Dragging across a lane's time axis zooms every view to that range: the axis, the
+/// waterfall's bars, the connection bands and the lost packets; double-click resets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dragging_an_axis_zooms_every_view_and_double_click_resets() {
+    let (server, _driver, c) = session().await;
+    let link = "page=blog&loss=2";
+    open(&c, &server, link).await;
+    let t = trace(link);
+    let end: u64 = value(&c, "return document.querySelector('.lanes').dataset.endUs")
+        .await
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    value(
+        &c,
+        "const z = document.querySelector('.lane[data-protocol=h2] .zoom-drag');\
+         const r = z.getBoundingClientRect(); const y = r.top + r.height / 2;\
+         const at = (type, f) => z.dispatchEvent(new MouseEvent(type, { bubbles: true, button: 0, clientX: r.left + f * r.width, clientY: y }));\
+         at('mousedown', 0.25); at('mousemove', 0.4); at('mousemove', 0.5); at('mouseup', 0.5); return 1",
+    )
+    .await;
+    let range = wait_for(
+        &c,
+        "the zoom",
+        10,
+        "const l = document.querySelector('.lanes'); return [l.dataset.startUs, l.dataset.endUs]",
+        |v| v[0] != "0",
+    )
+    .await;
+    let from: u64 = range[0].as_str().unwrap().parse().unwrap();
+    let to: u64 = range[1].as_str().unwrap().parse().unwrap();
+    let near = |got: u64, want: f64| (got as f64 - want).abs() < end as f64 * 0.01;
+    assert!(
+        near(from, end as f64 * 0.25) && near(to, end as f64 * 0.5),
+        "{from}–{to} of {end}"
+    );
+    assert_eq!(
+        value(&c, "const z = document.querySelector('.zoom-status'); return [z.dataset.zoomFrom, z.dataset.zoomTo]").await,
+        json!([from.to_string(), to.to_string()])
+    );
+    // A waterfall bar inside the range sits where the zoomed axis says.
+    let h2 = t
+        .lanes
+        .iter()
+        .find(|l| l.protocol == Protocol::Http2)
+        .unwrap();
+    let a = h2
+        .assets
+        .iter()
+        .find(|a| {
+            a.first_byte
+                .is_some_and(|f| (from..to).contains(&f.as_micros()))
+        })
+        .expect("a first byte in the range");
+    let geo = value(
+        &c,
+        &format!(
+            "const lane = document.querySelector('.lane[data-protocol=h2]');\
+             const track = lane.querySelector('.axis').getBoundingClientRect();\
+             const bar = lane.querySelector('.asset-row[data-asset=\"{}\"] .seg.receive').getBoundingClientRect();\
+             return [track.left, track.width, bar.left]",
+            a.asset.0
+        ),
+    )
+    .await;
+    let g: Vec<f64> = geo
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let x = g[0] + (a.first_byte.unwrap().as_micros() - from) as f64 / (to - from) as f64 * g[1];
+    assert!((g[2] - x).abs() < 0.6, "{}: bar at {} vs {x}", a.path, g[2]);
+    // The bands and the lost packets shown are those in the range, all of them.
+    let shown = value(
+        &c,
+        "const l = document.querySelector('.lane[data-protocol=h2]');\
+         return [[...l.querySelectorAll('.cseg')].map(s => [Number(s.dataset.from), Number(s.dataset.to)]),\
+                 [...l.querySelectorAll('[data-packet-lost]')].map(b => Number(b.dataset.at))]",
+    )
+    .await;
+    let pieces = shown[0].as_array().unwrap();
+    assert!(!pieces.is_empty());
+    for p in pieces {
+        let (a, b) = (p[0].as_u64().unwrap(), p[1].as_u64().unwrap());
+        assert!(b > from && a < to, "a piece {a}–{b} outside {from}–{to}");
+    }
+    let lost: Vec<u64> = shown[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = h2
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::PacketSent {
+                    dropped: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(|e| e.at.as_micros())
+        .filter(|&at| (from..=to).contains(&at))
+        .collect();
+    assert_eq!(lost, want, "the lost packets in the range");
+    value(
+        &c,
+        "document.querySelector('.lane[data-protocol=h1] .zoom-drag').dispatchEvent(new MouseEvent('dblclick', { bubbles: true })); return 1",
+    )
+    .await;
+    wait_for(
+        &c,
+        "the whole run again",
+        10,
+        "const l = document.querySelector('.lanes'); return [l.dataset.startUs, l.dataset.endUs, !!document.querySelector('.zoom-reset')]",
+        |v| v[0] == "0" && v[1] == end.to_string().as_str() && v[2] == false,
+    )
+    .await;
     c.close().await.unwrap();
 }
 

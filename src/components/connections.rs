@@ -15,6 +15,47 @@ use crate::state::{Action, InspectorPick};
 use crate::wiremodel::{bands, file, name_list, Piece, PieceKind};
 
 #[derive(Properties, PartialEq)]
+pub struct WireToggleProps {
+    pub index: usize,
+    pub open: bool,
+}
+
+/// The one line under a lane's waterfall that opens (in every lane) its connection track
+/// and packet strip, saying how many connections and lost packets they show.
+#[function_component]
+pub fn WireToggle(p: &WireToggleProps) -> Html {
+    let run = use_run();
+    let dispatch = use_dispatch();
+    let Some(lane) = run.as_ref().and_then(|r| r.trace.lanes.get(p.index)) else {
+        return html! {};
+    };
+    let lost = lane
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                protoviz_engine::trace::EventKind::PacketSent {
+                    dropped: Some(_),
+                    ..
+                }
+            )
+        })
+        .count();
+    let n = lane.connections.len();
+    let open = p.open;
+    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ShowWire(!open)));
+    html! {
+        <button type="button" class="wire-toggle" aria-expanded={open.to_string()} {onclick}
+            data-connections={n.to_string()} data-lost={lost.to_string()}>
+            <span class="twisty" aria-hidden="true">{ if open { "▾" } else { "▸" } }</span>
+            { format!(" {} connection{} and their packets ({lost} lost){}", n, if n == 1 { "" } else { "s" },
+                if open { "" } else { ": show them in every lane" }) }
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct ConnectionsProps {
     /// Which lane of the run.
     pub index: usize,
@@ -142,9 +183,11 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
             let readout = readout.clone();
             let pieces: Vec<(u64, u64)> = b.pieces.iter().map(|x| (x.from, x.to)).collect();
             Callback::from(move |e: MouseEvent| {
-                let Some(el) = e.current_target().and_then(|t| {
-                    wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()
-                }) else {
+                // Yew delegates events: the track is the target's closest `.conn-track`.
+                let Some(el) = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|t| t.closest(".conn-track").ok().flatten())
+                else {
                     return;
                 };
                 let r = el.get_bounding_client_rect();

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::connections::Connections;
+use crate::components::connections::{Connections, WireToggle};
 use crate::components::figures::Figures;
 use crate::components::packets::Packets;
 use crate::components::waterfall::Waterfall;
@@ -19,6 +19,9 @@ pub struct LanesProps {
     /// The lost packet picked in a packet strip.
     #[prop_or_default]
     pub lost: Option<PacketPick>,
+    /// The connection tracks and packet strips are open.
+    #[prop_or_default]
+    pub wire_open: bool,
 }
 
 #[function_component]
@@ -37,8 +40,11 @@ pub fn Lanes(p: &LanesProps) -> Html {
                     data-view="lane" aria-label={format!("{} lane", lane.protocol.label())}>
                     <Figures {index} />
                     <Waterfall {index} expanded={p.expanded.clone()} selected={p.selected} />
-                    <Connections {index} />
-                    <Packets {index} picked={p.lost} />
+                    <WireToggle {index} open={p.wire_open} />
+                    if p.wire_open {
+                        <Connections {index} />
+                        <Packets {index} picked={p.lost} />
+                    }
                 </section>
             }) }
         </div>

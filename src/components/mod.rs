@@ -16,3 +16,4 @@ pub mod packets;
 pub mod verdict;
 pub mod waterfall;
 pub mod why;
+pub mod zoom;
