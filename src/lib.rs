@@ -12,6 +12,7 @@ pub mod components;
 pub mod context;
 pub mod engine;
 pub mod format;
+pub mod framemodel;
 pub mod hooks;
 pub mod location;
 pub mod model;

@@ -213,6 +213,8 @@ pub struct InspectorPick {
     pub protocol: Protocol,
     pub conn: protoviz_engine::ConnId,
     pub event: Option<usize>,
+    /// Only this asset's frames (or, on HTTP/3, the packets carrying its bytes).
+    pub asset: Option<AssetId>,
 }
 
 #[derive(Clone, Debug)]

@@ -176,6 +176,7 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
                     protocol,
                     conn,
                     event: None,
+                    asset: None,
                 })))
             })
         };

@@ -19,8 +19,9 @@ use crate::components::hexview::{
 };
 use crate::context::{use_dispatch, use_run};
 use crate::format;
+use crate::framemodel::{as_http1, frame_blocks, header_tables, saving_text, unhex};
 use crate::state::{Action, InspectorPick};
-use crate::wiremodel::{as_http1, file, frame_blocks, header_tables, saving_text, unhex};
+use crate::wiremodel::file;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
@@ -96,7 +97,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 length,
                 flags,
                 asset,
-            } if *conn == pick.conn => {
+            } if *conn == pick.conn && pick.asset.is_none_or(|a| *asset == Some(a)) => {
                 let bi = block_of(ei);
                 rows.push(html! {
                     <tr class={classes!(on.then_some("picked"), dir_class(*dir))} data-frame={ei.to_string()} data-type={frame.clone()}
@@ -121,7 +122,12 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 dropped,
                 carried,
                 ..
-            } if quic && *conn == pick.conn => {
+            } if quic
+                && *conn == pick.conn
+                && pick
+                    .asset
+                    .is_none_or(|a| carried.iter().any(|c| c.asset == a)) =>
+            {
                 let what: Vec<String> = carried
                     .iter()
                     .map(|c| format!("{} {}", asset_name(Some(c.asset)), format::bytes(c.bytes)))
@@ -207,11 +213,27 @@ pub fn Inspector(p: &InspectorProps) -> Html {
     } else {
         "HTTP/2 frames"
     };
+    let only = pick
+        .asset
+        .map(|a| format!(" for {}", asset_name(Some(a))))
+        .unwrap_or_default();
+    let all = {
+        let d = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::Inspect(Some(InspectorPick {
+                asset: None,
+                ..pick
+            })))
+        })
+    };
     html! {
         <section class="inspector panel-wide" data-view="inspector" tabindex="-1" ref={panel} {onkeydown}
             aria-label={format!("Frame inspector: {} connection #{}", lane.protocol.label(), pick.conn.0)}>
             <header>
-                <h2>{ format!("{what} of {} connection #{}", lane.protocol.label(), pick.conn.0) }</h2>
+                <h2>{ format!("{what}{only} of {} connection #{}", lane.protocol.label(), pick.conn.0) }</h2>
+                if pick.asset.is_some() {
+                    <button type="button" class="inspect-all" onclick={all}>{ "All frames of the connection" }</button>
+                }
                 <button type="button" class="close" aria-label="Close the frame inspector" onclick={close}>{ "×" }</button>
             </header>
             <div class="inspector-body">

@@ -102,6 +102,20 @@ pub fn Why(p: &WhyProps) -> Html {
         .filter_map(|l| lost_in(l, pick.dir, pick.ordinal))
         .collect();
     let sentence = why_sentence(&picked, &others);
+    // The stalled assets' rows, highlighted in every lane (one rule per row).
+    let highlight: String = std::iter::once(&picked)
+        .chain(others.iter())
+        .flat_map(|p| {
+            p.stalls.iter().map(move |s| {
+                format!(
+                    ".lane[data-protocol={}] .asset-row[data-asset=\"{}\"]",
+                    p.protocol.id(),
+                    s.asset.0
+                )
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(",");
     html! {
         <aside class="why panel" data-view="why" aria-label="Why did this wait?" tabindex="-1" ref={panel} {onkeydown}
             data-protocol={pick.protocol.id()} data-ordinal={pick.ordinal.to_string()}>
@@ -110,6 +124,9 @@ pub fn Why(p: &WhyProps) -> Html {
                 <button type="button" class="close" aria-label="Close why did this wait" onclick={close}>{ "×" }</button>
             </header>
             <p class="why-sentence" role="status">{ sentence }</p>
+            if !highlight.is_empty() {
+                <style>{ format!("{highlight} {{ background: #fff3c4; box-shadow: inset 3px 0 0 #a0102c; }}") }</style>
+            }
             { lane_block(&picked, &main_lane.assets) }
             { for others.iter().filter_map(|o| {
                 let l = lanes.iter().find(|l| l.protocol == o.protocol)?;

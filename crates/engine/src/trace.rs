@@ -1,4 +1,5 @@
 //! The trace: the contract between engine and app. Everything the app draws comes from here.
+//! (One file past 600 lines: the contract is kept whole, every type of it side by side.)
 
 use serde::{Deserialize, Serialize};
 
