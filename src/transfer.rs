@@ -348,6 +348,7 @@ enum EventKindDef {
         length: u64,
         flags: u8,
         asset: Option<AssetId>,
+        payload: String,
     },
     HolBlocked {
         dir: Direction,

@@ -14,7 +14,11 @@ use fantoccini::{key::Key, Client, Locator};
 use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, Chromedriver, StaticServer, SUB_PATH};
 use protoviz_engine::link::DropReason;
 use protoviz_engine::trace::{BlockedCause, Direction, EventKind, Lane, Trace};
+use protoviz_engine::wire::frame::{
+    Frame, FrameDecoder, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE,
+};
 use protoviz_engine::wire::hpack::{Decoder, DecoderConfig};
+use protoviz_engine::wire::Decoded;
 use protoviz_engine::{simulate, url, AssetId, Protocol};
 use serde_json::{json, Value};
 
@@ -487,6 +491,73 @@ async fn the_inspector_shows_the_traces_bytes_and_hpack_table() {
         "{}",
         shown[4]
     );
+    // The client's SETTINGS: its whole bytes are the trace's (header by the engine's
+    // encoder, payload as recorded), and the settings shown are what they decode to.
+    let (ei, length, flags, payload) = h2
+        .events
+        .iter()
+        .enumerate()
+        .find_map(|(i, e)| match &e.kind {
+            EventKind::Frame {
+                dir: Direction::Up,
+                frame,
+                length,
+                flags,
+                payload,
+                ..
+            } if frame == "SETTINGS" && *length > 0 => Some((i, *length, *flags, payload.clone())),
+            _ => None,
+        })
+        .expect("the client's SETTINGS");
+    c.find(Locator::Css(&format!(
+        "[data-view=inspector] tr[data-frame=\"{ei}\"] button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let got = wait_for(
+        &c,
+        "the SETTINGS frame",
+        10,
+        &format!(
+            "const d = document.querySelector('.frame-detail[data-frame-detail=\"{ei}\"]');\
+             return d && [d.querySelector('.hex').dataset.bytes, d.querySelector('.decoded').textContent]"
+        ),
+        |v| !v.is_null(),
+    )
+    .await;
+    let mut wire = Vec::new();
+    FrameHeader {
+        length: length as u32,
+        frame_type: FrameType::Settings,
+        flags,
+        stream_id: 0,
+    }
+    .write(&mut wire);
+    let head: String = wire.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(got[0], json!(format!("{head}{payload}")));
+    let bytes: Vec<u8> = (0..payload.len() / 2)
+        .map(|i| u8::from_str_radix(&payload[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    wire.extend_from_slice(&bytes);
+    let Ok(Decoded::Complete {
+        item: Frame::Settings(settings),
+        ..
+    }) = FrameDecoder::new(DEFAULT_MAX_FRAME_SIZE).decode(&wire)
+    else {
+        panic!("the trace's SETTINGS decodes");
+    };
+    let text = got[1].as_str().unwrap();
+    for x in &settings.settings {
+        let name = x.id.name().unwrap();
+        assert!(
+            text.contains(&format!("{name}{}", x.value)),
+            "{name} = {} in {text}",
+            x.value
+        );
+    }
     c.close().await.unwrap();
 }
 

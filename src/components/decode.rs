@@ -211,75 +211,13 @@ pub fn decode_frames(input: &str) -> Outcome {
         let name = t.name().unwrap_or("UNKNOWN");
         let flags = bytes.get(at + 4).copied().unwrap_or(0);
         let mut parts = header_parts(0);
-        let mut fields = vec![
-            ("Length".to_string(), (len - 9).to_string()),
-            ("Type".to_string(), format!("{name} (0x{:02x})", t.to_u8())),
-            (
-                "Flags".to_string(),
-                format!("{} (0x{flags:02x})", flag_names(name, flags)),
-            ),
-            ("Stream".to_string(), frame.stream_id().0.to_string()),
-        ];
+        let fields = frame_fields(&frame, len, flags);
         let frag = match &frame {
             Frame::Headers(h) => Some((&h.header_block_fragment, h.end_headers)),
             Frame::PushPromise(p) => Some((&p.header_block_fragment, p.end_headers)),
             Frame::Continuation(c) => Some((&c.header_block_fragment, c.end_headers)),
             _ => None,
         };
-        match &frame {
-            Frame::Settings(s) => {
-                for x in &s.settings {
-                    fields.push((
-                        x.id.name().map_or_else(
-                            || format!("setting 0x{:x}", x.id.to_u16()),
-                            str::to_string,
-                        ),
-                        x.value.to_string(),
-                    ));
-                }
-                if s.ack {
-                    fields.push(("ACK".into(), "acknowledges the peer's SETTINGS".into()));
-                }
-            }
-            Frame::WindowUpdate(w) => fields.push((
-                "Window Size Increment".into(),
-                w.window_size_increment.to_string(),
-            )),
-            Frame::RstStream(r) => fields.push((
-                "Error Code".into(),
-                format!("{:?} (0x{:x})", r.error_code, r.error_code.to_u32()),
-            )),
-            Frame::GoAway(g) => {
-                fields.push(("Last Stream ID".into(), g.last_stream_id.0.to_string()));
-                fields.push((
-                    "Error Code".into(),
-                    format!("{:?} (0x{:x})", g.error_code, g.error_code.to_u32()),
-                ));
-            }
-            Frame::PushPromise(p) => fields.push((
-                "Promised Stream ID".into(),
-                p.promised_stream_id.0.to_string(),
-            )),
-            Frame::Data(d) => fields.push(("Data".into(), format!("{} bytes", d.data.len()))),
-            Frame::Ping(p) => fields.push((
-                "Opaque Data".into(),
-                crate::components::hexview::hex(&p.opaque_data),
-            )),
-            Frame::Headers(h) => {
-                if let Some(pr) = h.priority {
-                    fields.push((
-                        "Stream Dependency".into(),
-                        format!(
-                            "{}{}",
-                            pr.stream_dependency.0,
-                            if pr.exclusive { " (exclusive)" } else { "" }
-                        ),
-                    ));
-                    fields.push(("Weight".into(), pr.effective_weight().to_string()));
-                }
-            }
-            _ => {}
-        }
         let frame_bytes = bytes[at..at + len].to_vec();
         let mut block = None;
         if let Some((frag, end)) = frag {
@@ -346,6 +284,76 @@ pub fn decode_frames(input: &str) -> Outcome {
         ));
     }
     out
+}
+
+/// A decoded frame's fields, as RFC 9113 §6 names them: its header (length, type, flags,
+/// stream), then what its type carries (settings, window increment, error code, promised
+/// stream, priority, …). `len` is the whole frame's bytes, `flags` its flags byte.
+pub fn frame_fields(frame: &Frame, len: usize, flags: u8) -> Vec<(String, String)> {
+    let t = frame.frame_type();
+    let name = t.name().unwrap_or("UNKNOWN");
+    let mut fields = vec![
+        ("Length".to_string(), len.saturating_sub(9).to_string()),
+        ("Type".to_string(), format!("{name} (0x{:02x})", t.to_u8())),
+        (
+            "Flags".to_string(),
+            format!("{} (0x{flags:02x})", flag_names(name, flags)),
+        ),
+        ("Stream".to_string(), frame.stream_id().0.to_string()),
+    ];
+    match &frame {
+        Frame::Settings(s) => {
+            for x in &s.settings {
+                fields.push((
+                    x.id.name()
+                        .map_or_else(|| format!("setting 0x{:x}", x.id.to_u16()), str::to_string),
+                    x.value.to_string(),
+                ));
+            }
+            if s.ack {
+                fields.push(("ACK".into(), "acknowledges the peer's SETTINGS".into()));
+            }
+        }
+        Frame::WindowUpdate(w) => fields.push((
+            "Window Size Increment".into(),
+            w.window_size_increment.to_string(),
+        )),
+        Frame::RstStream(r) => fields.push((
+            "Error Code".into(),
+            format!("{:?} (0x{:x})", r.error_code, r.error_code.to_u32()),
+        )),
+        Frame::GoAway(g) => {
+            fields.push(("Last Stream ID".into(), g.last_stream_id.0.to_string()));
+            fields.push((
+                "Error Code".into(),
+                format!("{:?} (0x{:x})", g.error_code, g.error_code.to_u32()),
+            ));
+        }
+        Frame::PushPromise(p) => fields.push((
+            "Promised Stream ID".into(),
+            p.promised_stream_id.0.to_string(),
+        )),
+        Frame::Data(d) => fields.push(("Data".into(), format!("{} bytes", d.data.len()))),
+        Frame::Ping(p) => fields.push((
+            "Opaque Data".into(),
+            crate::components::hexview::hex(&p.opaque_data),
+        )),
+        Frame::Headers(h) => {
+            if let Some(pr) = h.priority {
+                fields.push((
+                    "Stream Dependency".into(),
+                    format!(
+                        "{}{}",
+                        pr.stream_dependency.0,
+                        if pr.exclusive { " (exclusive)" } else { "" }
+                    ),
+                ));
+                fields.push(("Weight".into(), pr.effective_weight().to_string()));
+            }
+        }
+        _ => {}
+    }
+    fields
 }
 
 #[derive(Properties, PartialEq)]

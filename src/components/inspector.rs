@@ -10,10 +10,13 @@
 //! the engine's HPACK decoder, fed every earlier block of its connection and direction.
 
 use protoviz_engine::trace::{Direction, EventKind, Lane};
+use protoviz_engine::wire::frame::{FrameDecoder, MAX_MAX_FRAME_SIZE};
 use protoviz_engine::wire::hpack::{Decoder, DecoderConfig, DEFAULT_TABLE_SIZE};
+use protoviz_engine::wire::Decoded;
 use protoviz_engine::Protocol;
 use yew::prelude::*;
 
+use crate::components::decode::frame_fields;
 use crate::components::hexview::{
     block_parts, dyn_table, fields_table, flag_names, frame_header_bytes, header_parts, hex_view,
 };
@@ -97,6 +100,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 length,
                 flags,
                 asset,
+                ..
             } if *conn == pick.conn && pick.asset.is_none_or(|a| *asset == Some(a)) => {
                 let bi = block_of(ei);
                 rows.push(html! {
@@ -157,6 +161,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 frame,
                 length,
                 flags,
+                payload,
                 ..
             } => {
                 let head = frame_header_bytes(*length, frame, *flags, stream.0);
@@ -167,6 +172,26 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                     "DATA" => format!("{length} bytes of response body follow (the engine does not materialise bodies)."),
                     _ => format!("{length} bytes of payload follow; the trace records this frame's type, flags and length, not its payload."),
                 };
+                // A control frame's payload is in the trace: its bytes, read back by the
+                // engine's frame decoder.
+                let mut fields = vec![
+                    ("Length".to_string(), length.to_string()),
+                    ("Type".to_string(), format!("{frame} (0x{:02x})", head.get(3).copied().unwrap_or(0))),
+                    ("Flags".to_string(), format!("{} (0x{flags:02x})", flag_names(frame, *flags))),
+                    ("Stream".to_string(), stream.0.to_string()),
+                ];
+                if !payload.is_empty() {
+                    bytes.extend_from_slice(&unhex(payload));
+                    parts.push(crate::components::hexview::Part { from: 9, to: bytes.len(), class: "f-payload", title: "Payload".into() });
+                    match FrameDecoder::new(MAX_MAX_FRAME_SIZE).decode(&bytes) {
+                        Ok(Decoded::Complete { item, len }) => {
+                            fields = frame_fields(&item, len, *flags);
+                            note = format!("The {length}-byte payload, decoded by the engine's frame decoder (RFC 9113 §6).");
+                        }
+                        Ok(Decoded::Incomplete { .. }) => note = "The recorded payload is cut short.".into(),
+                        Err(e) => note = format!("The recorded payload does not decode: {e}"),
+                    }
+                }
                 if let Some((_, b)) = block {
                     let bb = unhex(&b.bytes);
                     if bb.len() as u64 == *length {
@@ -182,10 +207,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                         <h3>{ format!("{frame} frame, stream {}, {length}-byte payload", stream.0) }</h3>
                         { hex_view(&bytes, &parts, "The frame's bytes") }
                         <dl class="decoded">
-                            <div><dt>{ "Length" }</dt><dd>{ length }</dd></div>
-                            <div><dt>{ "Type" }</dt><dd>{ format!("{frame} (0x{:02x})", head.get(3).copied().unwrap_or(0)) }</dd></div>
-                            <div><dt>{ "Flags" }</dt><dd>{ format!("{} (0x{flags:02x})", flag_names(frame, *flags)) }</dd></div>
-                            <div><dt>{ "Stream" }</dt><dd>{ stream.0 }</dd></div>
+                            { for fields.iter().map(|(k, v)| html! { <div><dt>{ k }</dt><dd>{ v }</dd></div> }) }
                         </dl>
                         <p class="note">{ note }</p>
                         if let Some((bi, _)) = block {

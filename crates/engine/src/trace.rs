@@ -421,6 +421,12 @@ pub enum EventKind {
         length: u64,
         flags: u8,
         asset: Option<AssetId>,
+        /// The payload, lower-case hex, of a connection-control frame (SETTINGS,
+        /// WINDOW_UPDATE, RST_STREAM, PING, GOAWAY, PRIORITY); empty for DATA (the body is
+        /// not materialised) and for HEADERS and PUSH_PROMISE (their block is in
+        /// [`Lane::header_blocks`]).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        payload: String,
     },
     /// The receiver of `dir` held bytes back from `from` until now, waiting for
     /// [missing_from, missing_to); `held` bytes were then released.

@@ -140,6 +140,7 @@ impl TraceBuilder {
                 length: f.payload,
                 flags: f.flags,
                 asset,
+                payload: f.bytes.as_deref().map(hex).unwrap_or_default(),
             },
         );
     }

@@ -201,3 +201,62 @@ fn each_packet_says_when_it_crossed_the_bottleneck() {
         assert!(n > 100 && lost > 0, "{p}: {n} packets, {lost} lost");
     }
 }
+
+/// Every HTTP/2 connection-control frame carries its payload's bytes, which the engine's
+/// frame decoder reads back as the same frame (type, flags, stream, length); DATA and
+/// header-carrying frames leave it empty (their block is in `header_blocks`).
+#[test]
+fn control_frames_carry_their_payload() {
+    use crate::wire::frame::{FrameDecoder, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE};
+    use crate::wire::Decoded;
+    let s = Scenario::preset(PresetId::Blog);
+    let l = run(&s, Protocol::Http2);
+    let mut seen = std::collections::BTreeSet::new();
+    for e in &l.events {
+        let EventKind::Frame {
+            stream,
+            frame,
+            length,
+            flags,
+            payload,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        let t = FrameType::from_name(frame).unwrap();
+        if matches!(
+            t,
+            FrameType::Data | FrameType::Headers | FrameType::PushPromise | FrameType::Continuation
+        ) {
+            assert!(payload.is_empty(), "{frame}");
+            continue;
+        }
+        let bytes: Vec<u8> = (0..payload.len() / 2)
+            .map(|i| u8::from_str_radix(&payload[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(bytes.len() as u64, *length, "{frame}");
+        let mut wire = Vec::new();
+        FrameHeader {
+            length: *length as u32,
+            frame_type: t,
+            flags: *flags,
+            stream_id: stream.0 as u32,
+        }
+        .write(&mut wire);
+        wire.extend_from_slice(&bytes);
+        let Ok(Decoded::Complete { item, len }) =
+            FrameDecoder::new(DEFAULT_MAX_FRAME_SIZE).decode(&wire)
+        else {
+            panic!("{frame} {payload} does not decode");
+        };
+        assert_eq!(
+            (item.frame_type(), item.flags(), len),
+            (t, *flags, wire.len())
+        );
+        seen.insert(frame.clone());
+    }
+    for f in ["SETTINGS", "WINDOW_UPDATE"] {
+        assert!(seen.contains(f), "{f} in {seen:?}");
+    }
+}
