@@ -7,10 +7,13 @@ use protoviz_engine::url;
 use yew::prelude::*;
 
 use crate::components::controls::Controls;
+use crate::components::decode::Decode;
 use crate::components::detail::Detail;
+use crate::components::inspector::Inspector;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
 use crate::components::verdict::{Status, VerdictView};
+use crate::components::why::Why;
 use crate::context::{Dispatch, Playhead, RunCtx, Timeline};
 use crate::engine::{EngineEvent, EngineWorker};
 use crate::format;
@@ -78,9 +81,15 @@ pub fn App() -> Html {
         })
     };
     let run = RunCtx(state.run.clone());
-    let timeline = Timeline {
-        start_us: 0,
-        end_us: state.end_us(),
+    let timeline = match state.zoom {
+        Some((from, to)) if to > from => Timeline {
+            start_us: from,
+            end_us: to.min(state.end_us()).max(from + 1),
+        },
+        _ => Timeline {
+            start_us: 0,
+            end_us: state.end_us(),
+        },
     };
     let page = &state.scenario.page;
     let cc = match state.scenario.transport.congestion {
@@ -118,12 +127,16 @@ pub fn App() -> Html {
                     oninput={on_seek} aria-valuetext={format::ms(state.playhead_us)} />
                 <span class="clock">{ format!("t = {}", format::ms(state.playhead_us)) }</span>
                 <Status busy={state.busy()} seeds={state.seed_progress()} />
+                <crate::components::zoom::ZoomStatus zoom={state.zoom} />
             </div>
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
-            <Lanes expanded={state.expanded.clone()} selected={state.selected} />
+            <Lanes expanded={state.expanded.clone()} selected={state.selected} lost={state.lost} wire_open={state.wire_open} />
             <Detail selected={state.selected} />
+            <Why picked={state.lost} />
+            <Inspector pick={state.inspector} />
+            <Decode open={state.decode_open} />
             <Legend />
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", page.name, page.assets.len(),

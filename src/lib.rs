@@ -12,12 +12,14 @@ pub mod components;
 pub mod context;
 pub mod engine;
 pub mod format;
+pub mod framemodel;
 pub mod hooks;
 pub mod location;
 pub mod model;
 pub mod protocol;
 pub mod state;
 pub mod transfer;
+pub mod wiremodel;
 pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -3,10 +3,17 @@
 //! is open, what is selected). Each view's container has a `data-view` and an `aria-label`.
 
 pub mod axis;
+pub mod connections;
 pub mod controls;
+pub mod decode;
 pub mod detail;
 pub mod figures;
+pub mod hexview;
+pub mod inspector;
 pub mod lanes;
 pub mod legend;
+pub mod packets;
 pub mod verdict;
 pub mod waterfall;
+pub mod why;
+pub mod zoom;

@@ -1,4 +1,4 @@
-//! The lane scenario tests, by topic: [`derived`] (round trips, first paint and
+//! The lane scenario tests, by topic: [`carried`] (what each packet carried), [`derived`] (round trips, first paint and
 //! DOMContentLoaded derived by hand), [`timing`] (times derived by hand on the TCP lanes,
 //! HPACK, determinism, the trace's size), [`http1`] (connections, keep-alive, pipelining,
 //! streamed responses, the warm cache), [`http2`] (HPACK in step, frames), [`http3`] (the QUIC lane), [`fidelity`] (what the
@@ -7,6 +7,7 @@
 //! Everything here sees the engine as a user of [`crate::lane::run`] does, plus the lane
 //! configuration helpers.
 
+mod carried;
 mod derived;
 mod fidelity;
 mod http1;
