@@ -127,7 +127,7 @@ pub fn App() -> Html {
                     oninput={on_seek} aria-valuetext={format::ms(state.playhead_us)} />
                 <span class="clock">{ format!("t = {}", format::ms(state.playhead_us)) }</span>
                 <Status busy={state.busy()} seeds={state.seed_progress()} />
-                <crate::components::zoom::ZoomStatus zoom={state.zoom} />
+                <crate::components::zoom::ZoomStatus zoom={state.zoom} playhead_us={state.playhead_us} end_us={state.end_us()} />
             </div>
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
