@@ -228,6 +228,9 @@ pub enum Action {
     Seek(f64),
     ToggleGroup(String),
     Select(Option<Selection>),
+    /// The asset editor, or an imported HAR or JSON file: this whole scenario (applied
+    /// only when it is valid, like every control; the hash names it).
+    SetScenario(Box<Scenario>),
 }
 
 impl Default for AppState {
@@ -484,6 +487,7 @@ impl Reducible for AppState {
                 s.expanded = Shared::new(set);
             }
             Action::Select(sel) => s.selected = sel,
+            Action::SetScenario(sc) => s.control(|now| *now = *sc),
         }
         Rc::new(s)
     }

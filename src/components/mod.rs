@@ -5,6 +5,8 @@
 pub mod axis;
 pub mod controls;
 pub mod detail;
+pub mod editor;
+pub mod export;
 pub mod figures;
 pub mod lanes;
 pub mod legend;

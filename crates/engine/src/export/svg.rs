@@ -9,7 +9,7 @@ use core::fmt::Write;
 
 use crate::export::{millis, thousandths};
 use crate::time::SimTime;
-use crate::trace::{AssetTiming, Lane, Source, Trace};
+use crate::trace::{AssetTiming, BlockedCause, Lane, Source, Trace};
 
 /// The app's colours (style.css `:root`), each meeting WCAG AA against white.
 const BG: &str = "#ffffff";
@@ -274,7 +274,15 @@ fn row(s: &mut String, a: &AssetTiming, y: u64, x: &dyn Fn(u64) -> u64) {
             bar(s, first, last, RECEIVE, None, 10);
         }
     }
-    for b in &a.blocked {
+    // Striped as in the app (src/components/waterfall.rs `is_stall`): head-of-line
+    // blocking only, TCP's or a QUIC stream's; other waits are the phases' own.
+    for b in a.blocked.iter().filter(|b| {
+        b.to > b.from
+            && matches!(
+                b.cause,
+                BlockedCause::TcpHeadOfLine { .. } | BlockedCause::QuicStreamHeadOfLine { .. }
+            )
+    }) {
         bar(
             s,
             b.from.as_micros(),
