@@ -140,10 +140,9 @@ pub fn lanes(trace: &Trace) -> String {
     let step = tick_step(span);
     let mut t = 0;
     while t <= span {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{LINE}" stroke-width="1"/><text x="{x}" y="{ty}" text-anchor="middle" fill="{MUTED}">{label} ms</text>
-"#,
+            r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{LINE}" stroke-width="1"/><text x="{x}" y="{ty}" text-anchor="middle" fill="{MUTED}">{label} ms</text>"#,
             x = x(t),
             y1 = top - 4,
             y2 = height - PAD,
