@@ -374,7 +374,7 @@ async fn the_recorded_har_imports_and_malformed_files_name_their_json_path() {
     )
     .unwrap();
     import(&s.c, &bad_har).await;
-    let m = message(&s.c, "Not imported").await;
+    let m = message(&s.c, "Not done").await;
     assert!(
         m.contains("bad.har: HAR log.entries[0].response.status: invalid type: string \"ok\""),
         "{m}"

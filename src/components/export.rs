@@ -4,22 +4,21 @@
 //! A file that cannot be used says what is wrong and where (its JSON path); the scenario
 //! on screen stays as it was.
 //!
-//! Importing parses and checks files here, on the page (milliseconds, no simulation);
-//! the run they ask for goes to the engine's worker like any control's.
+//! Reading and writing happen in the export worker ([`crate::exporter`], started on first
+//! use); the scenario an import asks for runs in the engine's worker like any control's.
 
 use std::rc::Rc;
 
 use js_sys::Array;
-use protoviz_engine::export::{self, json::Imported};
-use protoviz_engine::{har, Scenario, Trace};
+use protoviz_engine::{export, har, Scenario};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
-use crate::components::editor::with_page;
 use crate::context::{use_dispatch, use_run};
+use crate::exporter::{Exporter, Format, Job, Output};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -126,46 +125,6 @@ fn save_png(svg: String, name: String) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// What a file's text becomes: the scenario to run and what to say, or what is wrong.
-fn read(name: &str, text: &str, current: &Scenario) -> Result<(Scenario, Said), String> {
-    let looks_har = name.to_ascii_lowercase().ends_with(".har")
-        || (text.contains("\"log\"") && text.contains("\"entries\""));
-    if looks_har {
-        let got = har::import(text).map_err(|e| format!("{name}: {e}"))?;
-        let n = got.page.assets.len();
-        let s = with_page(current, got.page, None);
-        s.validate().map_err(|e| format!("{name}: {e}"))?;
-        return Ok((
-            s,
-            Said::Done {
-                text: format!("Imported {n} assets from the HAR {name}."),
-                notes: got.notes,
-            },
-        ));
-    }
-    match export::json::import(text).map_err(|e| format!("{name}: {e}"))? {
-        Imported::Scenario(s) => Ok((
-            *s,
-            Said::Done {
-                text: format!("Imported the scenario of {name}."),
-                notes: Vec::new(),
-            },
-        )),
-        Imported::Page(page) => {
-            let n = page.assets.len();
-            let s = with_page(current, page, None);
-            s.validate().map_err(|e| format!("{name}: {e}"))?;
-            Ok((
-                s,
-                Said::Done {
-                    text: format!("Imported the page of {name} ({n} assets)."),
-                    notes: Vec::new(),
-                },
-            ))
-        }
-    }
-}
-
 #[function_component]
 pub fn ExportPanel(p: &ExportProps) -> Html {
     let dispatch = use_dispatch();
@@ -173,25 +132,33 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
     let said = use_state(|| Said::Nothing);
     let dragging = use_state(|| false);
 
-    // Reads the first file of a list, then imports it.
+    let exporter = use_memo((), |_| Exporter::default());
+    // Reads the first file of a list, then has the export worker import it.
     let take = {
         let said = said.clone();
         let scenario = p.scenario.clone();
         let dispatch = dispatch.clone();
+        let exporter = (*exporter).clone();
         Rc::new(move |files: Option<web_sys::FileList>| {
             let Some(file) = files.and_then(|f| f.get(0)) else {
                 return;
             };
             let said = said.clone();
-            let scenario = scenario.clone();
+            let current = Box::new((*scenario).clone());
             let dispatch = dispatch.clone();
+            let exporter = exporter.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
-                if file.size() > har::MAX_BYTES as f64 * 4.0 {
+                // A file over the import's limit is refused unread.
+                let (max, what) = if name.to_ascii_lowercase().ends_with(".har") {
+                    (har::MAX_BYTES, "HAR")
+                } else {
+                    (export::json::MAX_BYTES, "JSON")
+                };
+                if file.size() > max as f64 {
                     said.set(Said::Wrong(format!(
-                        "{name}: the file is {} bytes; at most {} are read",
-                        file.size(),
-                        har::MAX_BYTES * 4
+                        "{name}: {what} $: the file is {} bytes; at most {max} are allowed",
+                        file.size()
                     )));
                     return;
                 }
@@ -202,13 +169,28 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                         return;
                     }
                 };
-                match read(&name, &text, &scenario) {
-                    Ok((s, msg)) => {
-                        said.set(msg);
-                        dispatch.dispatch(Action::SetScenario(Box::new(s)));
-                    }
-                    Err(m) => said.set(Said::Wrong(m)),
-                }
+                exporter.ask(
+                    Job::Import {
+                        name,
+                        text,
+                        current,
+                    },
+                    move |r| match r {
+                        Ok(Output::Imported {
+                            scenario,
+                            message,
+                            notes,
+                        }) => {
+                            said.set(Said::Done {
+                                text: message,
+                                notes,
+                            });
+                            dispatch.dispatch(Action::SetScenario(scenario));
+                        }
+                        Ok(Output::Text(_)) => {}
+                        Err(m) => said.set(Said::Wrong(m)),
+                    },
+                );
             });
         })
     };
@@ -243,46 +225,46 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
         })
     };
 
-    let trace: Option<Rc<Trace>> = run.as_ref().map(|r| Rc::clone(&r.trace));
+    // What is on screen: the run's own scenario (the controls may already ask for the next).
+    let shown: Option<Rc<Scenario>> = run.as_ref().map(|r| Rc::new(r.scenario().clone()));
     let name = p.scenario.page.name.clone();
     let out = |what: &'static str| {
-        let trace = trace.clone();
+        let shown = shown.clone();
         let name = name.clone();
+        let exporter = (*exporter).clone();
+        let said = said.clone();
         Callback::from(move |_: MouseEvent| {
-            let Some(t) = &trace else { return };
-            match what {
-                "json" => save_text(
-                    &export::json::trace(t),
+            let Some(s) = &shown else { return };
+            let (format, mime, file) = match what {
+                "json" => (Format::Json, "application/json", file_name(&name, "json")),
+                "page" => (
+                    Format::Page,
                     "application/json",
-                    &file_name(&name, "json"),
+                    file_name(&format!("{name}-page"), "json"),
                 ),
-                "page" => save_text(
-                    &export::json::page(&t.scenario.page),
-                    "application/json",
-                    &file_name(&format!("{name}-page"), "json"),
-                ),
-                "csv" => save_text(
-                    &export::csv::timings(t),
-                    "text/csv",
-                    &file_name(&name, "csv"),
-                ),
-                "qlog" => save_text(
-                    &export::qlog::to_json(t),
-                    "application/json",
-                    &file_name(&name, "qlog"),
-                ),
-                "svg" => save_text(
-                    &export::svg::lanes(t),
-                    "image/svg+xml",
-                    &file_name(&name, "svg"),
-                ),
-                _ => {
-                    let _ = save_png(export::svg::lanes(t), file_name(&name, "png"));
-                }
-            }
+                "csv" => (Format::Csv, "text/csv", file_name(&name, "csv")),
+                "qlog" => (Format::Qlog, "application/json", file_name(&name, "qlog")),
+                "svg" => (Format::Svg, "image/svg+xml", file_name(&name, "svg")),
+                _ => (Format::Svg, "image/png", file_name(&name, "png")),
+            };
+            let said = said.clone();
+            exporter.ask(
+                Job::Export {
+                    format,
+                    scenario: Box::new((**s).clone()),
+                },
+                move |r| match r {
+                    Ok(Output::Text(text)) if mime == "image/png" => {
+                        let _ = save_png(text, file);
+                    }
+                    Ok(Output::Text(text)) => save_text(&text, mime, &file),
+                    Ok(Output::Imported { .. }) => {}
+                    Err(m) => said.set(Said::Wrong(format!("cannot export: {m}"))),
+                },
+            );
         })
     };
-    let ready = trace.is_some();
+    let ready = shown.is_some();
     let button = |id: &'static str,
                   what: &'static str,
                   label: &'static str,
@@ -323,7 +305,7 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                         </div>
                     },
                     Said::Wrong(m) => html! {
-                        <p class="error" id="import-message" role="alert">{ format!("Not imported (the page on screen is unchanged): {m}") }</p>
+                        <p class="error" id="import-message" role="alert">{ format!("Not done (the page on screen is unchanged): {m}") }</p>
                     },
                 }
             }
