@@ -219,9 +219,9 @@ pub fn import(text: &str) -> Result<HarImport, HarError> {
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let file: File = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        // `.`: the top level; `?`: not yet inside a value (the file ended, or is not JSON).
-        let path = if path == "." || path == "?" {
+        let path = crate::export::json::json_path(e.path());
+        // Empty: the top level, or not yet inside a value (the file ended, or is not JSON).
+        let path = if path.is_empty() {
             "$".to_owned()
         } else {
             path

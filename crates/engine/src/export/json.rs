@@ -77,15 +77,46 @@ struct Shape<'a> {
     log: Option<&'a RawValue>,
 }
 
+/// A JSON path as people write them: `log.entries[3].response`, a key that is not a plain
+/// name quoted (`headers["x y"]`); empty (the top level, or not inside any value yet): "".
+pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                let plain = !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if plain {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!(
+                        "[{}]",
+                        serde_json::to_string(key).unwrap_or_default()
+                    ));
+                }
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
 fn parse<'a, T: Deserialize<'a>>(text: &'a str, prefix: &str) -> Result<T, ImportError> {
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let inner = e.path().to_string();
-        let inner = if inner == "?" { ".".to_owned() } else { inner };
+        let inner = json_path(e.path());
         let path = match (prefix, inner.as_str()) {
-            ("", ".") => "$".to_owned(),
-            (p, ".") => p.to_owned(),
+            ("", "") => "$".to_owned(),
+            (p, "") => p.to_owned(),
             ("", i) => i.to_owned(),
+            (p, i) if i.starts_with('[') => format!("{p}{i}"),
             (p, i) => format!("{p}.{i}"),
         };
         error(path, e.into_inner().to_string())

@@ -196,6 +196,17 @@ fn malformed_har_names_the_json_path() {
         "{}",
         err("")
     );
+    // A key that is no plain name is quoted (found by fuzz/fuzz_targets/har_import.rs).
+    assert_eq!(
+        err("{\"\":  "),
+        "HAR [\"\"]: EOF while parsing a value at line 1 column 6"
+    );
+    assert!(
+        err("{\"log\":{\"version\":\"1.2\",\"entries\":[],\"x y\":[}}")
+            .starts_with("HAR log[\"x y\"]: "),
+        "{}",
+        err("{\"log\":{\"version\":\"1.2\",\"entries\":[],\"x y\":[}}")
+    );
     assert!(
         err("[]").starts_with("HAR $: is not a JSON object"),
         "{}",
