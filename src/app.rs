@@ -8,7 +8,6 @@ use yew::prelude::*;
 
 use crate::components::controls::Controls;
 use crate::components::detail::Detail;
-use crate::components::editor::Editor;
 use crate::components::export::ExportPanel;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
@@ -101,7 +100,6 @@ pub fn App() -> Html {
             </header>
             <Controls scenario={state.scenario.clone()} playing={state.playing} />
             <ExportPanel scenario={state.scenario.clone()} />
-            <Editor scenario={state.scenario.clone()} />
             if !state.link_errors.is_empty() {
                 <div class="error hash-error" id="hash-error" role="alert">
                     <p>{ format!("Part of this link could not be used (the rest of it applies): #{}", state.link_text) }</p>

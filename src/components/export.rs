@@ -17,6 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
+use crate::components::editor::Editor;
 use crate::context::{use_dispatch, use_run};
 use crate::exporter::{Exporter, Format, Job, Output};
 use crate::state::Action;
@@ -282,7 +283,7 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                     <input type="file" id="import-file" accept=".har,.json,application/json"
                         aria-label="Import a HAR or a protoviz JSON file" onchange={on_file} />
                 </label>
-                <span class="hint">{ "or drop a HAR (DevTools → Network → Export HAR) or a protoviz JSON file here" }</span>
+                <span class="hint" title="A HAR: DevTools → Network → Export HAR">{ "or drop a HAR or protoviz JSON here" }</span>
             </div>
             <div class="export-buttons" role="group" aria-label="Export the run on screen">
                 <span class="hint">{ "Export:" }</span>
@@ -293,6 +294,7 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                 { button("export-svg", "svg", "SVG", "the lanes as a self-contained picture") }
                 { button("export-png", "png", "PNG", "the lanes at twice their size") }
             </div>
+            <Editor scenario={p.scenario.clone()} />
             {
                 match &*said {
                     Said::Nothing => html! {},
