@@ -231,7 +231,7 @@ pub fn Editor(p: &EditorProps) -> Html {
         let button = |label: &'static str, title: String, enabled: bool, f: Rc<dyn Fn(&mut Page) -> IdMap>| {
             let structural = structural.clone();
             html! {
-                <button type="button" class="edit-op" title={title.clone()} aria-label={title}
+                <button type="button" class="edit-op" aria-label={title}
                     disabled={!enabled}
                     onclick={Callback::from(move |_| structural(&*f))}>{ label }</button>
             }
@@ -275,7 +275,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                     checked={a.blocking} onchange={check(Edit::Blocking)} /></td>
                 <td>
                     if streamed {
-                        <span class="muted" title="streamed in parts: edit them in the page's JSON">{ format!("{} parts", a.release.len()) }</span>
+                        <span class="muted">{ format!("{} parts (in the JSON)", a.release.len()) }</span>
                     } else {
                         <input class="edit-think" type="number" min="0" aria-label={format!("{id} server think time in ms")}
                             value={think.unwrap_or_else(|| "0".into())} onchange={on(Edit::ThinkMs)} />

@@ -271,7 +271,7 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                   label: &'static str,
                   title: &'static str| {
         html! {
-            <button type="button" id={id} disabled={!ready} title={title} onclick={out(what)}>{ label }</button>
+            <button type="button" id={id} disabled={!ready} aria-label={format!("{label}: {title}")} onclick={out(what)}>{ label }</button>
         }
     };
     html! {
@@ -283,7 +283,7 @@ pub fn ExportPanel(p: &ExportProps) -> Html {
                     <input type="file" id="import-file" accept=".har,.json,application/json"
                         aria-label="Import a HAR or a protoviz JSON file" onchange={on_file} />
                 </label>
-                <span class="hint" title="A HAR: DevTools → Network → Export HAR">{ "or drop a HAR or protoviz JSON here" }</span>
+                <span class="hint">{ "or drop a HAR or protoviz JSON here" }</span>
             </div>
             <div class="export-buttons" role="group" aria-label="Export the run on screen">
                 <span class="hint">{ "Export:" }</span>
