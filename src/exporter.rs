@@ -169,6 +169,7 @@ struct Inner {
     outbox: Vec<String>,
     waiting: BTreeMap<u32, Reply>,
     _on_message: Option<Closure<dyn Fn(MessageEvent)>>,
+    _on_error: Option<Closure<dyn Fn(web_sys::ErrorEvent)>>,
 }
 
 /// The page's handle on the export worker (started on first use).
@@ -190,6 +191,7 @@ impl Default for Exporter {
             outbox: Vec::new(),
             waiting: BTreeMap::new(),
             _on_message: None,
+            _on_error: None,
         })))
     }
 }
@@ -257,10 +259,32 @@ impl Exporter {
                 ),
             }
         });
+        // A worker that fails (its files missing offline, a bug) answers every request
+        // waiting with what happened, and the next request starts a new one.
+        let weak = Rc::downgrade(&self.0);
+        let on_error =
+            Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
+                let Some(inner) = weak.upgrade() else { return };
+                let waiting = {
+                    let mut i = inner.borrow_mut();
+                    if let Some(w) = i.worker.take() {
+                        w.terminate();
+                    }
+                    i.ready = false;
+                    i.outbox.clear();
+                    std::mem::take(&mut i.waiting)
+                };
+                let message = format!("the export worker stopped ({})", e.message());
+                for (_, reply) in waiting {
+                    reply(Err(message.clone()));
+                }
+            });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let mut inner = self.0.borrow_mut();
         inner.worker = Some(worker);
         inner._on_message = Some(on_message);
+        inner._on_error = Some(on_error);
         Ok(())
     }
 }

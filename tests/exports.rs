@@ -442,6 +442,18 @@ async fn downloads_json_csv_qlog_svg_png_and_a_reimported_json_runs_to_the_same_
     let again = download(&s, "export-json", "protoviz-blog.json").await;
     let again: Trace = serde_json::from_slice(&again).unwrap();
     assert_eq!(digest(&again), digest(&native));
+    // The page alone as JSON, imported while another page is on screen: that page with
+    // the scenario on screen otherwise.
+    let page_json = download(&s, "export-page", "protoviz-blog-page.json").await;
+    let page: protoviz_engine::Page = serde_json::from_slice(&page_json).unwrap();
+    assert_eq!(page, scenario.page);
+    let tiles = open(&s, "page=tiles&rtt=40").await;
+    let saved_page = s.downloads.join("saved-page.json");
+    std::fs::write(&saved_page, &page_json).unwrap();
+    import(&s.c, &saved_page).await;
+    message(&s.c, "Imported the page of saved-page.json (16 assets).").await;
+    shows(&s.c, &with_page(&tiles, page)).await;
+    open(&s, "page=blog&loss=1&seed=3").await;
     // CSV: a row per asset per lane.
     let csv = String::from_utf8(download(&s, "export-csv", "protoviz-blog.csv").await).unwrap();
     assert_eq!(csv, protoviz_engine::export::csv::timings(&native));
