@@ -20,10 +20,14 @@
 use core::fmt;
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
 use crate::ids::AssetId;
 use crate::page::{Asset, AssetKind, Discovery, Page};
+
+mod text;
+mod types;
+
+use text::{parse_time, parse_url, without_fragment};
+use types::{Entry, File, Header, Initiator, InitiatorField, Log, Timings};
 
 /// Largest HAR accepted: 50 MB of JSON (a HAR with response bodies inlined can be far
 /// larger; the import needs none of them).
@@ -61,143 +65,6 @@ fn error(path: impl Into<String>, problem: impl Into<String>) -> HarError {
         path: path.into(),
         problem: problem.into(),
     }
-}
-
-#[derive(Deserialize)]
-struct File {
-    log: Log,
-}
-
-#[derive(Deserialize)]
-struct Log {
-    version: String,
-    #[serde(default)]
-    pages: Vec<HarPage>,
-    entries: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-struct HarPage {
-    #[serde(default)]
-    title: String,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    #[serde(rename = "startedDateTime")]
-    started: String,
-    request: Request,
-    response: Response,
-    #[serde(default)]
-    timings: Option<Timings>,
-    /// DevTools' own export: an object; `chrome-har`: the initiator's URL, with the
-    /// object as JSON text in `_initiator_detail` and its type in `_initiator_type`.
-    #[serde(rename = "_initiator", default)]
-    initiator: Option<InitiatorField>,
-    #[serde(rename = "_initiator_detail", default)]
-    initiator_detail: Option<String>,
-    #[serde(rename = "_initiator_type", default)]
-    initiator_type: Option<String>,
-    /// Chromium's `Network.Request.renderBlockingBehavior` as `chrome-har` keeps it
-    /// (`blocking`, `nonblocking`, `in_body_parser_blocking`, …): only `blocking` holds
-    /// back first paint.
-    #[serde(rename = "_renderBlocking", default)]
-    render_blocking: Option<String>,
-    #[serde(rename = "_resourceType", default)]
-    resource_type: Option<String>,
-    #[serde(rename = "_priority", default)]
-    priority: Option<String>,
-    #[serde(rename = "_transferSize", default)]
-    transfer_size: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct Request {
-    method: String,
-    url: String,
-    headers: Vec<Header>,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    name: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    status: f64,
-    headers: Vec<Header>,
-    content: Content,
-    #[serde(rename = "headersSize", default = "unknown")]
-    headers_size: f64,
-    #[serde(rename = "bodySize", default = "unknown")]
-    body_size: f64,
-}
-
-#[derive(Deserialize)]
-struct Content {
-    #[serde(default = "unknown")]
-    size: f64,
-    #[serde(rename = "mimeType", default)]
-    mime_type: String,
-    #[serde(default)]
-    compression: Option<f64>,
-}
-
-fn unknown() -> f64 {
-    -1.0
-}
-
-/// HAR 1.2 `timings`, milliseconds; -1: does not apply.
-#[derive(Deserialize)]
-struct Timings {
-    #[serde(default = "unknown")]
-    blocked: f64,
-    #[serde(default = "unknown")]
-    dns: f64,
-    #[serde(default = "unknown")]
-    connect: f64,
-    #[serde(default = "unknown")]
-    send: f64,
-    #[serde(default = "unknown")]
-    wait: f64,
-    #[serde(default = "unknown")]
-    receive: f64,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum InitiatorField {
-    Url(String),
-    Detail(Initiator),
-}
-
-/// Chromium's `_initiator` (DevTools' `Network.Initiator`): `parser` with the `url` of the
-/// document or stylesheet that named it, `script` with the `stack` that requested it,
-/// `preload`, or `other`.
-#[derive(Deserialize)]
-struct Initiator {
-    #[serde(rename = "type", default)]
-    kind: String,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    stack: Option<Stack>,
-}
-
-#[derive(Deserialize)]
-struct Stack {
-    #[serde(rename = "callFrames", default)]
-    call_frames: Vec<CallFrame>,
-    #[serde(default)]
-    parent: Option<Box<Stack>>,
-}
-
-#[derive(Deserialize)]
-struct CallFrame {
-    #[serde(default)]
-    url: String,
 }
 
 /// Reads a HAR and makes it a page. Nothing is read but `text`.
@@ -259,12 +126,6 @@ struct Times {
 struct Importer {
     notes: Vec<String>,
     skipped: BTreeMap<&'static str, usize>,
-}
-
-struct Url<'a> {
-    scheme: &'a str,
-    authority: String,
-    path: String,
 }
 
 impl Importer {
@@ -713,106 +574,6 @@ fn offset_at(size: u64, parent: Times, start: i64) -> Option<u64> {
     let done = (start - first) as u128;
     let span = (last - first) as u128;
     Some((u128::from(size) * done / span) as u64)
-}
-
-fn without_fragment(url: &str) -> String {
-    url.split('#').next().unwrap_or("").to_owned()
-}
-
-/// `scheme://authority/path?query` → scheme, lower-case authority (without user info and
-/// without the scheme's default port), and the path with its query, as sent in a request
-/// (RFC 9112 §3.2.1 origin-form); bytes that are not visible ASCII are percent-encoded.
-fn parse_url(url: &str) -> Option<Url<'_>> {
-    let (scheme, rest) = url.split_once("://")?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = authority
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let authority = match (scheme, authority.rsplit_once(':')) {
-        ("https", Some((h, "443"))) | ("http", Some((h, "80"))) => h.to_owned(),
-        _ => authority,
-    };
-    let tail = tail.split('#').next().unwrap_or("");
-    let mut path = String::with_capacity(tail.len() + 1);
-    if !tail.starts_with('/') {
-        path.push('/');
-    }
-    for b in tail.bytes() {
-        if b.is_ascii_graphic() {
-            path.push(b as char);
-        } else {
-            path.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Some(Url {
-        scheme,
-        authority,
-        path,
-    })
-}
-
-/// ISO 8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (what HAR 1.2 `startedDateTime`
-/// holds) → microseconds since the Unix epoch.
-fn parse_time(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = b.get(from..from + len)?;
-        part.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| part.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0')))
-    };
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut micros = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let mut scale = 100_000;
-        let from = i;
-        while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            micros += i64::from(c - b'0') * scale;
-            scale /= 10;
-            i += 1;
-        }
-        if i == from {
-            return None;
-        }
-    }
-    let offset = match b.get(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
-            let m = num(i + 1, 2)? * 60 + num(i + 4, 2)?;
-            if sign == b'+' {
-                m
-            } else {
-                -m
-            }
-        }
-        None => 0,
-        _ => return None,
-    };
-    // Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-    // Low-Level Date Algorithms", days_from_civil).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3_600 + mi * 60 + sec - offset * 60;
-    Some(secs * 1_000_000 + micros)
 }
 
 #[cfg(test)]

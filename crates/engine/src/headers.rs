@@ -154,6 +154,42 @@ pub fn response_fields(page: &Page, id: AssetId) -> Vec<Field> {
     f
 }
 
+/// A header list's problem, starting with where it is (`[3]: ...`, or `: ...` for the
+/// whole list). RFC 9110 §5.1: a name is a token (RFC 9113 §8.2.1: in lower case for
+/// HTTP/2 and HTTP/3); §5.5: a value holds no CR, LF or NUL. Pseudo-header fields
+/// (RFC 9113 §8.3) are the engine's own.
+pub(crate) fn check_list(list: &[(String, String)]) -> Result<(), String> {
+    if list.len() > Page::MAX_HEADERS {
+        return Err(format!(
+            " has {} fields; at most {} are allowed",
+            list.len(),
+            Page::MAX_HEADERS
+        ));
+    }
+    let tchar = |b: u8| {
+        (b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b))
+            && !b.is_ascii_uppercase()
+    };
+    for (k, (name, value)) in list.iter().enumerate() {
+        if name.is_empty() || !name.bytes().all(tchar) {
+            return Err(format!(
+                "[{k}]: name {name:?} must be a lower-case token (letters, digits, !#$%&'*+-.^_`|~)"
+            ));
+        }
+        if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(format!("[{k}]: the value of {name} holds CR, LF or NUL"));
+        }
+        if name.len() + value.len() > Page::MAX_HEADER_LEN {
+            return Err(format!(
+                "[{k}]: {name} is {} bytes with its value; at most {} are allowed",
+                name.len() + value.len(),
+                Page::MAX_HEADER_LEN
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +237,23 @@ mod tests {
                 "content-length=72000",
                 "x-cache=HIT"
             ]
+        );
+        // A list the engine cannot send is refused, naming the asset, list and field.
+        let mut bad = page.clone();
+        // (Asset 1's lists above hold pseudo-header fields: the engine's own, so not valid
+        // in a page; the import leaves them out.)
+        bad.assets[1].request_headers.clear();
+        bad.assets[1].response_headers.clear();
+        assert!(bad.validate().is_ok());
+        bad.assets[2].request_headers = pairs(&[("accept", "*/*"), ("X-Up", "a")]);
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "page.assets[2]: request_headers[1]: name \"X-Up\" must be a lower-case token (letters, digits, !#$%&'*+-.^_`|~)"
+        );
+        bad.assets[2].request_headers = pairs(&[("x-up", "a\r\nb")]);
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "page.assets[2]: request_headers[0]: the value of x-up holds CR, LF or NUL"
         );
         // Without its own lists an asset gets the browser-like ones.
         assert!(request_fields(&page, AssetId(2))

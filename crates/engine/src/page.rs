@@ -425,7 +425,7 @@ impl Page {
                 ("request_headers", &a.request_headers),
                 ("response_headers", &a.response_headers),
             ] {
-                check_headers(list).map_err(|p| bad(format!("{field}{p}")))?;
+                crate::headers::check_list(list).map_err(|p| bad(format!("{field}{p}")))?;
             }
             match a.discovered_by {
                 None if i > 0 => {
@@ -456,42 +456,6 @@ impl Page {
         }
         Ok(())
     }
-}
-
-/// A header list's problem, starting with where it is (`[3]: ...`, or `: ...` for the
-/// whole list). RFC 9110 §5.1: a name is a token (RFC 9113 §8.2.1: in lower case for
-/// HTTP/2 and HTTP/3); §5.5: a value holds no CR, LF or NUL. Pseudo-header fields
-/// (RFC 9113 §8.3) are the engine's own.
-fn check_headers(list: &[(String, String)]) -> Result<(), String> {
-    if list.len() > Page::MAX_HEADERS {
-        return Err(format!(
-            " has {} fields; at most {} are allowed",
-            list.len(),
-            Page::MAX_HEADERS
-        ));
-    }
-    let tchar = |b: u8| {
-        (b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b))
-            && !b.is_ascii_uppercase()
-    };
-    for (k, (name, value)) in list.iter().enumerate() {
-        if name.is_empty() || !name.bytes().all(tchar) {
-            return Err(format!(
-                "[{k}]: name {name:?} must be a lower-case token (letters, digits, !#$%&'*+-.^_`|~)"
-            ));
-        }
-        if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-            return Err(format!("[{k}]: the value of {name} holds CR, LF or NUL"));
-        }
-        if name.len() + value.len() > Page::MAX_HEADER_LEN {
-            return Err(format!(
-                "[{k}]: {name} is {} bytes with its value; at most {} are allowed",
-                name.len() + value.len(),
-                Page::MAX_HEADER_LEN
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn blog() -> Page {
