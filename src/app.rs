@@ -10,6 +10,7 @@ use crate::components::controls::Controls;
 use crate::components::decode::Decode;
 use crate::components::detail::Detail;
 use crate::components::inspector::Inspector;
+use crate::components::export::ExportPanel;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
 use crate::components::verdict::{Status, VerdictView};
@@ -107,6 +108,7 @@ pub fn App() -> Html {
                 <p class="tagline">{ "One page, one network, each protocol in its own lane — every bar computed by a protocol engine running in this page." }</p>
             </header>
             <Controls scenario={state.scenario.clone()} playing={state.playing} />
+            <ExportPanel scenario={state.scenario.clone()} />
             if !state.link_errors.is_empty() {
                 <div class="error hash-error" id="hash-error" role="alert">
                     <p>{ format!("Part of this link could not be used (the rest of it applies): #{}", state.link_text) }</p>

@@ -11,6 +11,7 @@ pub mod app;
 pub mod components;
 pub mod context;
 pub mod engine;
+pub mod exporter;
 pub mod format;
 pub mod framemodel;
 pub mod hooks;

@@ -269,6 +269,9 @@ pub enum Action {
     ShowDecode(bool),
     /// Show or hide every lane's connection track and packet strip.
     ShowWire(bool),
+    /// The asset editor, or an imported HAR or JSON file: this whole scenario (applied
+    /// only when it is valid, like every control; the hash names it).
+    SetScenario(Box<Scenario>),
 }
 
 impl Default for AppState {
@@ -542,6 +545,7 @@ impl Reducible for AppState {
             }
             Action::ShowDecode(open) => s.decode_open = open,
             Action::ShowWire(open) => s.wire_open = open,
+            Action::SetScenario(sc) => s.control(|now| *now = *sc),
         }
         Rc::new(s)
     }

@@ -7,6 +7,8 @@ pub mod connections;
 pub mod controls;
 pub mod decode;
 pub mod detail;
+pub mod editor;
+pub mod export;
 pub mod figures;
 pub mod hexview;
 pub mod inspector;

@@ -9,9 +9,13 @@ use protoviz_engine::{url, AssetId, PresetId, Protocol, Scenario, SimDuration};
 #[derive(clap::Args, Clone)]
 pub struct ScenarioArgs {
     /// A preset page (see --help for the list).
-    #[arg(long, value_parser = parse_preset, conflicts_with_all = ["scenario", "url"],
-          required_unless_present_any = ["scenario", "url"], help = preset_help())]
+    #[arg(long, value_parser = parse_preset, conflicts_with_all = ["scenario", "url", "har"],
+          required_unless_present_any = ["scenario", "url", "har"], help = preset_help())]
     pub preset: Option<PresetId>,
+    /// A page recorded as a HAR (HTTP Archive 1.2 or 1.3, as DevTools saves it); `-`
+    /// reads stdin. It replaces the page of --scenario / --url, or runs on the defaults.
+    #[arg(long, value_hint = ValueHint::FilePath)]
+    pub har: Option<String>,
     /// A scenario as JSON (as printed in a trace's "scenario" field); `-` reads stdin.
     #[arg(long, value_hint = ValueHint::FilePath, conflicts_with = "url")]
     pub scenario: Option<String>,
@@ -201,10 +205,26 @@ impl ScenarioArgs {
                 })?
             }
             (None, None, Some(state)) => url::decode(state).map_err(|e| format!("--url: {e}"))?,
+            (None, None, None) if self.har.is_some() => Scenario::preset(PresetId::Blog),
             (None, None, None) => {
-                return Err("give --preset ID, --scenario FILE or --url STATE".into())
+                return Err("give --preset ID, --scenario FILE, --url STATE or --har FILE".into())
             }
         };
+        if let Some(path) = &self.har {
+            let text = if path == "-" {
+                std::io::read_to_string(std::io::stdin())
+                    .map_err(|e| format!("cannot read the HAR from stdin: {e}"))?
+            } else {
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read HAR file {path}: {e}"))?
+            };
+            let got =
+                protoviz_engine::har::import(&text).map_err(|e| format!("--har {path}: {e}"))?;
+            for note in &got.notes {
+                eprintln!("protoviz: note: {note}");
+            }
+            scenario.page = got.page;
+        }
         if !self.protocols.is_empty() {
             scenario.protocols = self.protocols.clone();
         }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::ValueEnum;
-use protoviz_engine::{simulate, verdict, Lane};
+use protoviz_engine::{export, simulate, verdict, Lane};
 use serde::Serialize;
 
 use crate::scenario_args::{self, ScenarioArgs};
@@ -24,7 +24,9 @@ pub struct Args {
     seed: Option<u64>,
     /// `summary`: one JSON object per lane; `json`: the whole trace; `verdict`: which
     /// protocol loads the page first and why, as the app says it (one JSON object with its
-    /// `sentence`; under random loss, the median over the seeds it names).
+    /// `sentence`; under random loss, the median over the seeds it names); `csv`: per-asset
+    /// timings of every lane; `qlog`: one qlog trace per lane, for qvis; `svg`: the lanes
+    /// as a self-contained picture.
     #[arg(long, value_enum, default_value_t = Format::Summary)]
     format: Format,
 }
@@ -34,6 +36,9 @@ enum Format {
     Summary,
     Json,
     Verdict,
+    Csv,
+    Qlog,
+    Svg,
 }
 
 #[derive(Serialize)]
@@ -113,6 +118,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Format::Json => serde_json::to_writer_pretty(&mut out, &trace)
             .map_err(|e| e.to_string())
             .and_then(|_| writeln!(out).map_err(|e| e.to_string())),
+        Format::Csv => out
+            .write_all(export::csv::timings(&trace).as_bytes())
+            .map_err(|e| e.to_string()),
+        Format::Qlog => {
+            writeln!(out, "{}", export::qlog::to_json(&trace)).map_err(|e| e.to_string())
+        }
+        Format::Svg => out
+            .write_all(export::svg::lanes(&trace).as_bytes())
+            .map_err(|e| e.to_string()),
         Format::Summary => trace.lanes.iter().try_for_each(|lane| {
             serde_json::to_writer(&mut out, &Summary::of(lane)).map_err(|e| e.to_string())?;
             writeln!(out).map_err(|e| e.to_string())

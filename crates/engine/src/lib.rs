@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod export;
+pub mod har;
 pub mod headers;
 pub mod http;
 pub mod ids;
@@ -13,6 +15,7 @@ pub mod lane;
 pub mod link;
 pub mod options;
 pub mod page;
+pub mod page_edit;
 pub mod scenario;
 pub mod sim;
 pub mod time;

@@ -124,6 +124,17 @@ pub struct Asset {
     /// When the server has the body ready; empty: all of it as soon as the request arrives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub release: Vec<Release>,
+    /// The request's header fields as the site's own browser sent them (an imported HAR):
+    /// `[name, value]` pairs, names in lower case, without pseudo-header and
+    /// connection-specific fields. Empty: the fields Chrome sends for this kind
+    /// ([`crate::headers::request_fields`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<(String, String)>,
+    /// The response's header fields as the site's server sent them (an imported HAR), like
+    /// `request_headers`; the engine always sends its own `content-length` (the asset's
+    /// size). Empty: nginx-like fields for this kind ([`crate::headers::response_fields`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_headers: Vec<(String, String)>,
 }
 
 impl Asset {
@@ -145,6 +156,8 @@ impl Asset {
             }),
             blocking: false,
             release: Vec::new(),
+            request_headers: Vec::new(),
+            response_headers: Vec::new(),
         }
     }
 
@@ -281,6 +294,12 @@ impl Page {
     pub const MAX_RELEASES: usize = 10_000;
     /// Latest a part of a response may be ready: 10 minutes after the request.
     pub const MAX_RELEASE_AFTER: SimDuration = SimDuration::from_secs(600);
+    /// Most header fields an asset's own request or response may list (Chrome's and
+    /// nginx's defaults allow far fewer bytes than this many fields would need anyway).
+    pub const MAX_HEADERS: usize = 200;
+    /// Longest header name plus value: 16 KiB (nginx's `large_client_header_buffers`
+    /// default is 8 KiB per line; Chromium's `kMaxHeaderSize` 256 KiB for all of them).
+    pub const MAX_HEADER_LEN: usize = 16 * 1024;
 
     pub fn preset(id: PresetId) -> Page {
         match id {
@@ -309,7 +328,8 @@ impl Page {
         (0..self.assets.len() as u32).map(AssetId)
     }
 
-    pub(crate) fn validate(&self) -> Result<(), PageError> {
+    /// Checks the page as [`crate::simulate`] does: the first problem, naming its field.
+    pub fn validate(&self) -> Result<(), PageError> {
         if self.assets.is_empty() {
             return Err(PageError::Empty);
         }
@@ -332,7 +352,26 @@ impl Page {
                 value: format!("{:?}", self.host),
             });
         }
-        for (i, a) in self.assets.iter().enumerate() {
+        for i in 0..self.assets.len() {
+            self.check_asset(i)?;
+        }
+        Ok(())
+    }
+
+    /// Every asset's problem, in page order (an editor marks each row in place); empty
+    /// when every asset is valid. Problems of the whole page are [`Page::validate`]'s.
+    pub fn asset_problems(&self) -> Vec<(AssetId, String)> {
+        (0..self.assets.len().min(Self::MAX_ASSETS))
+            .filter_map(|i| match self.check_asset(i) {
+                Err(PageError::BadAsset { asset, problem }) => Some((asset, problem)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn check_asset(&self, i: usize) -> Result<(), PageError> {
+        let a = &self.assets[i];
+        {
             let bad = |problem: String| PageError::BadAsset {
                 asset: AssetId(i as u32),
                 problem,
@@ -381,6 +420,12 @@ impl Page {
                         last.bytes, a.size
                     )));
                 }
+            }
+            for (field, list) in [
+                ("request_headers", &a.request_headers),
+                ("response_headers", &a.response_headers),
+            ] {
+                crate::headers::check_list(list).map_err(|p| bad(format!("{field}{p}")))?;
             }
             match a.discovered_by {
                 None if i > 0 => {
