@@ -8,11 +8,13 @@
 //! [`Trace`]: protoviz_engine::Trace
 
 pub mod app;
+pub mod classroom;
 pub mod components;
 pub mod context;
 pub mod engine;
 pub mod format;
 pub mod hooks;
+pub mod keys;
 pub mod location;
 pub mod model;
 pub mod protocol;

@@ -13,6 +13,7 @@ use protoviz_engine::verdict::{self, Outcome, Verdict};
 use protoviz_engine::{url, AssetId, Page, PresetId, Protocol, Scenario, SimDuration};
 use yew::Reducible;
 
+use crate::classroom::{self, ClassAction, Classroom};
 use crate::model::{self, LaneModel, RowSpec};
 
 /// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
@@ -184,6 +185,8 @@ pub struct AppState {
     /// Group rows opened, by key.
     pub expanded: Shared<BTreeSet<String>>,
     pub selected: Option<Selection>,
+    /// How it is shown: layout, lesson, theme, speed, loop; panels; the winner map.
+    pub class: Classroom,
 }
 
 #[derive(Clone, Debug)]
@@ -228,6 +231,8 @@ pub enum Action {
     Seek(f64),
     ToggleGroup(String),
     Select(Option<Selection>),
+    /// The classroom's (see [`crate::classroom`]).
+    Class(ClassAction),
 }
 
 impl Default for AppState {
@@ -253,6 +258,7 @@ impl AppState {
             restart_on_arrival: true,
             expanded: Shared::new(BTreeSet::new()),
             selected: None,
+            class: Classroom::default(),
         }
     }
 
@@ -261,6 +267,7 @@ impl AppState {
     pub fn from_hash(hash: &str) -> AppState {
         let mut s = AppState::default();
         s.read_link(hash);
+        classroom::read_view(&mut s, hash);
         s
     }
 
@@ -303,7 +310,10 @@ impl AppState {
 
     /// The location hash for the current scenario (with its `#`).
     pub fn hash(&self) -> String {
-        format!("#{}", url::encode(&self.scenario))
+        format!(
+            "#{}",
+            classroom::hash_text(&self.scenario, &classroom::view_now(self))
+        )
     }
 
     /// The engine is working on the scenario the controls show (the run on screen is an
@@ -361,12 +371,7 @@ impl Reducible for AppState {
                 return self;
             }
             let mut s = (*self).clone();
-            let end = s.end_us();
-            let step = (real_ms.clamp(0.0, 250.0) / SWEEP_MS * end as f64) as u64;
-            s.playhead_us = (s.playhead_us + step).min(end);
-            if s.playhead_us >= end {
-                s.playing = false;
-            }
+            (s.playhead_us, s.playing) = classroom::advance(&s, real_ms, SWEEP_MS);
             return Rc::new(s);
         }
         let mut s = (*self).clone();
@@ -409,8 +414,11 @@ impl Reducible for AppState {
                 }
                 let before = s.scenario.clone();
                 s.read_link(&hash);
+                classroom::read_view(&mut s, &hash);
                 if s.scenario != before {
                     s.restart_on_arrival = true;
+                } else {
+                    classroom::apply_pending(&mut s);
                 }
             }
             Action::TraceArrived(trace) => {
@@ -427,12 +435,13 @@ impl Reducible for AppState {
                 if s.restart_on_arrival {
                     s.restart_on_arrival = false;
                     s.playhead_us = 0;
-                    s.playing = true;
+                    s.playing = s.class.autoplay;
                 } else if at_end {
                     s.playhead_us = s.end_us();
                 } else {
                     s.playhead_us = s.playhead_us.min(s.end_us());
                 }
+                classroom::apply_pending(&mut s);
                 s.update_verdict();
             }
             Action::SeedRun {
@@ -461,11 +470,16 @@ impl Reducible for AppState {
                     s.playhead_us = 0;
                 }
                 s.playing = true;
+                s.class.pinned = false;
             }
-            Action::Pause => s.playing = false,
+            Action::Pause => {
+                s.playing = false;
+                (s.class.pinned, s.class.touched) = (true, true);
+            }
             Action::Restart => {
                 s.playhead_us = 0;
                 s.playing = true;
+                s.class.pinned = false;
             }
             Action::Seek(f) => {
                 let f = if f.is_finite() {
@@ -475,6 +489,7 @@ impl Reducible for AppState {
                 };
                 s.playhead_us = (f * s.end_us() as f64) as u64;
                 s.playing = false;
+                (s.class.pinned, s.class.touched) = (true, true);
             }
             Action::ToggleGroup(key) => {
                 let mut set = (*s.expanded).clone();
@@ -484,6 +499,7 @@ impl Reducible for AppState {
                 s.expanded = Shared::new(set);
             }
             Action::Select(sel) => s.selected = sel,
+            Action::Class(a) => classroom::apply(&mut s, a),
         }
         Rc::new(s)
     }
