@@ -49,7 +49,7 @@ pub fn Slides(p: &SlidesProps) -> Html {
         })
     };
     html! {
-        <div class="slide" data-view="slides" aria-label="Slide: the lanes only" style={style}>
+        <div class="slide" data-view="slides" aria-label="Slide: the lanes only" style={style} tabindex="-1">
             if run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
