@@ -489,6 +489,20 @@ async fn slide_mode_fits_16_9_iframes_and_answers_every_key() {
         value(&c, "return document.querySelector('[data-view=keys]')").await,
         Value::Null
     );
+
+    // The README's picture: the slide alone at 1280×720, paused at a moment under loss.
+    c.enter_parent_frame().await.unwrap();
+    set_viewport(&c, 1280, 720).await;
+    let at = moments[moments.len() * 2 / 3];
+    let view = url::encode_view(&url::View {
+        mode: url::view::Mode::Slides,
+        t_us: Some(at),
+        ..Default::default()
+    });
+    open(&c, &server, &format!("{link}&{view}")).await;
+    assert_eq!(fits(&c).await["scroll"], serde_json::json!([0, 0]));
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts_dir().join("protoviz-slides.png"), png).unwrap();
     c.close().await.unwrap();
 }
 
