@@ -110,6 +110,13 @@ pub fn App() -> Html {
         }
     });
     crate::keys::use_keyboard(dispatch.clone(), state.playing, state.class.help);
+    crate::scrub::use_scrub(
+        dispatch.clone(),
+        Timeline {
+            start_us: 0,
+            end_us: state.end_us(),
+        },
+    );
     location::use_hash_changes(dispatch.clone());
     use_animation_frames(state.playing && state.run.is_some(), {
         let d = dispatch.clone();

@@ -108,6 +108,8 @@ pub enum ClassAction {
     SetLoop(bool),
     /// To the next (`+1`) or previous (`-1`) moment of the trace.
     Step(i32),
+    /// The playhead to this time (µs), paused: a drag on the lanes.
+    SeekUs(u64),
     SetMode(Mode),
     SetTheme(Theme),
     /// Lane `Protocol` on or off (at least one stays).
@@ -260,6 +262,11 @@ pub fn apply(s: &mut AppState, a: ClassAction) {
                 c.pinned = true;
                 c.touched = true;
             }
+        }
+        ClassAction::SeekUs(t) => {
+            s.playhead_us = t.min(s.end_us());
+            s.playing = false;
+            (s.class.pinned, s.class.touched) = (true, true);
         }
         ClassAction::SetMode(m) => {
             c.view.mode = m;

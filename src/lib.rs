@@ -18,6 +18,7 @@ pub mod keys;
 pub mod location;
 pub mod model;
 pub mod protocol;
+pub mod scrub;
 pub mod state;
 pub mod transfer;
 pub mod worker;

@@ -193,6 +193,48 @@ async fn the_timeline_scrubs_steps_changes_speed_loops_and_goes_into_the_link() 
     });
     assert_eq!(hash(&c).await, format!("#{link}&{want_t}"));
 
+    // Or drag on the lanes themselves: press on the HTTP/2 lane's axis, move along a row.
+    let axis = c
+        .find(Locator::Css(".lane[data-protocol=h2] .axis"))
+        .await
+        .unwrap();
+    let (ax, ay, aw, ah) = axis.rectangle().await.unwrap();
+    let row = c
+        .find(Locator::Css(
+            ".lane[data-protocol=h2] .asset-row:nth-child(8) .track",
+        ))
+        .await
+        .unwrap();
+    let (_, ry, _, rh) = row.rectangle().await.unwrap();
+    let to = ax + aw * 0.7;
+    let drag = MouseActions::new("mouse2".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: ax + aw * 0.2,
+            y: ay + ah / 2.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(300)),
+            x: to,
+            y: ry + rh / 2.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(drag).await.expect("drag on the lanes");
+    let t = playhead(&c).await;
+    let want = ((to.round() - ax) / aw * end as f64) as i64;
+    let px = (end as f64 / aw) as i64;
+    assert!(
+        (t as i64 - want).abs() <= 2 * px,
+        "dragged to 70 % of the axis: {t}, want {want} ± {}",
+        2 * px
+    );
+    assert!(paused(&c).await);
+
     // The slider by keyboard.
     c.find(Locator::Id("seek"))
         .await

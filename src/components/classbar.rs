@@ -46,35 +46,35 @@ pub fn ClassBar(p: &ClassBarProps) -> Html {
         })
     };
     html! {
-        <nav class="classbar" data-view="classbar" aria-label="Classroom">
-            <label class="control">
-                <span class="control-name">{ "Lesson" }</span>
-                <select id="lesson-select" onchange={on_lesson}>
-                    <option value="" selected={p.lesson.is_none()}>{ "— free play —" }</option>
-                    { for LESSONS.iter().enumerate().map(|(i, l)| {
-                        let n = i as u8 + 1;
-                        html! { <option value={n.to_string()} selected={p.lesson == Some(n)}>{ format!("{n}. {}", l.title) }</option> }
-                    }) }
-                </select>
-            </label>
-            <button id="slides-button" type="button" onclick={send(ClassAction::SetMode(Mode::Slides))}
-                title="Lanes only, large type, for course slides">{ "Slides" }</button>
-            <button id="embed-button" type="button" aria-pressed={p.embed_open.to_string()}
-                onclick={send(ClassAction::Embed(!p.embed_open))}>{ "Embed" }</button>
-            <button id="map-button" type="button" aria-pressed={p.map_open.to_string()}
-                onclick={send(ClassAction::MapOpen(!p.map_open))}>{ "Winner map" }</button>
-            <button id="advanced-button" type="button" aria-pressed={p.advanced_open.to_string()}
-                onclick={send(ClassAction::Advanced(!p.advanced_open))}>{ "Advanced" }</button>
-            <button id="keys-button" type="button" onclick={send(ClassAction::Help(true))}
-                aria-label="Keyboard keys">{ "?" }</button>
-            <label class="control">
-                <span class="control-name">{ "Theme" }</span>
-                <select id="theme" onchange={on_theme}>
-                    { for Theme::ALL.iter().map(|t| html! {
-                        <option value={t.id()} selected={*t == p.theme}>{ t.label() }</option>
-                    }) }
-                </select>
-            </label>
-        </nav>
-    }
+           <nav class="classbar" data-view="classbar" aria-label="Classroom">
+               <label class="control">
+                   <span class="control-name">{ "Lesson" }</span>
+                   <select id="lesson-select" onchange={on_lesson}>
+                       <option value="" selected={p.lesson.is_none()}>{ "— free play —" }</option>
+                       { for LESSONS.iter().enumerate().map(|(i, l)| {
+                           let n = i as u8 + 1;
+                           html! { <option value={n.to_string()} selected={p.lesson == Some(n)}>{ format!("{n}. {}", l.title) }</option> }
+                       }) }
+                   </select>
+               </label>
+               <button id="slides-button" type="button" onclick={send(ClassAction::SetMode(Mode::Slides))}
+    aria-label="Slides: the lanes only, large type, for course slides">{ "Slides" }</button>
+               <button id="embed-button" type="button" aria-pressed={p.embed_open.to_string()}
+                   onclick={send(ClassAction::Embed(!p.embed_open))}>{ "Embed" }</button>
+               <button id="map-button" type="button" aria-pressed={p.map_open.to_string()}
+                   onclick={send(ClassAction::MapOpen(!p.map_open))}>{ "Winner map" }</button>
+               <button id="advanced-button" type="button" aria-pressed={p.advanced_open.to_string()}
+                   onclick={send(ClassAction::Advanced(!p.advanced_open))}>{ "Advanced" }</button>
+               <button id="keys-button" type="button" onclick={send(ClassAction::Help(true))}
+                   aria-label="Keyboard keys">{ "?" }</button>
+               <label class="control">
+                   <span class="control-name">{ "Theme" }</span>
+                   <select id="theme" onchange={on_theme}>
+                       { for Theme::ALL.iter().map(|t| html! {
+                           <option value={t.id()} selected={*t == p.theme}>{ t.label() }</option>
+                       }) }
+                   </select>
+               </label>
+           </nav>
+       }
 }

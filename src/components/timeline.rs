@@ -63,12 +63,12 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
     html! {
         <div class="timebar" data-view="timebar" aria-label="Replay time" data-playhead-us={p.playhead_us.to_string()}
             data-speed={speed_text(p.speed)} data-loop={p.looping.to_string()}>
-            <button id="step-back" type="button" onclick={step(-1)} title="Previous moment (← or PageUp)"
+            <button id="step-back" type="button" onclick={step(-1)}
                 aria-label="Previous moment: request, first byte, loss or completion">{ "◀ step" }</button>
             <label for="seek">{ "Time" }</label>
             <input id="seek" type="range" min="0" max="1000" step="1"
                 value={permille.to_string()} oninput={on_seek} aria-valuetext={format::ms(p.playhead_us)} />
-            <button id="step-next" type="button" onclick={step(1)} title="Next moment (→ or PageDown)"
+            <button id="step-next" type="button" onclick={step(1)}
                 aria-label="Next moment: request, first byte, loss or completion">{ "step ▶" }</button>
             <span class="clock">{ format!("t = {}", format::ms(p.playhead_us)) }</span>
             <label class="control speed-control">
