@@ -874,6 +874,8 @@ async fn themes_reduced_motion_and_the_phone_layout() {
     let png = c.screenshot().await.unwrap();
     std::fs::write(artifacts_dir().join("protoviz-dark.png"), png).unwrap();
     pick(&c, "theme", "projector").await;
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts_dir().join("protoviz-projector.png"), png).unwrap();
     let p = value(&c, bg).await;
     assert_eq!(p[0], "projector");
     assert_eq!(p[2], "rgb(255, 255, 255)");

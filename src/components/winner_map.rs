@@ -125,6 +125,7 @@ pub fn WinnerMap(p: &WinnerMapProps) -> Html {
                 <span>{ if map.finished { format!("{total} runs done") } else { format!("{} of {total} runs…", map.done) } }</span>
                 <button type="button" id="map-start" onclick={recompute}>{ "Recompute for the scenario on screen" }</button>
             </div>
+            <p class="hint map-key">{ "H1: HTTP/1.1 · H2: HTTP/2 · H2+P: HTTP/2 + push · H3: HTTP/3 — each in its lane's colour, the stronger the larger the margin; “+12 %”: the runner-up takes 12 % longer." }</p>
             <table class="map-grid">
                 <thead>{ header }</thead>
                 <tbody>{ for rows }</tbody>
