@@ -927,3 +927,123 @@ async fn themes_reduced_motion_and_the_phone_layout() {
     .await;
     c.close().await.unwrap();
 }
+
+/// The colour claims of style.css hold: each theme's four lane colours stay at least
+/// ΔE 18 apart (CIELAB) under simulated protanopia and deuteranopia (Machado, Oliveira and
+/// Fernandes 2009, severity 1), and so do the light theme's bar phases.
+#[test]
+fn lane_and_phase_colours_stay_apart_for_colour_blind_viewers() {
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../style.css"))
+        .expect("style.css");
+    // Without its comments (they hold colons and semicolons of their own).
+    let mut css = css;
+    while let Some(a) = css.find("/*") {
+        let b = css[a..].find("*/").map_or(css.len(), |b| a + b + 2);
+        css.replace_range(a..b, "");
+    }
+    // The last value each variable gets in the first rule that starts with `selector {`
+    // among the classroom's rules (they come last and override the originals).
+    let vars = |selector: &str| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for block in css.split('}') {
+            let Some((sel, body)) = block.split_once('{') else {
+                continue;
+            };
+            if sel.trim().rsplit('\n').next().map(str::trim) != Some(selector) {
+                continue;
+            }
+            for decl in body.split(';') {
+                if let Some((k, v)) = decl.split_once(':') {
+                    let (k, v) = (k.trim(), v.trim());
+                    if k.starts_with("--") && v.starts_with('#') && v.len() == 7 {
+                        out.retain(|(n, _)| n != k);
+                        out.push((k.to_string(), v.to_string()));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let rgb = |hex: &str| -> [f64; 3] {
+        let c = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        [c(1), c(3), c(5)]
+    };
+    let lin = |c: f64| {
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lab = |l: [f64; 3]| -> [f64; 3] {
+        let x = (0.4124 * l[0] + 0.3576 * l[1] + 0.1805 * l[2]) / 0.95047;
+        let y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+        let z = (0.0193 * l[0] + 0.1192 * l[1] + 0.9505 * l[2]) / 1.08883;
+        let f = |t: f64| {
+            if t > 0.008856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    };
+    const PROTAN: [[f64; 3]; 3] = [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ];
+    const DEUTAN: [[f64; 3]; 3] = [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ];
+    let seen = |hex: &str, m: &[[f64; 3]; 3]| -> [f64; 3] {
+        let c = rgb(hex).map(lin);
+        let s =
+            [0, 1, 2].map(|i| (m[i][0] * c[0] + m[i][1] * c[1] + m[i][2] * c[2]).clamp(0.0, 1.0));
+        lab(s)
+    };
+    let distance = |a: [f64; 3], b: [f64; 3]| {
+        ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+    };
+    let check = |theme: &str, names: &[&str], min: f64| {
+        let v = vars(theme);
+        let colours: Vec<(&str, String)> = names
+            .iter()
+            .map(|n| {
+                let c = v.iter().find(|(k, _)| k == n).map(|(_, c)| c.clone());
+                (*n, c.unwrap_or_else(|| panic!("{theme} has no {n}")))
+            })
+            .collect();
+        for (i, (na, a)) in colours.iter().enumerate() {
+            for (nb, b) in &colours[i + 1..] {
+                for (what, m) in [("protanopia", &PROTAN), ("deuteranopia", &DEUTAN)] {
+                    let d = distance(seen(a, m), seen(b, m));
+                    assert!(
+                        d >= min,
+                        "{theme}: {na} {a} and {nb} {b} are ΔE {d:.1} apart under {what}"
+                    );
+                }
+            }
+        }
+    };
+    let lanes = ["--h1", "--h2", "--h2-push", "--h3"];
+    check(":root", &lanes, 18.0);
+    check(":root[data-theme=\"dark\"]", &lanes, 18.0);
+    check(":root[data-theme=\"projector\"]", &lanes, 18.0);
+    check(
+        ":root",
+        &["--queued", "--connect", "--tls", "--wait", "--receive"],
+        20.0,
+    );
+    check(
+        ":root[data-theme=\"dark\"]",
+        &["--queued", "--connect", "--tls", "--wait", "--receive"],
+        20.0,
+    );
+}
