@@ -10,14 +10,17 @@ use crate::classroom::{self, ClassAction};
 use crate::components::advanced::Advanced;
 use crate::components::classbar::ClassBar;
 use crate::components::controls::Controls;
+use crate::components::decode::Decode;
 use crate::components::detail::Detail;
 use crate::components::embed::Embed;
+use crate::components::inspector::Inspector;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
 use crate::components::lesson::LessonView;
 use crate::components::slides::{KeysHelp, Slides};
 use crate::components::timeline::TimelineBar;
 use crate::components::verdict::VerdictView;
+use crate::components::why::Why;
 use crate::components::winner_map::WinnerMap;
 use crate::context::{Dispatch, Playhead, RunCtx, Timeline};
 use crate::engine::{EngineEvent, EngineWorker};
@@ -110,13 +113,17 @@ pub fn App() -> Html {
         }
     });
     crate::keys::use_keyboard(dispatch.clone(), state.playing, state.class.help);
-    crate::scrub::use_scrub(
-        dispatch.clone(),
-        Timeline {
+    let timeline = match state.zoom {
+        Some((from, to)) if to > from => Timeline {
+            start_us: from,
+            end_us: to.min(state.end_us()).max(from + 1),
+        },
+        _ => Timeline {
             start_us: 0,
             end_us: state.end_us(),
         },
-    );
+    };
+    crate::scrub::use_scrub(dispatch.clone(), timeline);
     location::use_hash_changes(dispatch.clone());
     use_animation_frames(state.playing && state.run.is_some(), {
         let d = dispatch.clone();
@@ -124,10 +131,6 @@ pub fn App() -> Html {
     });
 
     let run = RunCtx(state.run.clone());
-    let timeline = Timeline {
-        start_us: 0,
-        end_us: state.end_us(),
-    };
     let page = &state.scenario.page;
     let cc = match state.scenario.transport.congestion {
         protoviz_engine::transport::cc::Algorithm::Cubic => "CUBIC",
@@ -190,12 +193,15 @@ pub fn App() -> Html {
             }
             <VerdictView verdict={state.verdict.clone()} />
             <TimelineBar playhead_us={state.playhead_us} end_us={state.end_us()} speed={c.view.speed}
-                looping={c.view.looping} busy={state.busy()} seeds={state.seed_progress()} />
+                looping={c.view.looping} busy={state.busy()} seeds={state.seed_progress()} zoom={state.zoom} />
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
-            <Lanes expanded={state.expanded.clone()} selected={state.selected} />
+            <Lanes expanded={state.expanded.clone()} selected={state.selected} lost={state.lost} wire_open={state.wire_open} />
             <Detail selected={state.selected} />
+            <Why picked={state.lost} />
+            <Inspector pick={state.inspector} />
+            <Decode open={state.decode_open} />
             <Legend />
             if c.help {
                 <KeysHelp />
@@ -203,7 +209,7 @@ pub fn App() -> Html {
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", page.name, page.assets.len(),
                     format::bytes(page.assets.iter().map(|a| a.size).sum())) }
-                { format!("Engine: real TCP ({cc} with HyStart, SACK, fast retransmit, RTO) and TLS, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes.") }
+                { format!("Engine: real TCP ({cc} with HyStart, SACK, fast retransmit, RTO) and TLS, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product (at least 64 KiB) — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes.") }
             </footer>
         </main>
         </ContextProvider<Playhead>>

@@ -13,6 +13,7 @@ pub mod components;
 pub mod context;
 pub mod engine;
 pub mod format;
+pub mod framemodel;
 pub mod hooks;
 pub mod keys;
 pub mod location;
@@ -21,6 +22,7 @@ pub mod protocol;
 pub mod scrub;
 pub mod state;
 pub mod transfer;
+pub mod wiremodel;
 pub mod worker;
 
 #[cfg(all(test, target_arch = "wasm32"))]

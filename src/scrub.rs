@@ -1,5 +1,5 @@
-//! Drag the playhead on the lanes themselves: press on any row's track or on a lane's time
-//! axis and the playhead jumps there, then follows the pointer until it is released
+//! Drag the playhead on the lanes themselves: press on any row's track (the time axis
+//! above the rows is the zoom's: drag across it to zoom) and the playhead jumps there, then follows the pointer until it is released
 //! (touch too: pointer events). The time is the pointer's place on the shared time axis;
 //! the replay pauses, as with the slider. Listens on the document, so no view changes.
 
@@ -54,7 +54,6 @@ pub fn use_scrub(dispatch: Dispatch, timeline: Timeline) {
                     let Some(track) = track else {
                         return;
                     };
-                    // The axis spans the same columns as the tracks.
                     let r = track.get_bounding_client_rect();
                     let span = Span {
                         left: r.left(),

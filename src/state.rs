@@ -185,8 +185,39 @@ pub struct AppState {
     /// Group rows opened, by key.
     pub expanded: Shared<BTreeSet<String>>,
     pub selected: Option<Selection>,
+    /// The lost packet whose "why did this wait?" panel is open.
+    pub lost: Option<PacketPick>,
+    /// The connection (and frame) the frame inspector shows.
+    pub inspector: Option<InspectorPick>,
+    /// The time range the axis is zoomed to, µs (`None`: the whole run).
+    pub zoom: Option<(u64, u64)>,
+    /// The "decode your own" panel is open.
+    pub decode_open: bool,
+    /// The connection tracks and packet strips are open (in every lane at once, so the
+    /// lanes stay side by side).
+    pub wire_open: bool,
     /// How it is shown: layout, lesson, theme, speed, loop; panels; the winner map.
     pub class: Classroom,
+}
+
+/// A lost packet picked in a packet strip: its lane, and its direction and ordinal on the
+/// link (every lane's n-th packet in a direction has the same luck).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacketPick {
+    pub protocol: Protocol,
+    pub dir: protoviz_engine::trace::Direction,
+    pub ordinal: u64,
+}
+
+/// What the frame inspector shows: a lane's connection, and the event (a frame or, on
+/// HTTP/3, a packet) picked in it, by its index in the lane's events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InspectorPick {
+    pub protocol: Protocol,
+    pub conn: protoviz_engine::ConnId,
+    pub event: Option<usize>,
+    /// Only this asset's frames (or, on HTTP/3, the packets carrying its bytes).
+    pub asset: Option<AssetId>,
 }
 
 #[derive(Clone, Debug)]
@@ -231,6 +262,16 @@ pub enum Action {
     Seek(f64),
     ToggleGroup(String),
     Select(Option<Selection>),
+    /// Open (or close) the "why did this wait?" panel of a lost packet.
+    PickPacket(Option<PacketPick>),
+    /// Open (or close) the frame inspector.
+    Inspect(Option<InspectorPick>),
+    /// Zoom the time axis to [from, to) µs; `None` shows the whole run.
+    Zoom(Option<(u64, u64)>),
+    /// Open or close the "decode your own" panel.
+    ShowDecode(bool),
+    /// Show or hide every lane's connection track and packet strip.
+    ShowWire(bool),
     /// The classroom's (see [`crate::classroom`]).
     Class(ClassAction),
 }
@@ -258,6 +299,11 @@ impl AppState {
             restart_on_arrival: true,
             expanded: Shared::new(BTreeSet::new()),
             selected: None,
+            lost: None,
+            inspector: None,
+            zoom: None,
+            decode_open: false,
+            wire_open: false,
             class: Classroom::default(),
         }
     }
@@ -291,6 +337,9 @@ impl AppState {
                 self.restart_on_arrival = true;
                 self.expanded = Shared::new(BTreeSet::new());
                 self.selected = None;
+                self.lost = None;
+                self.inspector = None;
+                self.zoom = None;
             }
             self.scenario = Rc::new(s);
         }
@@ -499,6 +548,15 @@ impl Reducible for AppState {
                 s.expanded = Shared::new(set);
             }
             Action::Select(sel) => s.selected = sel,
+            Action::PickPacket(p) => s.lost = p,
+            Action::Inspect(i) => s.inspector = i,
+            Action::Zoom(z) => {
+                s.zoom = z
+                    .filter(|&(a, b)| b > a)
+                    .map(|(a, b)| (a, b.min(s.end_us().max(a + 1))))
+            }
+            Action::ShowDecode(open) => s.decode_open = open,
+            Action::ShowWire(open) => s.wire_open = open,
             Action::Class(a) => classroom::apply(&mut s, a),
         }
         Rc::new(s)

@@ -17,8 +17,8 @@ use protoviz_engine::ids::{AssetId, ConnId, StreamId};
 use protoviz_engine::link::DropReason;
 use protoviz_engine::page::AssetKind;
 use protoviz_engine::trace::{
-    AssetTiming, Blocked, BlockedCause, ConnectPhases, Connection, Direction, Event, EventKind,
-    HeaderBlock, HeaderRep, Metrics, RepKind, Source,
+    AssetTiming, Blocked, BlockedCause, Carried, ConnectPhases, Connection, Direction, Event,
+    EventKind, HeaderBlock, HeaderRep, Metrics, RepKind, Source,
 };
 use protoviz_engine::transport::quic::LossReason;
 use protoviz_engine::transport::tcp::LossDetection;
@@ -304,6 +304,8 @@ enum EventKindDef {
         ordinal: u64,
         arrives: Option<SimTime>,
         dropped: Option<DropReason>,
+        serialised: Option<SimTime>,
+        carried: Vec<Carried>,
     },
     PacketLost {
         dir: Direction,
@@ -346,6 +348,7 @@ enum EventKindDef {
         length: u64,
         flags: u8,
         asset: Option<AssetId>,
+        payload: String,
     },
     HolBlocked {
         dir: Direction,

@@ -37,6 +37,7 @@ pub fn Axis(p: &AxisProps) -> Html {
         <div class="axis" aria-hidden="true">
             <Ticks />
             <Markers first_paint_us={p.first_paint_us} dcl_us={p.dcl_us} />
+            <crate::components::zoom::ZoomDrag />
         </div>
     }
 }

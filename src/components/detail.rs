@@ -68,6 +68,18 @@ pub fn Detail(p: &DetailProps) -> Html {
         })
     };
     let source = source_style(a.source).map(|s| s.2);
+    let inspect = {
+        let d = dispatch.clone();
+        let (protocol, conn, asset) = (sel.protocol, a.connection, a.asset);
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::Inspect(Some(crate::state::InspectorPick {
+                protocol,
+                conn,
+                event: None,
+                asset: Some(asset),
+            })))
+        })
+    };
     let where_ = match (a.source, a.stream) {
         (protoviz_engine::trace::Source::Cache, _) => "no connection (cached)".to_string(),
         (_, Some(s)) => format!("connection #{}, stream {}", a.connection.0, s.0),
@@ -119,6 +131,11 @@ pub fn Detail(p: &DetailProps) -> Html {
                 <thead><tr><th scope="col">{ "lane" }</th><th scope="col">{ "requested" }</th><th scope="col">{ "first byte" }</th><th scope="col">{ "last byte" }</th><th scope="col">{ "stalled" }</th></tr></thead>
                 <tbody>{ for others }</tbody>
             </table>
+            if a.source != protoviz_engine::trace::Source::Cache && sel.protocol != Protocol::Http1 {
+                <p><button type="button" class="inspect" onclick={inspect}>
+                    { if sel.protocol == Protocol::Http3 { "Its packets in the inspector" } else { "Its frames and header blocks in the inspector" } }
+                </button></p>
+            }
             if sel.protocol == Protocol::Http3 {
                 <p class="note">{ "HTTP/3: QPACK with its static table only, so this request's headers are not shortened by earlier ones." }</p>
             }

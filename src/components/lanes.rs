@@ -4,16 +4,24 @@
 
 use yew::prelude::*;
 
+use crate::components::connections::{Connections, WireToggle};
 use crate::components::figures::Figures;
+use crate::components::packets::Packets;
 use crate::components::waterfall::Waterfall;
 use crate::context::{use_run, use_timeline};
 use crate::format;
-use crate::state::{Selection, Shared};
+use crate::state::{PacketPick, Selection, Shared};
 
 #[derive(Properties, PartialEq)]
 pub struct LanesProps {
     pub expanded: Shared<std::collections::BTreeSet<String>>,
     pub selected: Option<Selection>,
+    /// The lost packet picked in a packet strip.
+    #[prop_or_default]
+    pub lost: Option<PacketPick>,
+    /// The connection tracks and packet strips are open.
+    #[prop_or_default]
+    pub wire_open: bool,
 }
 
 #[function_component]
@@ -32,6 +40,11 @@ pub fn Lanes(p: &LanesProps) -> Html {
                     data-view="lane" aria-label={format!("{} lane", lane.protocol.label())}>
                     <Figures {index} />
                     <Waterfall {index} expanded={p.expanded.clone()} selected={p.selected} />
+                    <WireToggle {index} open={p.wire_open} />
+                    if p.wire_open {
+                        <Connections {index} />
+                        <Packets {index} picked={p.lost} />
+                    }
                 </section>
             }) }
         </div>

@@ -20,6 +20,9 @@ pub struct TimelineBarProps {
     pub looping: bool,
     pub busy: bool,
     pub seeds: Option<(usize, usize)>,
+    /// The time axis' zoom, µs (its status and reset sit in this bar).
+    #[prop_or_default]
+    pub zoom: Option<(u64, u64)>,
 }
 
 #[function_component]
@@ -84,6 +87,7 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
                 <span class="control-name">{ "Loop" }</span>
             </label>
             <Status busy={p.busy} seeds={p.seeds} />
+            <crate::components::zoom::ZoomStatus zoom={p.zoom} />
         </div>
     }
 }

@@ -79,12 +79,21 @@ pub struct LinkConfig {
     /// Bottleneck bandwidth from client to server, bits per second.
     pub uplink_bps: u64,
     /// Drop-tail queue limit in bytes at each bottleneck, counting the packet being
-    /// serialised; `None` means one bandwidth-delay product of that direction.
+    /// serialised; `None` means [`DEFAULT_QUEUE_FLOOR`] or one bandwidth-delay product of
+    /// that direction, whichever is larger.
     pub queue_bytes: Option<u64>,
     pub loss: LossModel,
     /// Seed of the loss draws.
     pub seed: u64,
 }
+
+/// The smallest default bottleneck queue, bytes: 64 KiB. A bottleneck's buffer is a
+/// property of the device (a home router's or modem's transmit queue), not of the path's
+/// round trip, so it does not shrink to a few packets when the RTT is short; one BDP alone
+/// gives 4 packets at 5 ms and 10 Mbit/s, and then 0 %-loss loads got *faster* as the RTT
+/// rose (the queue grew with it; issue 15). The real-stack rig we validate against
+/// (`../shared/rig/netem.py`, `max(64 * 1024, bdp)`; docs/validation.md) uses the same rule.
+pub const DEFAULT_QUEUE_FLOOR: u64 = 64 * 1024;
 
 impl Default for LinkConfig {
     fn default() -> Self {
@@ -165,11 +174,14 @@ impl LinkConfig {
         }
     }
 
-    /// Queue limit in `dir`: the configured size, or one bandwidth-delay product.
+    /// Queue limit in `dir`: the configured size, or one bandwidth-delay product but at
+    /// least [`DEFAULT_QUEUE_FLOOR`].
     pub fn queue_limit(&self, dir: Direction) -> u64 {
         self.queue_bytes.unwrap_or_else(|| {
             let bdp = u128::from(self.bps(dir)) * u128::from(self.rtt.as_micros()) / 8_000_000;
-            u64::try_from(bdp).unwrap_or(u64::MAX)
+            u64::try_from(bdp)
+                .unwrap_or(u64::MAX)
+                .max(DEFAULT_QUEUE_FLOOR)
         })
     }
 }
@@ -569,8 +581,15 @@ mod tests {
         let s = link.send(SimTime::from_micros(1_200), Direction::Down, 1_500);
         assert_eq!(s.ordinal, 5);
         assert_eq!(s.serialised, SimTime::from_micros(4_800));
-        // The default queue is one bandwidth-delay product: 10 Mbit/s × 100 ms = 125 000 B.
+        // The default queue is one bandwidth-delay product: 10 Mbit/s × 100 ms = 125 000 B,
+        // but never less than 64 KiB: the uplink's BDP is 62 500 B.
         assert_eq!(LinkConfig::default().queue_limit(Direction::Down), 125_000);
+        assert_eq!(LinkConfig::default().queue_limit(Direction::Up), 65_536);
+        let short = LinkConfig {
+            rtt: SimDuration::from_millis(5),
+            ..LinkConfig::default()
+        };
+        assert_eq!(short.queue_limit(Direction::Down), 65_536);
     }
 
     #[test]

@@ -81,7 +81,8 @@ pub struct Network {
     pub uplink_bps: u64,
     /// How packets are lost after the bottleneck.
     pub loss: LossModel,
-    /// Drop-tail queue at each bottleneck in bytes; `None`: one bandwidth-delay product.
+    /// Drop-tail queue at each bottleneck in bytes; `None`: one bandwidth-delay product, at
+    /// least 64 KiB ([`crate::link::DEFAULT_QUEUE_FLOOR`]).
     pub queue_bytes: Option<u64>,
     /// Seed of the loss draws.
     pub seed: u64,
@@ -148,7 +149,7 @@ impl Network {
                 return range(
                     "network.queue_bytes",
                     format!("{q} bytes"),
-                    "1500 bytes to 1 GB, or null for one bandwidth-delay product",
+                    "1500 bytes to 1 GB, or null for one bandwidth-delay product (at least 64 KiB)",
                 );
             }
         }

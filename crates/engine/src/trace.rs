@@ -1,4 +1,5 @@
 //! The trace: the contract between engine and app. Everything the app draws comes from here.
+//! (One file past 600 lines: the contract is kept whole, every type of it side by side.)
 
 use serde::{Deserialize, Serialize};
 
@@ -355,6 +356,18 @@ pub enum EventKind {
         ordinal: u64,
         arrives: Option<SimTime>,
         dropped: Option<DropReason>,
+        /// When its last bit left the bottleneck (it crossed it over the serialisation time
+        /// of `bytes` before), for a packet that never arrived: a lost one had crossed it,
+        /// one the full queue dropped has its send time. `None` for a packet that arrived:
+        /// then it is `arrives` less the path's one-way delay
+        /// ([`crate::link::LinkConfig::one_way`]), which [`EventKind::crossed`] works out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        serialised: Option<SimTime>,
+        /// Whose bytes it carried: each asset's request or response bytes in it (head,
+        /// body, its stream's frames), in the order they sit in the packet; empty for
+        /// handshakes, ACKs and connection frames.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        carried: Vec<Carried>,
     },
     /// The sender decided [seq, seq + len) was lost.
     PacketLost {
@@ -408,6 +421,12 @@ pub enum EventKind {
         length: u64,
         flags: u8,
         asset: Option<AssetId>,
+        /// The payload, lower-case hex, of a connection-control frame (SETTINGS,
+        /// WINDOW_UPDATE, RST_STREAM, PING, GOAWAY, PRIORITY); empty for DATA (the body is
+        /// not materialised) and for HEADERS and PUSH_PROMISE (their block is in
+        /// [`Lane::header_blocks`]).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        payload: String,
     },
     /// The receiver of `dir` held bytes back from `from` until now, waiting for
     /// [missing_from, missing_to); `held` bytes were then released.
@@ -524,4 +543,67 @@ pub fn digest(trace: &Trace) -> u64 {
     bytes
         .iter()
         .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+impl EventKind {
+    /// A [`EventKind::PacketSent`]'s time at the bottleneck of `link`: [start, end) of its
+    /// serialisation there, by the link's own rule (a packet arrives the one-way delay after
+    /// its last bit left, `link.rs`); `None` for other events and for a packet the full
+    /// queue dropped.
+    pub fn crossed(&self, link: &crate::link::LinkConfig) -> Option<(SimTime, SimTime)> {
+        let EventKind::PacketSent {
+            dir,
+            bytes,
+            arrives,
+            dropped,
+            serialised,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        if *dropped == Some(DropReason::QueueOverflow) {
+            return None;
+        }
+        let end = match (serialised, arrives) {
+            (Some(s), _) => *s,
+            (None, Some(a)) => {
+                SimTime::from_micros(a.as_micros().saturating_sub(link.one_way(*dir).as_micros()))
+            }
+            (None, None) => return None,
+        };
+        let bps = match dir {
+            Direction::Down => link.downlink_bps,
+            Direction::Up => link.uplink_bps,
+        };
+        let ser = SimDuration::serialisation(*bytes, bps).as_micros();
+        Some((
+            SimTime::from_micros(end.as_micros().saturating_sub(ser)),
+            end,
+        ))
+    }
+}
+
+/// `bytes` of one asset's request or response in a packet ([`EventKind::PacketSent`]),
+/// written as the pair `[asset, bytes]` (the trace has thousands).
+/// TCP: the bytes of the packet's payload inside the TLS records that carry the asset's
+/// writes (its head, its body, its HTTP/2 frames; a record shared by two writes counts for
+/// both). QUIC: the payload of the packet's STREAM frames of the asset's stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(AssetId, u64)", into = "(AssetId, u64)")]
+pub struct Carried {
+    pub asset: AssetId,
+    pub bytes: u64,
+}
+
+impl From<(AssetId, u64)> for Carried {
+    fn from((asset, bytes): (AssetId, u64)) -> Carried {
+        Carried { asset, bytes }
+    }
+}
+
+impl From<Carried> for (AssetId, u64) {
+    fn from(c: Carried) -> (AssetId, u64) {
+        (c.asset, c.bytes)
+    }
 }

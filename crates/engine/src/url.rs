@@ -13,7 +13,7 @@
 //! | `model` | `none`, `random`, `bursty`, `scripted` | `random` if `loss` is given, else `none` |
 //! | `burst` | mean burst length with `model=bursty`, packets | 3 |
 //! | `lossup`, `lossdown` | packet ordinals lost with `model=scripted`, comma-separated | empty |
-//! | `queue` | bottleneck queue, bytes | one bandwidth-delay product |
+//! | `queue` | bottleneck queue, bytes | one bandwidth-delay product, at least 64 KiB |
 //! | `seed` | seed of the loss draws | 0 |
 //! | `proto` | lanes in order, comma-separated: `h1`, `h2`, `h2-push`, `h3` | all four |
 //! | `cc` | `cubic` (Linux's default), `newreno` | `cubic` |

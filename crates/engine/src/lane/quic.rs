@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
-use super::trace::TraceBuilder;
+use super::trace::{carry, TraceBuilder};
 use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
@@ -646,6 +646,7 @@ impl QuicLane<'_> {
     /// connection's one set-up (the HTML's request waited for it; later ones found it up).
     fn finish(mut self, ledgers: [&Ledger; 2]) -> Lane {
         let writes = [index(ledgers[0]), index(ledgers[1])];
+        let owner = stream_assets(ledgers);
         let trace = &mut self.st.trace;
         for c in std::mem::take(&mut self.st.crossings) {
             let d = &c.datagram;
@@ -661,6 +662,7 @@ impl QuicLane<'_> {
                 m.bytes_framing += c.link.bytes - payload;
             }
             let mut retransmission = false;
+            let mut carried = Vec::new();
             for p in &d.packets {
                 if matches!(p.ty, PacketType::Initial | PacketType::Handshake) {
                     // CRYPTO data, ACKs and padding of the handshake (first sent or not).
@@ -673,6 +675,9 @@ impl QuicLane<'_> {
                         continue;
                     };
                     data += s.len;
+                    if let Some(&asset) = owner.get(&s.id) {
+                        carry(&mut carried, asset, s.len);
+                    }
                     if s.first_sent_in.is_some() {
                         retransmission = true;
                         m.bytes_retransmitted += s.len;
@@ -687,7 +692,7 @@ impl QuicLane<'_> {
                 m.retransmissions += 1;
             }
             let seq = d.packets.first().map_or(0, |p| p.pn.0);
-            trace.packet(c.sent, CONN, seq, payload, retransmission, &c.link);
+            trace.packet(c.sent, CONN, seq, payload, retransmission, &c.link, carried);
         }
         let ready = self.st.ready.unwrap_or(SimTime::ZERO);
         trace.conns[0].tcp_end = Some(ready);
@@ -701,6 +706,23 @@ impl QuicLane<'_> {
             .trace
             .finish(self.scenario, Protocol::Http3, &self.browser)
     }
+}
+
+/// The asset of each request stream, from what either endpoint wrote on it.
+fn stream_assets(ledgers: [&Ledger; 2]) -> BTreeMap<StreamId, AssetId> {
+    let mut owner = BTreeMap::new();
+    for w in ledgers.iter().flat_map(|l| l.writes()) {
+        match w.content {
+            Content::Headers { asset, .. }
+            | Content::InterimHeaders { asset, .. }
+            | Content::DataHeader { asset }
+            | Content::Body { asset } => {
+                owner.entry(w.stream).or_insert(asset);
+            }
+            Content::StreamType { .. } | Content::Settings => {}
+        }
+    }
+    owner
 }
 
 /// What one range of stream bytes is, for the metrics.

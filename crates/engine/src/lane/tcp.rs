@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use super::trace::TraceBuilder;
+use super::trace::{carry, TraceBuilder};
 use crate::browser::Browser;
 use crate::http::carrier::{Carrier, Packet, Tag};
 use crate::http::stream::{Ledger, Payload, What};
@@ -15,7 +15,7 @@ use crate::ids::{AssetId, ConnId};
 use crate::link::{Direction, Sent};
 use crate::sim::{self, Action, Side};
 use crate::time::SimTime;
-use crate::trace::{Blocked, BlockedCause, CwndSample, EventKind, RttSample};
+use crate::trace::{Blocked, BlockedCause, Carried, CwndSample, EventKind, RttSample};
 use crate::transport::tcp::{TcpConnection, TcpEvent, TcpEventKind};
 
 /// One packet put on the link, and what the link did with it.
@@ -287,7 +287,10 @@ impl TcpLane {
         browser: &Browser,
         trace: &mut TraceBuilder,
     ) {
+        // Per connection, the client's and the server's writes of an asset by TCP offset.
+        let mut owners: Vec<[Vec<(u64, u64, AssetId)>; 2]> = Vec::new();
         for (i, (client, server)) in pairs.enumerate() {
+            owners.push([asset_writes(&client.ledger), asset_writes(&server.ledger)]);
             // Whatever the endpoints did since their last wake-up.
             self.pair_events(ConnId::at(i), client, server, browser, trace);
             // What TLS wrote besides application records is its handshake.
@@ -305,9 +308,56 @@ impl TcpLane {
                 trace.m.retransmissions += 1;
                 trace.m.bytes_retransmitted += p.len;
             }
-            trace.packet(p.sent_at, p.conn, p.seq, p.len, p.retransmission, &p.link);
+            let side = usize::from(p.from == Side::Server);
+            let carried = match owners.get(p.conn.index()) {
+                Some(o) if !p.syn => carried_by(&o[side], p.seq, p.len),
+                _ => Vec::new(),
+            };
+            trace.packet(
+                p.sent_at,
+                p.conn,
+                p.seq,
+                p.len,
+                p.retransmission,
+                &p.link,
+                carried,
+            );
         }
     }
+}
+
+/// One endpoint's writes that belong to an asset (its request, its response's head and
+/// body, a push promise of it, its stream's WINDOW_UPDATE or RST_STREAM), as the TCP offsets
+/// [start, end) of the TLS records carrying them, in stream order.
+fn asset_writes(l: &Ledger) -> Vec<(u64, u64, AssetId)> {
+    l.writes()
+        .iter()
+        .filter(|w| w.wire.1 > w.wire.0)
+        .filter_map(|w| {
+            let asset = match w.what {
+                What::Request { asset, .. }
+                | What::ResponseHead { asset, .. }
+                | What::PushPromise { asset, .. }
+                | What::Body { asset } => asset,
+                What::Control { asset: Some(a) } => a,
+                What::Preface | What::EarlyHints { .. } | What::Control { asset: None } => {
+                    return None
+                }
+            };
+            Some((w.wire.0, w.wire.1, asset))
+        })
+        .collect()
+}
+
+/// Whose bytes the TCP payload [seq, seq + len) carried, from [`asset_writes`].
+fn carried_by(writes: &[(u64, u64, AssetId)], seq: u64, len: u64) -> Vec<Carried> {
+    let end = seq + len;
+    let mut out = Vec::new();
+    let first = writes.partition_point(|&(_, e, _)| e <= seq);
+    for &(s, e, asset) in writes[first..].iter().take_while(|&&(s, _, _)| s < end) {
+        carry(&mut out, asset, e.min(end).saturating_sub(s.max(seq)));
+    }
+    out
 }
 
 /// The byte ledger of one endpoint's writes: set-up, header, payload and framing bytes (the

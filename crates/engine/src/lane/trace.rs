@@ -11,8 +11,8 @@ use crate::link::{Direction, Fate, Sent};
 use crate::scenario::Protocol;
 use crate::time::SimTime;
 use crate::trace::{
-    AssetTiming, Blocked, ConnectPhases, Connection, CwndSample, Event, EventKind, HeaderBlock,
-    Lane, Metrics, RttSample, Source,
+    AssetTiming, Blocked, Carried, ConnectPhases, Connection, CwndSample, Event, EventKind,
+    HeaderBlock, Lane, Metrics, RttSample, Source,
 };
 
 /// What the trace records of one asset besides the browser's view of it.
@@ -140,6 +140,7 @@ impl TraceBuilder {
                 length: f.payload,
                 flags: f.flags,
                 asset,
+                payload: f.bytes.as_deref().map(hex).unwrap_or_default(),
             },
         );
     }
@@ -170,7 +171,17 @@ impl TraceBuilder {
     }
 
     /// A packet reached the bottleneck at `at`: its event.
-    pub fn packet(&mut self, at: SimTime, conn: ConnId, seq: u64, len: u64, retx: bool, s: &Sent) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn packet(
+        &mut self,
+        at: SimTime,
+        conn: ConnId,
+        seq: u64,
+        len: u64,
+        retx: bool,
+        s: &Sent,
+        carried: Vec<Carried>,
+    ) {
         let (arrives, dropped) = match s.fate {
             Fate::Arrives { at } => (Some(at), None),
             Fate::Dropped { reason } => (None, Some(reason)),
@@ -189,6 +200,8 @@ impl TraceBuilder {
                 ordinal: s.ordinal,
                 arrives,
                 dropped,
+                serialised: arrives.is_none().then_some(s.serialised),
+                carried,
             },
         });
     }
@@ -261,5 +274,17 @@ impl TraceBuilder {
             metrics: m,
             header_blocks: self.header_blocks,
         }
+    }
+}
+
+/// Adds `bytes` of `asset` to `carried`, merged with the last entry when it is the same
+/// asset.
+pub fn carry(carried: &mut Vec<Carried>, asset: AssetId, bytes: u64) {
+    if bytes == 0 {
+        return;
+    }
+    match carried.last_mut() {
+        Some(c) if c.asset == asset => c.bytes += bytes,
+        _ => carried.push(Carried { asset, bytes }),
     }
 }

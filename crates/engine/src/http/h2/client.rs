@@ -149,7 +149,7 @@ impl H2Client {
             padding: None,
         }));
         self.events.push_back(H2Event::Wrote {
-            frame: built.info,
+            frame: built.info.clone(),
             asset: Some(id),
         });
         self.events.push_back(H2Event::Block {

@@ -52,14 +52,20 @@ pub const SERVER_SETTINGS: [(SettingId, u32); 3] = [
 /// stays within the initial SETTINGS_MAX_FRAME_SIZE of 2^14 (RFC 9113 §4.2).
 pub const MAX_DATA_PAYLOAD: u64 = MAX_RECORD - FRAME_HEADER_LEN as u64;
 
-/// One frame as the trace shows it: type, stream, payload length and flags.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One frame as the trace shows it: type, stream, payload length and flags, and the
+/// payload itself for a connection-control frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrameInfo {
     pub kind: FrameType,
     pub stream: StreamId,
     /// Payload bytes (without the 9-byte header).
     pub payload: u64,
     pub flags: u8,
+    /// The payload's bytes for the frames whose payload is neither body nor header block
+    /// (SETTINGS, WINDOW_UPDATE, RST_STREAM, PING, GOAWAY, PRIORITY); `None` for DATA
+    /// (the body, not materialised), HEADERS, PUSH_PROMISE and CONTINUATION (the trace
+    /// keeps their header block apart).
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl FrameInfo {
@@ -70,11 +76,16 @@ impl FrameInfo {
 
     /// What the trace records of `frame`, whose encoding is `bytes`.
     pub fn of(frame: &Frame, bytes: &[u8]) -> FrameInfo {
+        let control = !matches!(
+            frame,
+            Frame::Data(_) | Frame::Headers(_) | Frame::PushPromise(_) | Frame::Continuation(_)
+        );
         FrameInfo {
             kind: frame.frame_type(),
             stream: frame.stream_id(),
             payload: (bytes.len() - FRAME_HEADER_LEN.min(bytes.len())) as u64,
             flags: frame.flags(),
+            bytes: control.then(|| bytes.get(FRAME_HEADER_LEN..).unwrap_or_default().to_vec()),
         }
     }
 }
@@ -175,6 +186,7 @@ pub fn data_header(stream: StreamId, payload: u64, end_stream: bool) -> ([u8; 9]
         stream,
         payload,
         flags,
+        bytes: None,
     };
     (header, info)
 }

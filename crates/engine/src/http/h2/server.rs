@@ -102,10 +102,10 @@ impl H2Server {
     }
 
     fn wrote(&mut self, frame: FrameInfo, asset: Option<AssetId>) {
-        self.events.push_back(H2ServerEvent::Wrote { frame, asset });
         if let Some(a) = asset {
             *self.written.entry(a).or_default() += frame.wire();
         }
+        self.events.push_back(H2ServerEvent::Wrote { frame, asset });
     }
 
     /// Writes a HEADERS frame carrying `fields` on `stream`.
@@ -128,7 +128,7 @@ impl H2Server {
             padding: None,
         }));
         self.carrier.write(Payload::Real(built.bytes), what(n));
-        self.wrote(built.info, Some(asset));
+        self.wrote(built.info.clone(), Some(asset));
         self.events.push_back(H2ServerEvent::Block {
             frame: built.info,
             asset: Some(asset),
@@ -289,7 +289,7 @@ impl H2Server {
             },
         );
         // The promise is part of the push: wasted too if the browser refuses it.
-        self.wrote(built.info, Some(id));
+        self.wrote(built.info.clone(), Some(id));
         self.events.push_back(H2ServerEvent::Block {
             frame: built.info,
             asset: Some(id),

@@ -1,3 +1,8 @@
+//! The HTTP/3 lane seen as a user of `lane::run` sees it: handshakes and 0-RTT, QPACK,
+//! priorities, loss recovery, and the literature's claims about QUIC (Marx et al.). Past 600
+//! lines because each claim keeps its derivation and measured figures beside its test;
+//! they share the scenario helpers at the top.
+
 use super::*;
 use crate::browser::priority::chrome_priority;
 use crate::http::h3::Scheduling;
@@ -564,4 +569,59 @@ fn quic_follows_the_scenario_congestion_controller() {
             "quic-go with {algorithm:?}: {before} → {after}"
         );
     }
+}
+
+/// Head-of-line-blocked stream time of a lane: the sum over assets of their stalls behind
+/// a lost TCP segment or a lost QUIC packet, µs; and the number of such stalls.
+fn hol_stream_time(l: &Lane) -> (u64, u64) {
+    let mut total = 0;
+    let mut count = 0;
+    for a in &l.assets {
+        for b in &a.blocked {
+            if matches!(
+                b.cause,
+                BlockedCause::TcpHeadOfLine { .. } | BlockedCause::QuicStreamHeadOfLine { .. }
+            ) {
+                total += b.to.saturating_since(b.from).as_micros();
+                count += 1;
+            }
+        }
+    }
+    (total, count)
+}
+
+/// Marx et al.'s claim by its mechanism (issue 15, item 1), not by load medians that
+/// differ by noise: blog, RTT 100 ms, 2 % loss, seeds 1–20. With round-robin many streams
+/// are in flight, so a lost TCP segment stalls all of them while a lost QUIC packet stalls
+/// only the streams whose frames it carried: HTTP/3's head-of-line-blocked stream time is
+/// a small share of HTTP/2's. With sequential scheduling one stream is in flight at a time,
+/// so each TCP loss stalls fewer streams: HTTP/2's blocked stream time falls, and with it
+/// what QUIC can save. Measured (stream time summed over assets and seeds, stalls):
+/// round-robin h2 69.9 s in 807 stalls, h3 34.1 s in 287; sequential h2 52.6 s in 580
+/// (the deployed quic-go server schedules its own way, so h3 is the same under both).
+#[test]
+fn quic_removes_the_stream_time_tcp_stalls_and_round_robin_has_more_of_it() {
+    let totals = |kind: SchedulerKind| {
+        let (mut h2, mut h3) = ((0u64, 0u64), (0u64, 0u64));
+        for seed in 1..=20 {
+            let mut s = blog();
+            s.network.loss = LossModel::Random { ppm: 20_000 };
+            s.network.seed = seed;
+            s.server.scheduler = kind;
+            let (a, b) = hol_stream_time(&lane(&s, Protocol::Http2));
+            let (c, d) = hol_stream_time(&lane(&s, Protocol::Http3));
+            h2 = (h2.0 + a, h2.1 + b);
+            h3 = (h3.0 + c, h3.1 + d);
+        }
+        (h2, h3)
+    };
+    let (rr2, rr3) = totals(SchedulerKind::RoundRobin);
+    let (seq2, seq3) = totals(SchedulerKind::Sequential);
+    let why = format!("round-robin: h2 {rr2:?}, h3 {rr3:?}; sequential: h2 {seq2:?}, h3 {seq3:?}");
+    // QUIC stalls far less stream time, in far fewer stalls, than TCP under round-robin.
+    assert!(rr3.0 * 10 <= rr2.0 * 6 && rr3.1 * 2 <= rr2.1, "{why}");
+    // Sequential scheduling leaves TCP fewer streams to stall per loss…
+    assert!(seq2.0 * 100 <= rr2.0 * 85 && seq2.1 < rr2.1, "{why}");
+    // …so what QUIC removes shrinks.
+    assert!(seq2.0 - seq3.0.min(seq2.0) < rr2.0 - rr3.0, "{why}");
 }

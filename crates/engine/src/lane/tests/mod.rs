@@ -1,4 +1,5 @@
-//! The lane scenario tests, by topic: [`timing`] (times derived by hand on the TCP lanes,
+//! The lane scenario tests, by topic: [`carried`] (what each packet carried), [`derived`] (round trips, first paint and
+//! DOMContentLoaded derived by hand), [`timing`] (times derived by hand on the TCP lanes,
 //! HPACK, determinism, the trace's size), [`http1`] (connections, keep-alive, pipelining,
 //! streamed responses, the warm cache), [`http2`] (HPACK in step, frames), [`http3`] (the QUIC lane), [`fidelity`] (what the
 //! literature and real stacks say).
@@ -6,6 +7,8 @@
 //! Everything here sees the engine as a user of [`crate::lane::run`] does, plus the lane
 //! configuration helpers.
 
+mod carried;
+mod derived;
 mod fidelity;
 mod http1;
 mod http2;

@@ -323,6 +323,9 @@ mod tests {
         let t = SimTime::from_millis;
         cc.on_congestion_event(t(0), t(0), mss);
         assert_eq!(cc.window(), 7_000);
+        // RFC 9438 §4.3: W_est grows by α_cubic = 3·(1 − β)/(1 + β) = 0.9/1.7 = 0.529
+        // segments per RTT; CUBIC's window is at least W_est, so after 20 RTTs it is at least
+        // 7 + 20 · 0.529 = 17.6 segments (one segment allowed for rounding).
         let mut now = 0;
         for _ in 0..20 {
             now += 100;
@@ -332,5 +335,11 @@ mod tests {
             }
             assert!(cc.window() > w, "{} after {w}", cc.window());
         }
+        let reno = 7_000 + 20 * mss * 9 / 17;
+        assert!(
+            cc.window() + mss >= reno,
+            "{} against W_est {reno}",
+            cc.window()
+        );
     }
 }

@@ -190,3 +190,50 @@ fn hystart_delay_needs_eight_samples_then_compares() {
         Some(HyStartExit::Delay { cwnd: 48 })
     );
 }
+
+/// RFC 9438 §4.2 eq. 1, W_cubic(t) = C·(t − K)³ + W_max, as `bictcp_update` follows it:
+/// RFC 9438 §4.4 sets the window to reach W_cubic(t + RTT) within the next round, and Linux
+/// evaluates its target at t + delay_min. From W_max = 100 packets cut to 70, with
+/// C = 410/1024 and K = 4 316/1024 s (above), RTT 100 ms, one ACK per packet spread over
+/// each round. By hand, with the RFC's C = 0.4 and K = 4.217 s: at t = K/2 the target is
+/// W(K/2 + RTT) = 100 − 0.4 · (2.1086 − 0.1)³ = 100 − 3.24 = 96.76 packets; at t = K it is
+/// W(K + RTT) = 100 + 0.4 · 0.1³ = 100.0004. The window is within one packet of both.
+#[test]
+fn cubic_window_follows_w_of_t_at_half_k_and_k() {
+    let mut c = LinuxCubic::new(false);
+    let mut w = Window {
+        cwnd: 100,
+        ..Window::new(10)
+    };
+    w.ssthresh = c.ssthresh(&w);
+    w.cwnd = w.ssthresh;
+    let start = 10_000_000u64;
+    let rtt_us = 100_000u64;
+    // delay_min = 100 ms, from the ACKs' RTT samples.
+    c.pkts_acked(
+        &mut w,
+        Some(SimDuration::from_micros(rtt_us)),
+        info(start, 0, 0),
+    );
+    let k = 4.217_163;
+    let target = |t_s: f64| 0.4 * (t_s + 0.1 - k).powi(3) + 100.0;
+    let mut seen = Vec::new();
+    let mut now = start;
+    // ACKs spaced RTT / cwnd apart; the window read at t = K/2 and t = K.
+    for check in [k / 2.0, k] {
+        let until = start + (check * 1e6) as u64;
+        while now < until {
+            let gap = rtt_us / w.cwnd;
+            c.cong_avoid(&mut w, 1, true, info(now, 0, 0));
+            now += gap;
+        }
+        let t = (now - start) as f64 / 1e6;
+        seen.push((t, w.cwnd, target(t)));
+    }
+    for (t, cwnd, want) in seen {
+        assert!(
+            (cwnd as f64 - want).abs() <= 1.0,
+            "cwnd {cwnd} at t = {t:.3} s; W(t + RTT) = {want:.2}"
+        );
+    }
+}
