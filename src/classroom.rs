@@ -181,6 +181,14 @@ pub fn read_view(s: &mut AppState, text: &str) {
     }
 }
 
+/// The replay plays again: the moment leaves the link (rewritten even if it was a link's).
+pub fn unpin(s: &mut AppState) {
+    if s.class.pinned {
+        s.class.pinned = false;
+        s.class.touched = true;
+    }
+}
+
 /// A link's `t` once the run of its scenario is on screen: the playhead there, paused.
 pub fn apply_pending(s: &mut AppState) {
     let Some(t) = s.class.pending_t else {
@@ -400,9 +408,10 @@ mod tests {
         assert_eq!((opened.playhead_us, opened.playing), (t, false));
         assert_eq!(opened.class.view.speed, 50);
         assert_eq!(opened.hash(), h);
-        // Play unpins it.
+        // Play unpins it, and the link is rewritten without it.
         let s = reduce(opened, Action::Play);
         assert_eq!(s.hash(), "#page=tiles&speed=0.5");
+        assert!(s.class.touched);
     }
 
     #[test]

@@ -519,7 +519,7 @@ impl Reducible for AppState {
                     s.playhead_us = 0;
                 }
                 s.playing = true;
-                s.class.pinned = false;
+                classroom::unpin(&mut s);
             }
             Action::Pause => {
                 s.playing = false;
@@ -528,7 +528,7 @@ impl Reducible for AppState {
             Action::Restart => {
                 s.playhead_us = 0;
                 s.playing = true;
-                s.class.pinned = false;
+                classroom::unpin(&mut s);
             }
             Action::Seek(f) => {
                 let f = if f.is_finite() {
