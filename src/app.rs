@@ -209,7 +209,7 @@ pub fn App() -> Html {
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", page.name, page.assets.len(),
                     format::bytes(page.assets.iter().map(|a| a.size).sum())) }
-                { format!("Engine: real TCP ({cc} with HyStart, SACK, fast retransmit, RTO) and TLS, and QUIC (RFC 9002 loss recovery) for HTTP/3, each lane over its own copy of one bottleneck link with a drop-tail queue of one bandwidth-delay product (at least 64 KiB) — so even at 0 % loss, a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes.") }
+                { format!("Engine: TCP as Linux 6.x sends it ({cc} with HyStart, SACK, RACK and tail loss probes, PRR, RTO) under TLS 1.3 with nginx's 16 KiB records by default, and QUIC as quic-go serves it (RFC 9002 loss recovery, pacing) for HTTP/3 — each checked against real Chromium, nginx and Caddy loads — over one bottleneck link per lane with a drop-tail queue of one bandwidth-delay product (at least 64 KiB), so even at 0 % loss a burst that slow start sends can overflow the queue and lose packets. HTTP/1.1 heads are real text, HTTP/2 headers HPACK-compressed, HTTP/3 headers QPACK-compressed (static table only). The engine runs in a web worker, so the page stays responsive while it computes.") }
             </footer>
         </main>
         </ContextProvider<Playhead>>

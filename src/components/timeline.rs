@@ -87,7 +87,7 @@ pub fn TimelineBar(p: &TimelineBarProps) -> Html {
                 <span class="control-name">{ "Loop" }</span>
             </label>
             <Status busy={p.busy} seeds={p.seeds} />
-            <crate::components::zoom::ZoomStatus zoom={p.zoom} />
+            <crate::components::zoom::ZoomStatus zoom={p.zoom} playhead_us={p.playhead_us} end_us={p.end_us} />
         </div>
     }
 }

@@ -101,22 +101,48 @@ pub fn ZoomDrag() -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ZoomStatusProps {
     pub zoom: Option<(u64, u64)>,
+    /// The playhead, µs: the keyboard's zoom centres on it.
+    #[prop_or_default]
+    pub playhead_us: u64,
+    /// The end of the whole run's axis, µs.
+    #[prop_or_default]
+    pub end_us: u64,
 }
 
-/// While zoomed: the range shown, and a button back to the whole run (the keyboard's way
-/// out; double-clicking an axis does the same).
+/// Half of `range` (at least 1 ms) centred on `at`, shifted to stay inside [0, end].
+pub fn zoom_in(range: (u64, u64), at: u64, end: u64) -> (u64, u64) {
+    let width = ((range.1.saturating_sub(range.0)) / 2).max(1_000);
+    let at = at.clamp(range.0, range.1);
+    let mut from = at.saturating_sub(width / 2);
+    if from + width > end {
+        from = end.saturating_sub(width);
+    }
+    (from, (from + width).min(end.max(from + 1)))
+}
+
 #[function_component]
 pub fn ZoomStatus(p: &ZoomStatusProps) -> Html {
     let dispatch = use_dispatch();
+    let range = p.zoom.unwrap_or((0, p.end_us.max(1)));
+    let zin = {
+        let d = dispatch.clone();
+        let (at, end) = (p.playhead_us, p.end_us);
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Zoom(Some(zoom_in(range, at, end)))))
+    };
+    let zoom_button = html! {
+        <button type="button" class="zoom-in" onclick={zin}
+            aria-label="Zoom in twice around the playhead">{ "Zoom in ×2" }</button>
+    };
     let Some((from, to)) = p.zoom else {
         return html! {
-            <span class="zoom-status hint">{ "Drag across a time axis to zoom" }</span>
+            <span class="zoom-status">{ zoom_button }<span class="hint">{ " or drag across a time axis" }</span></span>
         };
     };
     let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Zoom(None)));
     html! {
         <span class="zoom-status" data-zoom-from={from.to_string()} data-zoom-to={to.to_string()}>
             { format!("Zoomed to {} – {} ", format::ms(from), format::ms(to)) }
+            { zoom_button }
             <button type="button" class="zoom-reset" {onclick}>{ "Show the whole run" }</button>
         </span>
     }

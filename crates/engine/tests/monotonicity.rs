@@ -254,11 +254,22 @@ mod sanity {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        // A fixed seed: the same cases in every run of `make test` (CI must not depend on
+        // luck); the regressions file replays every case that ever failed first.
+        #![proptest_config(ProptestConfig {
+            cases: 12,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_0015),
+            ..ProptestConfig::default()
+        })]
 
         /// Loss never makes a page faster on average: the mean load over five seeds at
-        /// 1 % or 2 % random loss is no less than the lossless load (5 % allowed: a loss in
-        /// slow start can end it before the queue overflows, as HyStart would).
+        /// 1 % or 2 % random loss is no less than the lossless load, 5 % allowed. One
+        /// mechanism goes further, and only where it is at work: when the lossless run
+        /// itself lost packets to the queue (slow start overshooting it, with the recovery
+        /// and timeouts that follow), a random loss early in slow start ends it before the
+        /// overshoot — as HyStart would — and the lossy runs may be up to 25 % sooner
+        /// (found here: blog over HTTP/1.1 at 42 ms, 12 Mbit/s: 1419 ms lossless with 2
+        /// timeouts after the overflow, 1120 ms mean at 1 %).
         #[test]
         fn loss_never_makes_a_page_faster_on_average(
             preset in 0usize..5,
@@ -287,8 +298,10 @@ mod sanity {
                 }
                 let lossless = l.metrics.load.unwrap().as_micros() as f64;
                 let mean = sums[i] as f64 / 5.0;
+                let overshoot = point(l).queue_drops > 0;
+                let floor = if overshoot { 0.75 } else { 0.95 };
                 prop_assert!(
-                    mean >= lossless * 0.95,
+                    mean >= lossless * floor,
                     "{} on {} at {rtt_ms} ms, {down_kbps} kbit/s: {:.1} ms lossless, \
                      {:.1} ms mean at {} ppm loss",
                     l.protocol.id(), PresetId::ALL[preset].id(), lossless / 1e3, mean / 1e3, ppm

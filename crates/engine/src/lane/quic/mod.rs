@@ -25,6 +25,11 @@
 //! one after another, incremental ones round-robin), or ignores them and serves every
 //! response round-robin with `SchedulerKind::RoundRobin`.
 
+mod config;
+mod finish;
+
+pub use config::{lane_config, scheduling};
+
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
@@ -33,11 +38,11 @@ use super::LaneError;
 use crate::browser::priority::chrome_priority;
 use crate::browser::{Browser, Net};
 use crate::headers::{request_fields, Field};
-use crate::http::h3::{Content, H3Client, H3Config, H3EventKind, H3Server, Ledger, Scheduling};
+use crate::http::h3::{Content, H3Client, H3Config, H3EventKind, H3Server, Ledger};
 use crate::http::origin::{Origin, Production, Site};
 use crate::ids::{AssetId, ConnId, StreamId};
 use crate::link::{Direction, Link, Sent};
-use crate::options::{PushPolicy, SchedulerKind};
+use crate::options::PushPolicy;
 use crate::scenario::{Protocol, Scenario};
 use crate::sim::{self, Action, App, Cause, Ctx, Driver, Flush, Side};
 use crate::time::SimTime;
@@ -45,59 +50,11 @@ use crate::trace::{
     Blocked, BlockedCause, ConnectPhases, CwndSample, EventKind, Lane, Metrics, RttSample, Source,
 };
 use crate::transport::quic::{
-    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind, BASE_PLPMTU,
-    ETHERNET_MAX_UDP_PAYLOAD,
+    Datagram, Frame, HandshakeStep, PacketType, QuicEvent, QuicEventKind,
 };
 
 /// The one connection of the lane.
 const CONN: ConnId = ConnId(0);
-
-/// The server's [`Scheduling`] for the scenario's scheduler: `Sequential` is RFC 9218 §10
-/// by the client's urgencies ([`chrome_priority`]); `RoundRobin` ignores them.
-pub fn scheduling(kind: SchedulerKind) -> Scheduling {
-    match kind {
-        SchedulerKind::Sequential => Scheduling::ClientPriority,
-        SchedulerKind::RoundRobin => Scheduling::RoundRobin,
-    }
-}
-
-/// The HTTP/3 configuration of the lane for `scenario`: its 0-RTT, and by default the
-/// deployed stacks of the reality rig, a Chromium client and a quic-go server (Caddy 2.6.2
-/// runs quic-go v0.29.2), each with its own packet size, path MTU discovery, initial window,
-/// controller, pacing and ACK frequency (`transport::quic::Config::deployed`,
-/// `transport::quic::stack`).
-/// quic-go v0.29's HTTP/3 server ignores RFC 9218 priorities (`http3/server.go` reads no
-/// `priority` field): its framer serves every stream with data in turn
-/// (`framer.go AppendStreamFrames`), so the responses share the connection round-robin
-/// whatever the scenario's scheduler; Caddy's `file_server` writes each file with
-/// `http.ServeContent` through `io.Copy`'s 32 KiB buffer, one DATA frame per write; and its
-/// TLS answers with an X25519 share (`stack::QUIC_GO_SERVER_HELLO`).
-///
-/// With `http3.rfc_only`: both endpoints follow RFC 9000/9002 alone (the scenario's
-/// controller and HyStart switch, the datagram sizes of a 1,500-byte Ethernet path:
-/// BASE_PLPMTU until the handshake is confirmed, then the path MTU) and the server the
-/// scenario's scheduler.
-pub fn lane_config(scenario: &Scenario) -> H3Config {
-    let mut c = H3Config {
-        scheduling: scheduling(scenario.server.scheduler),
-        ..H3Config::default()
-    };
-    c.quic.max_udp_payload = BASE_PLPMTU;
-    c.quic.path_max_udp_payload = Some(ETHERNET_MAX_UDP_PAYLOAD);
-    c.quic.zero_rtt = scenario.http3.zero_rtt;
-    c.quic.hystart = scenario.transport.hystart;
-    c.quic.congestion = scenario.transport.congestion;
-    if !scenario.http3.rfc_only {
-        let deployed = crate::transport::quic::Config::deployed();
-        c.quic.client_stack = deployed.client_stack;
-        c.quic.server_stack = deployed.server_stack;
-        c.quic.handshake.server_hello = crate::transport::quic::stack::QUIC_GO_SERVER_HELLO;
-        c.scheduling = Scheduling::RoundRobin;
-        // Go `io.Copy`'s buffer (`io.go copyBuffer`: 32 * 1024).
-        c.data_frame_payload = 32 * 1024;
-    }
-    c
-}
 
 /// What the lane wakes itself for.
 #[derive(Clone, Copy, Debug)]
@@ -641,148 +598,4 @@ impl QuicLane<'_> {
             _ => {}
         }
     }
-
-    /// The lane: every datagram's bytes by what its first transmission carried, and the
-    /// connection's one set-up (the HTML's request waited for it; later ones found it up).
-    fn finish(mut self, ledgers: [&Ledger; 2]) -> Lane {
-        let writes = [index(ledgers[0]), index(ledgers[1])];
-        let owner = stream_assets(ledgers);
-        let trace = &mut self.st.trace;
-        for c in std::mem::take(&mut self.st.crossings) {
-            let d = &c.datagram;
-            let payload = d.payload_len();
-            let m = &mut trace.m;
-            let handshake = d
-                .packets
-                .first()
-                .is_some_and(|p| matches!(p.ty, PacketType::Initial | PacketType::Handshake));
-            if handshake {
-                m.bytes_handshake += c.link.bytes - payload;
-            } else {
-                m.bytes_framing += c.link.bytes - payload;
-            }
-            let mut retransmission = false;
-            let mut carried = Vec::new();
-            for p in &d.packets {
-                if matches!(p.ty, PacketType::Initial | PacketType::Handshake) {
-                    // CRYPTO data, ACKs and padding of the handshake (first sent or not).
-                    m.bytes_handshake += p.wire_len();
-                    continue;
-                }
-                let mut data = 0;
-                for f in &p.frames {
-                    let Frame::Stream(s) = f else {
-                        continue;
-                    };
-                    data += s.len;
-                    if let Some(&asset) = owner.get(&s.id) {
-                        carry(&mut carried, asset, s.len);
-                    }
-                    if s.first_sent_in.is_some() {
-                        retransmission = true;
-                        m.bytes_retransmitted += s.len;
-                    } else {
-                        let side = usize::from(c.from == Side::Server);
-                        classify(&writes[side], s.id, s.offset, s.len, m);
-                    }
-                }
-                m.bytes_framing += p.wire_len() - data;
-            }
-            if retransmission {
-                m.retransmissions += 1;
-            }
-            let seq = d.packets.first().map_or(0, |p| p.pn.0);
-            trace.packet(c.sent, CONN, seq, payload, retransmission, &c.link, carried);
-        }
-        let ready = self.st.ready.unwrap_or(SimTime::ZERO);
-        trace.conns[0].tcp_end = Some(ready);
-        trace.conns[0].tls_end = Some(ready);
-        trace.asset(AssetId(0)).connect = Some(ConnectPhases {
-            start: SimTime::ZERO,
-            tcp_end: ready,
-            tls_end: ready,
-        });
-        self.st
-            .trace
-            .finish(self.scenario, Protocol::Http3, &self.browser)
-    }
-}
-
-/// The asset of each request stream, from what either endpoint wrote on it.
-fn stream_assets(ledgers: [&Ledger; 2]) -> BTreeMap<StreamId, AssetId> {
-    let mut owner = BTreeMap::new();
-    for w in ledgers.iter().flat_map(|l| l.writes()) {
-        match w.content {
-            Content::Headers { asset, .. }
-            | Content::InterimHeaders { asset, .. }
-            | Content::DataHeader { asset }
-            | Content::Body { asset } => {
-                owner.entry(w.stream).or_insert(asset);
-            }
-            Content::StreamType { .. } | Content::Settings => {}
-        }
-    }
-    owner
-}
-
-/// What one range of stream bytes is, for the metrics.
-#[derive(Clone, Copy)]
-enum Cat {
-    Handshake,
-    Framing,
-    /// A HEADERS frame whose last `block` bytes are the QPACK field section.
-    Headers {
-        block: u64,
-    },
-    Payload,
-}
-
-/// Each stream's writes of one endpoint: (offset, len, category), by offset.
-type Index = BTreeMap<StreamId, Vec<(u64, u64, Cat)>>;
-
-fn index(ledger: &Ledger) -> Index {
-    let mut ix = Index::new();
-    for w in ledger.writes() {
-        let cat = match w.content {
-            // Stream types and SETTINGS set the connection up, like HTTP/2's preface.
-            Content::StreamType { .. } | Content::Settings => Cat::Handshake,
-            Content::Headers { block, .. } | Content::InterimHeaders { block, .. } => {
-                Cat::Headers { block }
-            }
-            Content::DataHeader { .. } => Cat::Framing,
-            Content::Body { .. } => Cat::Payload,
-        };
-        ix.entry(w.stream).or_default().push((w.offset, w.len, cat));
-    }
-    ix
-}
-
-/// Adds the first transmission of `stream`'s bytes [offset, offset + len) to the metrics by
-/// what the writer put there.
-fn classify(ix: &Index, stream: StreamId, offset: u64, len: u64, m: &mut Metrics) {
-    let end = offset + len;
-    let mut known = 0;
-    if let Some(ws) = ix.get(&stream) {
-        let first = ws.partition_point(|&(o, l, _)| o + l <= offset);
-        for &(o, l, cat) in ws[first..].iter().take_while(|&&(o, _, _)| o < end) {
-            let (lo, hi) = (o.max(offset), (o + l).min(end));
-            let n = hi.saturating_sub(lo);
-            known += n;
-            match cat {
-                Cat::Handshake => m.bytes_handshake += n,
-                Cat::Framing => m.bytes_framing += n,
-                Cat::Payload => m.bytes_payload += n,
-                Cat::Headers { block } => {
-                    // The field section is the write's tail [o + l - block, o + l).
-                    let b0 = o + l - block.min(l);
-                    let h = hi.saturating_sub(lo.max(b0)).min(n);
-                    m.bytes_headers += h;
-                    m.bytes_framing += n - h;
-                }
-            }
-        }
-    }
-    // Bytes no write accounts for (none in practice) count as framing, so the categories
-    // still add up to the wire.
-    m.bytes_framing += len - known;
 }
