@@ -15,6 +15,8 @@ SHELL := bash
 
 TRUNK_VERSION    := 0.21.14
 BINARYEN_VERSION := 132.0.0
+# The slide deck the embed test puts the app in (tests/classroom.rs).
+REVEAL_VERSION   := 5.2.1
 # wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 # npm-installed tools live outside the checkout, so a fresh clone on a warm machine reuses them.
@@ -25,7 +27,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup setup-browser serve dist test test-native test-wasm test-e2e lint bench validate clean
+.PHONY: help setup setup-browser setup-reveal serve dist test test-native test-wasm test-e2e lint bench validate clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -51,6 +53,11 @@ setup-browser:
 	  || { echo "== installing Debian chromium and chromium-driver"; \
 	       $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; }
 
+setup-reveal:
+	@grep -qsF '"version": "$(REVEAL_VERSION)"' $(TOOLS)/node_modules/reveal.js/package.json \
+	  || { echo "== installing reveal.js $(REVEAL_VERSION) into $(TOOLS) (the embed test's slide deck)"; \
+	       mkdir -p $(TOOLS) && npm install --prefix $(TOOLS) --no-audit --no-fund reveal.js@$(REVEAL_VERSION); }
+
 ## ---- the two commands ---------------------------------------------------------------
 serve: setup
 	trunk serve --dist target/serve
@@ -74,8 +81,8 @@ test-native:
 test-wasm:
 	cargo test -p protoviz --target wasm32-unknown-unknown
 
-test-e2e:
-	PROTOVIZ_DIST=$(CURDIR)/dist cargo test -p protoviz-e2e
+test-e2e: setup-reveal
+	PROTOVIZ_REVEAL=$(TOOLS)/node_modules/reveal.js PROTOVIZ_DIST=$(CURDIR)/dist cargo test -p protoviz-e2e
 
 bench:
 	cargo bench -p protoviz-engine

@@ -3,18 +3,26 @@
 
 use std::rc::Rc;
 
-use protoviz_engine::url;
+use protoviz_engine::url::view::Mode;
 use yew::prelude::*;
 
+use crate::classroom::{self, ClassAction};
+use crate::components::advanced::Advanced;
+use crate::components::classbar::ClassBar;
 use crate::components::controls::Controls;
 use crate::components::decode::Decode;
 use crate::components::detail::Detail;
-use crate::components::inspector::Inspector;
+use crate::components::embed::Embed;
 use crate::components::export::ExportPanel;
+use crate::components::inspector::Inspector;
 use crate::components::lanes::Lanes;
 use crate::components::legend::Legend;
-use crate::components::verdict::{Status, VerdictView};
+use crate::components::lesson::LessonView;
+use crate::components::slides::{KeysHelp, Slides};
+use crate::components::timeline::TimelineBar;
+use crate::components::verdict::VerdictView;
 use crate::components::why::Why;
+use crate::components::winner_map::WinnerMap;
 use crate::context::{Dispatch, Playhead, RunCtx, Timeline};
 use crate::engine::{EngineEvent, EngineWorker};
 use crate::format;
@@ -42,46 +50,70 @@ fn use_engine(dispatch: Dispatch) -> EngineWorker {
                 },
                 EngineEvent::Failed { scenario, error } => Action::EngineFailed { scenario, error },
                 EngineEvent::Crashed(m) => Action::EngineCrashed(m),
-                // No view starts batches of its own yet (the winner map will take these).
-                EngineEvent::BatchItem { .. } | EngineEvent::BatchDone(_) => return,
+                // The winner map's batch.
+                EngineEvent::BatchItem {
+                    id, index, outcome, ..
+                } => ClassAction::MapItem { id, index, outcome }.into(),
+                EngineEvent::BatchDone(id) => ClassAction::MapDone(id).into(),
             })
         }))
     });
     (*engine).clone()
 }
 
+/// The viewer asked the system for reduced motion: the replay does not start by itself.
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::from_hash(&location::read_hash()));
+    let state = use_reducer(|| {
+        let mut s = AppState::from_hash(&location::read_hash());
+        if reduced_motion() {
+            classroom::apply(&mut s, ClassAction::ReducedMotion);
+        }
+        s
+    });
     let dispatch = state.dispatcher();
     let engine = use_engine(dispatch.clone());
     // Whatever the controls show is what the engine is asked for (coalesced in the engine).
-    use_effect_with(state.scenario.clone(), move |s| engine.want(Rc::clone(s)));
+    {
+        let engine = engine.clone();
+        use_effect_with(state.scenario.clone(), move |s| engine.want(Rc::clone(s)));
+    }
     // A control's change is written into the hash, so a link reproduces the view; a link's
-    // own text stays as it was given (a bad key included) until a control changes.
-    use_effect_with((state.scenario.clone(), state.origin), |(s, origin)| {
-        if *origin == Origin::Control {
-            location::write_hash(&format!("#{}", url::encode(s)));
+    // own text stays as it was given (a bad key included) until a control changes it, or
+    // the viewer changes how it is shown (pauses, scrubs, picks a speed, a lesson…).
+    let view = classroom::view_now(&state);
+    use_effect_with(
+        (
+            state.scenario.clone(),
+            view,
+            state.origin,
+            state.class.touched,
+        ),
+        |(s, v, origin, touched)| {
+            if *origin == Origin::Control || *touched {
+                location::write_hash(&format!("#{}", classroom::hash_text(s, v)));
+            }
+        },
+    );
+    use_effect_with(state.class.view.theme, |theme| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-theme", theme.id());
         }
     });
-    location::use_hash_changes(dispatch.clone());
-    use_animation_frames(state.playing && state.run.is_some(), {
-        let d = dispatch.clone();
-        Callback::from(move |dt: f64| d.dispatch(Action::Tick(dt)))
-    });
-
-    let on_seek = {
-        let d = dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(v) = e
-                .target_dyn_into::<web_sys::HtmlInputElement>()
-                .and_then(|i| i.value().parse::<f64>().ok())
-            {
-                d.dispatch(Action::Seek(v / 1000.0));
-            }
-        })
-    };
-    let run = RunCtx(state.run.clone());
+    crate::keys::use_keyboard(dispatch.clone(), state.playing, state.class.help);
     let timeline = match state.zoom {
         Some((from, to)) if to > from => Timeline {
             start_us: from,
@@ -92,11 +124,37 @@ pub fn App() -> Html {
             end_us: state.end_us(),
         },
     };
+    crate::scrub::use_scrub(dispatch.clone(), timeline);
+    location::use_hash_changes(dispatch.clone());
+    use_animation_frames(state.playing && state.run.is_some(), {
+        let d = dispatch.clone();
+        Callback::from(move |dt: f64| d.dispatch(Action::Tick(dt)))
+    });
+
+    let run = RunCtx(state.run.clone());
     let page = &state.scenario.page;
     let cc = match state.scenario.transport.congestion {
         protoviz_engine::transport::cc::Algorithm::Cubic => "CUBIC",
         protoviz_engine::transport::cc::Algorithm::NewReno => "NewReno",
     };
+    let c = &state.class;
+    if c.view.mode == Mode::Slides {
+        return html! {
+            <ContextProvider<Dispatch> context={dispatch.clone()}>
+            <ContextProvider<RunCtx> context={run}>
+            <ContextProvider<Timeline> context={timeline}>
+            <ContextProvider<Playhead> context={Playhead(state.playhead_us)}>
+            <main class="app slides">
+                <Slides playhead_us={state.playhead_us} playing={state.playing} speed={c.view.speed}
+                    help={c.help} expanded={state.expanded.clone()} selected={state.selected}
+                    verdict={state.verdict.as_ref().map(|v| v.sentence.clone())} />
+            </main>
+            </ContextProvider<Playhead>>
+            </ContextProvider<Timeline>>
+            </ContextProvider<RunCtx>>
+            </ContextProvider<Dispatch>>
+        };
+    }
     html! {
         <ContextProvider<Dispatch> context={dispatch.clone()}>
         <ContextProvider<RunCtx> context={run}>
@@ -106,9 +164,23 @@ pub fn App() -> Html {
             <header class="top">
                 <h1>{ "protoviz" }</h1>
                 <p class="tagline">{ "One page, one network, each protocol in its own lane — every bar computed by a protocol engine running in this page." }</p>
+                <ClassBar theme={c.view.theme} lesson={c.view.lesson.map(|(n, _)| n)}
+                    advanced_open={c.advanced_open} embed_open={c.embed_open} map_open={c.map_open} />
             </header>
             <Controls scenario={state.scenario.clone()} playing={state.playing} />
             <ExportPanel scenario={state.scenario.clone()} />
+            if c.embed_open {
+                <Embed scenario={state.scenario.clone()} view={view} />
+            }
+            if c.advanced_open {
+                <Advanced scenario={state.scenario.clone()} />
+            }
+            if let Some(at) = c.view.lesson {
+                <LessonView {at} revealed={c.revealed} scenario={state.scenario.clone()} />
+            }
+            if c.map_open {
+                <WinnerMap engine={engine.clone()} scenario={state.scenario.clone()} map={c.map.clone()} />
+            }
             if !state.link_errors.is_empty() {
                 <div class="error hash-error" id="hash-error" role="alert">
                     <p>{ format!("Part of this link could not be used (the rest of it applies): #{}", state.link_text) }</p>
@@ -122,15 +194,8 @@ pub fn App() -> Html {
                 <p class="error" role="alert">{ format!("The engine stopped because of a bug: {msg}. It has been restarted; change a control to run again.") }</p>
             }
             <VerdictView verdict={state.verdict.clone()} />
-            <div class="timebar" data-view="timebar" aria-label="Replay time" data-playhead-us={state.playhead_us.to_string()}>
-                <label for="seek">{ "Time" }</label>
-                <input id="seek" type="range" min="0" max="1000" step="1"
-                    value={((state.playhead_us as f64 / state.end_us() as f64) * 1000.0).round().to_string()}
-                    oninput={on_seek} aria-valuetext={format::ms(state.playhead_us)} />
-                <span class="clock">{ format!("t = {}", format::ms(state.playhead_us)) }</span>
-                <Status busy={state.busy()} seeds={state.seed_progress()} />
-                <crate::components::zoom::ZoomStatus zoom={state.zoom} playhead_us={state.playhead_us} end_us={state.end_us()} />
-            </div>
+            <TimelineBar playhead_us={state.playhead_us} end_us={state.end_us()} speed={c.view.speed}
+                looping={c.view.looping} busy={state.busy()} seeds={state.seed_progress()} zoom={state.zoom} />
             if state.run.is_none() {
                 <p class="starting">{ "Running the engine…" }</p>
             }
@@ -140,6 +205,9 @@ pub fn App() -> Html {
             <Inspector pick={state.inspector} />
             <Decode open={state.decode_open} />
             <Legend />
+            if c.help {
+                <KeysHelp />
+            }
             <footer class="about">
                 { format!("Page \u{201c}{}\u{201d}: {} assets, {} · ", page.name, page.assets.len(),
                     format::bytes(page.assets.iter().map(|a| a.size).sum())) }

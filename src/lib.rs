@@ -8,6 +8,7 @@
 //! [`Trace`]: protoviz_engine::Trace
 
 pub mod app;
+pub mod classroom;
 pub mod components;
 pub mod context;
 pub mod engine;
@@ -15,9 +16,11 @@ pub mod exporter;
 pub mod format;
 pub mod framemodel;
 pub mod hooks;
+pub mod keys;
 pub mod location;
 pub mod model;
 pub mod protocol;
+pub mod scrub;
 pub mod state;
 pub mod transfer;
 pub mod wiremodel;

@@ -13,6 +13,7 @@ use protoviz_engine::verdict::{self, Outcome, Verdict};
 use protoviz_engine::{url, AssetId, Page, PresetId, Protocol, Scenario, SimDuration};
 use yew::Reducible;
 
+use crate::classroom::{self, ClassAction, Classroom};
 use crate::model::{self, LaneModel, RowSpec};
 
 /// Bandwidth slider stops, in bit/s (log-spaced, as access links are).
@@ -195,6 +196,8 @@ pub struct AppState {
     /// The connection tracks and packet strips are open (in every lane at once, so the
     /// lanes stay side by side).
     pub wire_open: bool,
+    /// How it is shown: layout, lesson, theme, speed, loop; panels; the winner map.
+    pub class: Classroom,
 }
 
 /// A lost packet picked in a packet strip: its lane, and its direction and ordinal on the
@@ -272,6 +275,8 @@ pub enum Action {
     /// The asset editor, or an imported HAR or JSON file: this whole scenario (applied
     /// only when it is valid, like every control; the hash names it).
     SetScenario(Box<Scenario>),
+    /// The classroom's (see [`crate::classroom`]).
+    Class(ClassAction),
 }
 
 impl Default for AppState {
@@ -302,6 +307,7 @@ impl AppState {
             zoom: None,
             decode_open: false,
             wire_open: false,
+            class: Classroom::default(),
         }
     }
 
@@ -310,6 +316,7 @@ impl AppState {
     pub fn from_hash(hash: &str) -> AppState {
         let mut s = AppState::default();
         s.read_link(hash);
+        classroom::read_view(&mut s, hash);
         s
     }
 
@@ -355,7 +362,10 @@ impl AppState {
 
     /// The location hash for the current scenario (with its `#`).
     pub fn hash(&self) -> String {
-        format!("#{}", url::encode(&self.scenario))
+        format!(
+            "#{}",
+            classroom::hash_text(&self.scenario, &classroom::view_now(self))
+        )
     }
 
     /// The engine is working on the scenario the controls show (the run on screen is an
@@ -413,12 +423,7 @@ impl Reducible for AppState {
                 return self;
             }
             let mut s = (*self).clone();
-            let end = s.end_us();
-            let step = (real_ms.clamp(0.0, 250.0) / SWEEP_MS * end as f64) as u64;
-            s.playhead_us = (s.playhead_us + step).min(end);
-            if s.playhead_us >= end {
-                s.playing = false;
-            }
+            (s.playhead_us, s.playing) = classroom::advance(&s, real_ms, SWEEP_MS);
             return Rc::new(s);
         }
         let mut s = (*self).clone();
@@ -461,8 +466,11 @@ impl Reducible for AppState {
                 }
                 let before = s.scenario.clone();
                 s.read_link(&hash);
+                classroom::read_view(&mut s, &hash);
                 if s.scenario != before {
                     s.restart_on_arrival = true;
+                } else {
+                    classroom::apply_pending(&mut s);
                 }
             }
             Action::TraceArrived(trace) => {
@@ -479,12 +487,13 @@ impl Reducible for AppState {
                 if s.restart_on_arrival {
                     s.restart_on_arrival = false;
                     s.playhead_us = 0;
-                    s.playing = true;
+                    s.playing = s.class.autoplay;
                 } else if at_end {
                     s.playhead_us = s.end_us();
                 } else {
                     s.playhead_us = s.playhead_us.min(s.end_us());
                 }
+                classroom::apply_pending(&mut s);
                 s.update_verdict();
             }
             Action::SeedRun {
@@ -513,11 +522,16 @@ impl Reducible for AppState {
                     s.playhead_us = 0;
                 }
                 s.playing = true;
+                classroom::unpin(&mut s);
             }
-            Action::Pause => s.playing = false,
+            Action::Pause => {
+                s.playing = false;
+                (s.class.pinned, s.class.touched) = (true, true);
+            }
             Action::Restart => {
                 s.playhead_us = 0;
                 s.playing = true;
+                classroom::unpin(&mut s);
             }
             Action::Seek(f) => {
                 let f = if f.is_finite() {
@@ -527,6 +541,7 @@ impl Reducible for AppState {
                 };
                 s.playhead_us = (f * s.end_us() as f64) as u64;
                 s.playing = false;
+                (s.class.pinned, s.class.touched) = (true, true);
             }
             Action::ToggleGroup(key) => {
                 let mut set = (*s.expanded).clone();
@@ -546,6 +561,7 @@ impl Reducible for AppState {
             Action::ShowDecode(open) => s.decode_open = open,
             Action::ShowWire(open) => s.wire_open = open,
             Action::SetScenario(sc) => s.control(|now| *now = *sc),
+            Action::Class(a) => classroom::apply(&mut s, a),
         }
         Rc::new(s)
     }

@@ -138,6 +138,22 @@ async fn seek(c: &Client, per_mille: u32) {
     .await;
 }
 
+/// The `t=` key of the playhead on screen (pinned by a seek: the link opens there).
+async fn pinned_t(c: &Client) -> String {
+    let us: u64 = value(
+        c,
+        "return document.querySelector('.timebar').dataset.playheadUs",
+    )
+    .await
+    .as_str()
+    .and_then(|s| s.parse().ok())
+    .expect("the playhead");
+    url::encode_view(&url::View {
+        t_us: Some(us),
+        ..Default::default()
+    })
+}
+
 /// Each lane's load time as drawn (its `data-load-us`), in lane order.
 async fn loads(c: &Client) -> Value {
     value(
@@ -903,7 +919,11 @@ async fn every_control_drives_the_engine() {
         "2"
     );
     assert_eq!(loads(&c).await, expected_loads(&t));
-    assert_eq!(value(&c, "return location.hash").await, format!("#{link}"));
+    assert_eq!(
+        value(&c, "return location.hash").await,
+        format!("#{link}&{}", pinned_t(&c).await),
+        "the scenario, then the playhead the seek pinned"
+    );
 
     // A record per write: the TCP lanes' first byte comes a round trip earlier (the blog's
     // first 16 KB record no longer waits for a second flight), HTTP/3's does not move.
@@ -930,7 +950,11 @@ async fn every_control_drives_the_engine() {
             assert!(lane.metrics.ttfb < was.metrics.ttfb, "{id}");
         }
     }
-    assert_eq!(value(&c, "return location.hash").await, format!("#{link}"));
+    assert_eq!(
+        value(&c, "return location.hash").await,
+        format!("#{link}&{}", pinned_t(&c).await),
+        "the scenario, then the playhead the seek pinned"
+    );
     c.close().await.unwrap();
 }
 

@@ -76,7 +76,21 @@ fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    let (status, ctype, body) = if path == "/embed.html" {
+    let (status, ctype, body) = if path == "/deck.html" {
+        // A reveal.js deck with the app on its second slide (tests/deck.html).
+        let deck = include_str!("deck.html");
+        (
+            "200 OK",
+            "text/html; charset=utf-8",
+            deck.as_bytes().to_vec(),
+        )
+    } else if let Some(rel) = path.strip_prefix("/reveal/") {
+        // reveal.js itself, from where `make test-e2e` installs it.
+        match (rel.contains(".."), std::fs::read(reveal_dir().join(rel))) {
+            (false, Ok(bytes)) => ("200 OK", content_type(rel), bytes),
+            _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        }
+    } else if path == "/embed.html" {
         let page = format!(
             "<!DOCTYPE html><html><head><title>Lecture 7: HTTP/2</title></head><body>\
              <h1>Slide 12</h1><iframe id=\"viz\" src=\"{SUB_PATH}\" width=\"1400\" height=\"900\" \
@@ -102,6 +116,18 @@ fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     )?;
     stream.write_all(&body)?;
     stream.flush()
+}
+
+/// reveal.js: `$PROTOVIZ_REVEAL`, or where the Makefile's `setup-reveal` puts it.
+pub fn reveal_dir() -> PathBuf {
+    std::env::var_os("PROTOVIZ_REVEAL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            home.join(".cache/protoviz-tools/node_modules/reveal.js")
+        })
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -146,6 +172,11 @@ impl Chromedriver {
 
     /// A WebDriver session with a fresh headless Chromium.
     pub async fn client(&self) -> Client {
+        self.client_with(&[]).await
+    }
+
+    /// The same, with more Chromium flags (e.g. `--force-prefers-reduced-motion`).
+    pub async fn client_with(&self, extra: &[&str]) -> Client {
         let profile =
             std::env::temp_dir().join(format!("protoviz-e2e-{}-{}", std::process::id(), self.port));
         let chrome = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -162,6 +193,7 @@ impl Chromedriver {
         ];
         let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra.iter().map(|s| s.to_string()));
         let mut caps = Capabilities::new();
         caps.insert(
             "goog:chromeOptions".into(),

@@ -32,6 +32,10 @@
 //! | `cache` | `cold`, `warm` | `cold` |
 //! | `htmlcost`, `csscost`, `jscost` | parse cost, µs per KiB | 10, 10, 50 |
 //!
+//! After them may come the keys of how the app shows the scenario (`view`, `lesson`,
+//! `step`, `theme`, `speed`, `loop`, `t`: see [`view`]); they change nothing the engine
+//! computes, so the scenario's readers accept them and leave them to [`decode_view`].
+//!
 //! Decoding never panics; every error names the key, the value and what is allowed, and
 //! the decoded scenario is validated like any other. [`decode`] is strict (the first
 //! error); [`decode_lenient`], which the app uses for its location hash, applies every good
@@ -49,6 +53,9 @@ use crate::page::{Page, PresetId};
 use crate::scenario::{MinRto, Network, Protocol, Scenario, ScenarioError, TlsVersion};
 use crate::time::SimDuration;
 use crate::transport::cc::Algorithm;
+
+pub mod view;
+pub use view::{decode_view, encode_view, View, ViewRead, VIEW_KEYS};
 
 /// Every key a scenario string may have, in the order [`encode`] writes them.
 pub const KEYS: [&str; 31] = [
@@ -481,6 +488,10 @@ pub fn decode_lenient(text: &str) -> Lenient {
             errors.push(UrlError::NotKeyValue(part.to_string()));
             continue;
         };
+        if VIEW_KEYS.contains(&k) {
+            // How the app shows it, not what the engine computes: [`decode_view`]'s.
+            continue;
+        }
         if !KEYS.contains(&k) {
             if !unknown.iter().any(|u| u == k) {
                 unknown.push(k.to_string());
@@ -1000,9 +1011,9 @@ mod tests {
     #[test]
     fn structural_errors() {
         assert_eq!(
-            err("page=blog&colour=red&rtt=50&speed=1"),
+            err("page=blog&colour=red&rtt=50&flavour=1"),
             format!(
-                "unknown keys \"colour\", \"speed\"; known keys: {}",
+                "unknown keys \"colour\", \"flavour\"; known keys: {}",
                 KEYS.join(", ")
             )
         );
