@@ -2,6 +2,9 @@
 //! the engine: it holds the scenario the controls show (the web worker is asked for it by
 //! [`crate::app`]) and the last run the engine finished, and it takes the engine's answers
 //! as actions like any other.
+//!
+//! Past 600 lines: the app's one reducer, as Yew's examples keep it, every [`Action`] with
+//! what it changes; the classroom's own actions are in [`crate::classroom`].
 
 use std::collections::BTreeSet;
 use std::rc::Rc;

@@ -1,6 +1,10 @@
 //! End-to-end: the release build, served under a sub-path on 127.0.0.1, in headless Chromium.
 //! Every check compares what is drawn with what the engine computes natively for the same
 //! scenario (the page runs the same engine in its web worker).
+//!
+//! Past 600 lines: the app's core checks share one set of WebDriver helpers at the top;
+//! feature areas with many checks of their own have their own files (`connections.rs`,
+//! `classroom.rs`, `exports.rs`).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -18,7 +18,7 @@
 //! rig's kernel configuration (`CONFIG_HZ=250`), so `bictcp_update`'s once-per-jiffy and
 //! `HZ/32` gates and its time base follow that clock. The one deliberate difference:
 //! Linux's `cubic_root` is a table lookup plus one Newton step (documented error 0.195 %);
-//! here the cube root is exact ([`super::cubic::icbrt`]).
+//! here the cube root is exact (`cc::cubic::icbrt`, an integer cube root).
 
 mod cubic;
 mod hystart;
