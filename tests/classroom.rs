@@ -12,50 +12,19 @@ use std::time::{Duration, Instant};
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{key::Key, Client, Locator};
 use protoviz_e2e::{
-    artifacts_dir, dist_dir, reveal_dir, set_viewport, Chromedriver, StaticServer, SUB_PATH,
+    artifacts_dir, dist_dir, reveal_dir, set_viewport, trace, value, wait_for, Chromedriver,
+    StaticServer, SUB_PATH,
 };
 use protoviz_engine::lessons::LESSONS;
 use protoviz_engine::verdict::Outcome;
-use protoviz_engine::{simulate, timeline, url, winner_map, Trace};
+use protoviz_engine::{simulate, timeline, url, winner_map};
 use serde_json::Value;
-
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    secs: u64,
-    script: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let v = match c.execute(script, vec![]).await {
-            Ok(v) => v,
-            Err(e) => Value::String(format!("script error: {e}")),
-        };
-        if done(&v) {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last value {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn value(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.expect("script runs")
-}
 
 async fn num(c: &Client, script: &str) -> u64 {
     let v = value(c, script).await;
     v.as_u64()
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
         .unwrap_or_else(|| panic!("{script}: {v} is no number"))
-}
-
-fn trace(link: &str) -> Trace {
-    simulate(&url::decode(link).expect("a valid link")).expect("the engine runs it")
 }
 
 /// Waits until the page (or the frame entered) shows the run of `link`.

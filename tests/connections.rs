@@ -8,51 +8,22 @@
 //! the engine's HPACK decoder over the trace's blocks).
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{key::Key, Client, Locator};
-use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, Chromedriver, StaticServer, SUB_PATH};
+use protoviz_e2e::{
+    artifacts_dir, dist_dir, set_viewport, trace, value, wait_for, Chromedriver, StaticServer,
+    SUB_PATH,
+};
 use protoviz_engine::link::DropReason;
-use protoviz_engine::trace::{BlockedCause, Direction, EventKind, Lane, Trace};
+use protoviz_engine::trace::{BlockedCause, Direction, EventKind, Lane};
 use protoviz_engine::wire::frame::{
     Frame, FrameDecoder, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE,
 };
 use protoviz_engine::wire::hpack::{Decoder, DecoderConfig};
 use protoviz_engine::wire::Decoded;
-use protoviz_engine::{simulate, url, AssetId, Protocol};
+use protoviz_engine::{url, AssetId, Protocol};
 use serde_json::{json, Value};
-
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    secs: u64,
-    script: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let v = match c.execute(script, vec![]).await {
-            Ok(v) => v,
-            Err(e) => Value::String(format!("script error: {e}")),
-        };
-        if done(&v) {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last value {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn value(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.expect("script runs")
-}
-
-fn trace(link: &str) -> Trace {
-    simulate(&url::decode(link).expect("a valid link")).expect("the engine runs it")
-}
 
 /// Opens the app at `#link` and waits for exactly that run.
 async fn open(c: &Client, server: &StaticServer, link: &str) {

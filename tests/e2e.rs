@@ -7,43 +7,16 @@
 //! `classroom.rs`, `exports.rs`).
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{key::Key, Client, Locator};
-use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, Chromedriver, StaticServer, SUB_PATH};
+use protoviz_e2e::{
+    artifacts_dir, dist_dir, set_viewport, trace, value, wait_for, Chromedriver, StaticServer,
+    SUB_PATH,
+};
 use protoviz_engine::trace::{BlockedCause, Source, Trace};
-use protoviz_engine::{simulate, url, verdict, Protocol};
+use protoviz_engine::{url, verdict, Protocol};
 use serde_json::{json, Value};
-
-/// Runs `script` (which returns a value) until `done` accepts it or `secs` pass.
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    secs: u64,
-    script: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        // A script can fail while the page is (re)loading: try again until the deadline.
-        let v = match c.execute(script, vec![]).await {
-            Ok(v) => v,
-            Err(e) => Value::String(format!("script error: {e}")),
-        };
-        if done(&v) {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last value {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn value(c: &Client, script: &str) -> Value {
-    c.execute(script, vec![]).await.expect("script runs")
-}
 
 async fn text(c: &Client, css: &str) -> String {
     let v = value(
@@ -54,11 +27,6 @@ async fn text(c: &Client, css: &str) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("no element {css}"))
         .to_string()
-}
-
-/// The engine's trace for a scenario string, computed natively.
-fn trace(link: &str) -> Trace {
-    simulate(&url::decode(link).expect("a valid link")).expect("the engine runs it")
 }
 
 /// Waits until the page shows the run of `link` (the engine's answer for exactly that

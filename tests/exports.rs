@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, Chromedriver, SUB_PATH};
+use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, wait_for, Chromedriver, SUB_PATH};
 use protoviz_engine::export::qlog::Qlog;
 use protoviz_engine::trace::Trace;
 use protoviz_engine::{digest, har, simulate, url, verdict, Scenario};
@@ -154,30 +154,6 @@ async fn session(name: &str) -> Session {
         _driver: driver,
         c,
         downloads,
-    }
-}
-
-async fn wait_for(
-    c: &Client,
-    what: &str,
-    secs: u64,
-    script: &str,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let v = match c.execute(script, vec![]).await {
-            Ok(v) => v,
-            Err(e) => Value::String(format!("script error: {e}")),
-        };
-        if done(&v) {
-            return v;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; last value {v}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
+use protoviz_engine::{simulate, url, Trace};
+use serde_json::Value;
 
 /// The sub-path the site is served under, like `https://user.github.io/protoviz/`.
 pub const SUB_PATH: &str = "/protoviz/";
@@ -238,4 +240,40 @@ pub async fn set_viewport(c: &Client, width: u32, height: u32) {
             .await
             .expect("window resizes");
     }
+}
+
+/// Runs `script` (which returns a value) until `done` accepts it or `secs` pass.
+pub async fn wait_for(
+    c: &Client,
+    what: &str,
+    secs: u64,
+    script: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        // A script can fail while the page is (re)loading: try again until the deadline.
+        let v = match c.execute(script, vec![]).await {
+            Ok(v) => v,
+            Err(e) => Value::String(format!("script error: {e}")),
+        };
+        if done(&v) {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; last value {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The value `script` returns.
+pub async fn value(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![]).await.expect("script runs")
+}
+
+/// The engine's trace for a scenario string, computed natively.
+pub fn trace(link: &str) -> Trace {
+    simulate(&url::decode(link).expect("a valid link")).expect("the engine runs it")
 }
