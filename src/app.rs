@@ -168,7 +168,6 @@ pub fn App() -> Html {
                     advanced_open={c.advanced_open} embed_open={c.embed_open} map_open={c.map_open} />
             </header>
             <Controls scenario={state.scenario.clone()} playing={state.playing} />
-            <ExportPanel scenario={state.scenario.clone()} />
             if c.embed_open {
                 <Embed scenario={state.scenario.clone()} view={view} />
             }
@@ -200,6 +199,9 @@ pub fn App() -> Html {
                 <p class="starting">{ "Running the engine…" }</p>
             }
             <Lanes expanded={state.expanded.clone()} selected={state.selected} lost={state.lost} wire_open={state.wire_open} />
+            // Your own page in, results out: under the lanes, so the four lanes' first rows
+            // keep their place on a 1400×900 screen.
+            <ExportPanel scenario={state.scenario.clone()} />
             <Detail selected={state.selected} />
             <Why picked={state.lost} />
             <Inspector pick={state.inspector} />
