@@ -1,13 +1,11 @@
 // protoviz's service worker: after one visit the app works offline (lecture halls have
 // bad Wi-Fi). On install it caches the page and every file the page names (the hashed
-// app script and WebAssembly, the stylesheet) plus the two web workers' files (the engine's, and the import/export worker's); after
+// app script and WebAssembly, the stylesheet) plus the import/export worker's files (the engine's worker runs the page's own module); after
 // that every request of the site goes to the network first and falls back to the cache,
 // so a new version is seen as soon as the network has it. Everything is relative to the
 // worker's scope, so the site works under any sub-path (GitHub Pages' /protoviz/).
 const CACHE = "protoviz-v1";
 const WORKER_FILES = [
-  "engine-worker.js",
-  "engine-worker_bg.wasm",
   "export-worker.js",
   "export-worker_bg.wasm",
 ];

@@ -16,7 +16,9 @@ use protoviz_engine::verdict::{self, Outcome};
 use protoviz_engine::{Scenario, Trace};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker};
+use web_sys::{
+    Blob, BlobPropertyBag, ErrorEvent, MessageEvent, Url, Worker, WorkerOptions, WorkerType,
+};
 use yew::Callback;
 
 use crate::protocol::{FromWorker, Job, JobId, ToWorker};
@@ -182,23 +184,35 @@ impl PartialEq for EngineWorker {
     }
 }
 
-/// `importScripts` needs absolute URLs inside a blob worker: resolve the worker's files
-/// against the page's own address, so any sub-path and any iframe work.
+/// The page's own script and WebAssembly, as trunk names them in the page (a
+/// `modulepreload` link and a `preload` link of the `.wasm`), resolved to absolute URLs:
+/// a blob worker imports them, so any sub-path and any iframe work.
 fn worker_urls() -> Result<(String, String), JsValue> {
-    let base = web_sys::window().ok_or("no window")?.location().href()?;
-    let js = Url::new_with_base("./engine-worker.js", &base)?.href();
-    let wasm = Url::new_with_base("./engine-worker_bg.wasm", &base)?.href();
-    Ok((js, wasm))
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let href = |selector: &str| -> Result<String, JsValue> {
+        let link = doc
+            .query_selector(selector)?
+            .ok_or_else(|| format!("no {selector} in the page"))?;
+        Ok(link.unchecked_into::<web_sys::HtmlLinkElement>().href())
+    };
+    Ok((
+        href("link[rel=modulepreload][href$='.js']")?,
+        href("link[rel=preload][href$='_bg.wasm']")?,
+    ))
 }
 
 fn spawn_worker() -> Result<Worker, JsValue> {
     let (js, wasm) = worker_urls()?;
-    let loader = format!("importScripts({js:?});wasm_bindgen({{module_or_path:{wasm:?}}});");
+    let loader = format!("import init from {js:?};await init({{module_or_path:{wasm:?}}});");
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&loader.into()), &options)?;
     let url = Url::create_object_url_with_blob(&blob)?;
-    Worker::new(&url)
+    let worker_options = WorkerOptions::new();
+    worker_options.set_type(WorkerType::Module);
+    Worker::new_with_options(&url, &worker_options)
 }
 
 impl EngineWorker {

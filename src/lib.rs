@@ -29,6 +29,13 @@ pub mod worker;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// Whether this instance runs in a web worker (no `window`): the engine's worker runs the
+/// page's module too, and serves jobs instead of mounting the app.
+pub fn in_worker() -> bool {
+    use wasm_bindgen::JsCast;
+    js_sys::global().dyn_into::<web_sys::Window>().is_err()
+}
+
 /// Mounts the app on the page's `<body>`, in place of the loading message.
 pub fn start() {
     std::panic::set_hook(Box::new(show_panic));

@@ -1,6 +1,7 @@
 //! The engine's web worker: the one place the page runs the engine (see
-//! [`crate::protocol`] for the messages). Built as its own binary (`engine-worker`) that
-//! trunk ships as `engine-worker.js` and `engine-worker_bg.wasm`.
+//! [`crate::protocol`] for the messages). It is the page's own module (`src/main.rs` serves
+//! jobs when there is no `window`), started as a module worker by [`crate::engine`], so the
+//! engine ships once.
 
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};

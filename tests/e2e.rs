@@ -1044,8 +1044,16 @@ fn the_release_build_has_a_loading_message_and_no_dev_server_leftovers() {
             "an absolute URL ({attr}) in dist/index.html"
         );
     }
-    assert!(dist.join("engine-worker.js").is_file());
-    assert!(dist.join("engine-worker_bg.wasm").is_file());
+    // The engine's worker runs the page's own module, found through these two links.
+    assert!(
+        html.contains("rel=\"modulepreload\""),
+        "no modulepreload link"
+    );
+    assert!(
+        html.contains("_bg.wasm\""),
+        "no preload link of the page's wasm"
+    );
+    assert!(!dist.join("engine-worker_bg.wasm").exists());
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = std::process::Command::new("make")
         .args(["-n", "serve"])
