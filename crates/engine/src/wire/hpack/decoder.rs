@@ -105,6 +105,25 @@ impl Decoder {
 
     /// Decodes one complete header block (all CONTINUATION fragments joined).
     pub fn decode(&mut self, block: &[u8]) -> Result<DecodedBlock, HpackError> {
+        let (headers, steps) = self.decode_steps(block)?;
+        Ok(DecodedBlock {
+            headers,
+            steps,
+            table: self.table.snapshot(),
+        })
+    }
+
+    /// A fingerprint of the dynamic table now, computed in place (see
+    /// [`Encoder::table_digest`](super::Encoder::table_digest)).
+    pub fn table_digest(&self) -> u64 {
+        self.table.digest()
+    }
+
+    /// [`Decoder::decode`] without the table snapshot: the header list and the steps.
+    pub fn decode_steps(
+        &mut self,
+        block: &[u8],
+    ) -> Result<(Vec<HeaderField>, Vec<FieldStep>), HpackError> {
         let mut headers: Vec<HeaderField> = Vec::new();
         let mut steps: Vec<FieldStep> = Vec::new();
         let mut list_size = 0usize;
@@ -215,11 +234,7 @@ impl Decoder {
             headers.push(field);
             steps.push(step);
         }
-        Ok(DecodedBlock {
-            headers,
-            steps,
-            table: self.table.snapshot(),
-        })
+        Ok((headers, steps))
     }
 }
 
