@@ -352,9 +352,11 @@ fn asset_writes(l: &Ledger) -> Vec<(u64, u64, AssetId)> {
 /// Whose bytes the TCP payload [seq, seq + len) carried, from [`asset_writes`].
 fn carried_by(writes: &[(u64, u64, AssetId)], seq: u64, len: u64) -> Vec<Carried> {
     let end = seq + len;
-    let mut out = Vec::new();
     let first = writes.partition_point(|&(_, e, _)| e <= seq);
-    for &(s, e, asset) in writes[first..].iter().take_while(|&&(s, _, _)| s < end) {
+    // The writes are in sequence order: those from `first` that start before `end`.
+    let n = writes[first..].partition_point(|&(s, _, _)| s < end);
+    let mut out = Vec::with_capacity(n);
+    for &(s, e, asset) in &writes[first..first + n] {
         carry(&mut out, asset, e.min(end).saturating_sub(s.max(seq)));
     }
     out

@@ -118,7 +118,7 @@ impl BlockDecoder {
         self.digests.push(self.dec.table_digest());
         Ok(headers
             .into_iter()
-            .map(|h| (h.name.to_string(), h.value.to_string()))
+            .map(|h| (String::from(&*h.name), String::from(&*h.value)))
             .collect())
     }
 

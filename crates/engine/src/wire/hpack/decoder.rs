@@ -124,8 +124,10 @@ impl Decoder {
         &mut self,
         block: &[u8],
     ) -> Result<(Vec<HeaderField>, Vec<FieldStep>), HpackError> {
-        let mut headers: Vec<HeaderField> = Vec::new();
-        let mut steps: Vec<FieldStep> = Vec::new();
+        // A representation takes at least one octet; blocks seldom hold more than 16.
+        let cap = block.len().min(16);
+        let mut headers: Vec<HeaderField> = Vec::with_capacity(cap);
+        let mut steps: Vec<FieldStep> = Vec::with_capacity(cap);
         let mut list_size = 0usize;
         let mut seen_field = false;
         if self.size_update_required && block.first().is_none_or(|&b| b & 0xe0 != SIZE_UPDATE) {
