@@ -114,12 +114,15 @@ impl BlockDecoder {
 
     /// Decodes one whole block into its fields (name, value).
     pub fn decode(&mut self, block: &[u8]) -> Result<Vec<(String, String)>, HpackError> {
+        Ok(owned(self.decode_fields(block)?))
+    }
+
+    /// [`BlockDecoder::decode`] with the fields as the table holds them (shared strings,
+    /// no copies).
+    pub fn decode_fields(&mut self, block: &[u8]) -> Result<Vec<HeaderField>, HpackError> {
         let (headers, _) = self.dec.decode_steps(block)?;
         self.digests.push(self.dec.table_digest());
-        Ok(headers
-            .into_iter()
-            .map(|h| (String::from(&*h.name), String::from(&*h.value)))
-            .collect())
+        Ok(headers)
     }
 
     /// The decoder's dynamic table now.
@@ -137,6 +140,19 @@ impl BlockDecoder {
 /// fingerprints are the first of the sender's, in order.
 pub fn in_step(enc: &BlockEncoder, dec: &BlockDecoder) -> bool {
     enc.digests().starts_with(dec.digests())
+}
+
+/// The fields as owned (name, value) strings.
+pub fn owned(fields: Vec<HeaderField>) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .map(|h| (String::from(&*h.name), String::from(&*h.value)))
+        .collect()
+}
+
+/// The value of the first field called `name`, in fields as decoded.
+pub fn field_in<'a>(fields: &'a [HeaderField], name: &str) -> Option<&'a str> {
+    fields.iter().find(|f| &*f.name == name).map(|f| &*f.value)
 }
 
 /// The value of the first field called `name`.
