@@ -76,6 +76,18 @@ pub fn responses(server: &Ledger) -> impl Iterator<Item = (u64, u64, AssetId)> +
 }
 
 impl TcpLane {
+    /// A lane whose packet log has room for a load of `page` at once: about one packet per
+    /// 800 bytes of its assets, both directions counted (data segments and their ACKs), so
+    /// the log seldom grows (each growth moves every record).
+    pub fn for_page(page: &crate::page::Page) -> TcpLane {
+        let bytes: u64 = page.assets.iter().map(|a| a.size).sum();
+        let packets = usize::try_from(bytes / 800).unwrap_or(0).min(1 << 16) + 64;
+        TcpLane {
+            packets: Vec::with_capacity(packets),
+            ..TcpLane::default()
+        }
+    }
+
     /// The first steps on a connection, whatever happened on it: TLS at both ends, TCP
     /// established at the client (once), what both TCP endpoints reported, TLS established
     /// at the client (once). Returns true when TLS has just been established.
