@@ -56,11 +56,13 @@ pub fn request_fields(page: &Page, id: AssetId) -> Vec<Field> {
     if !a.request_headers.is_empty() {
         return own_fields(&a.request_headers).collect();
     }
-    let mut f = vec![
+    // Room for every field below at once (at most 14).
+    let mut f = Vec::with_capacity(16);
+    f.extend([
         Field::new("sec-ch-ua", SEC_CH_UA),
         Field::new("sec-ch-ua-mobile", "?0"),
         Field::new("sec-ch-ua-platform", "\"Linux\""),
-    ];
+    ]);
     if a.kind == AssetKind::Html {
         f.push(Field::new("upgrade-insecure-requests", "1"));
     }
@@ -114,12 +116,14 @@ pub fn response_fields(page: &Page, id: AssetId) -> Vec<Field> {
         f.insert(at, length);
         return f;
     }
-    let mut f = vec![
+    // Room for the fields below and a few more at once.
+    let mut f = Vec::with_capacity(12);
+    f.extend([
         Field::new("date", "Sat, 21 Nov 2026 12:00:00 GMT"),
         Field::new("content-type", a.kind.content_type(&a.path)),
         Field::new("content-length", a.size.to_string()),
         Field::new("server", "nginx"),
-    ];
+    ]);
     match a.kind {
         AssetKind::Html => {
             f.push(Field::new("cache-control", "no-cache"));

@@ -135,7 +135,7 @@ pub fn run(scenario: &Scenario) -> Result<Lane, ReadError> {
         host: Host {
             scenario,
             trace: TraceBuilder::new(scenario.page.assets.len()),
-            tcp: TcpLane::default(),
+            tcp: TcpLane::for_page(&scenario.page),
             pool: Pool::new(o.connections, o.keep_alive, o.pipelining),
             pending: VecDeque::new(),
             outbox: Vec::new(),

@@ -132,7 +132,7 @@ pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pa
         browser: Browser::new(scenario),
         host: Host {
             trace: TraceBuilder::new(n),
-            tcp: TcpLane::default(),
+            tcp: TcpLane::for_page(page),
             pending: VecDeque::new(),
             outbox: VecDeque::new(),
             requests: 0,

@@ -76,6 +76,18 @@ pub fn responses(server: &Ledger) -> impl Iterator<Item = (u64, u64, AssetId)> +
 }
 
 impl TcpLane {
+    /// A lane whose packet log has room for a load of `page` at once: about one packet per
+    /// 800 bytes of its assets, both directions counted (data segments and their ACKs), so
+    /// the log seldom grows (each growth moves every record).
+    pub fn for_page(page: &crate::page::Page) -> TcpLane {
+        let bytes: u64 = page.assets.iter().map(|a| a.size).sum();
+        let packets = usize::try_from(bytes / 800).unwrap_or(0).min(1 << 16) + 64;
+        TcpLane {
+            packets: Vec::with_capacity(packets),
+            ..TcpLane::default()
+        }
+    }
+
     /// The first steps on a connection, whatever happened on it: TLS at both ends, TCP
     /// established at the client (once), what both TCP endpoints reported, TLS established
     /// at the client (once). Returns true when TLS has just been established.
@@ -352,9 +364,11 @@ fn asset_writes(l: &Ledger) -> Vec<(u64, u64, AssetId)> {
 /// Whose bytes the TCP payload [seq, seq + len) carried, from [`asset_writes`].
 fn carried_by(writes: &[(u64, u64, AssetId)], seq: u64, len: u64) -> Vec<Carried> {
     let end = seq + len;
-    let mut out = Vec::new();
     let first = writes.partition_point(|&(_, e, _)| e <= seq);
-    for &(s, e, asset) in writes[first..].iter().take_while(|&&(s, _, _)| s < end) {
+    // The writes are in sequence order: those from `first` that start before `end`.
+    let n = writes[first..].partition_point(|&(s, _, _)| s < end);
+    let mut out = Vec::with_capacity(n);
+    for &(s, e, asset) in &writes[first..first + n] {
         carry(&mut out, asset, e.min(end).saturating_sub(s.max(seq)));
     }
     out

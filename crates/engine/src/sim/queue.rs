@@ -35,6 +35,9 @@ impl Ord for Entry {
     }
 }
 
+/// Events a new queue holds before it first grows.
+const INITIAL_CAPACITY: usize = 256;
+
 /// A deterministic event queue.
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry>,
@@ -47,10 +50,12 @@ pub struct EventQueue<E> {
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
+        // Sized for a page load's events in flight at once, so the queue seldom grows (each
+        // growth moves every pending event).
         EventQueue {
-            heap: BinaryHeap::new(),
-            slots: Vec::new(),
-            free: Vec::new(),
+            heap: BinaryHeap::with_capacity(INITIAL_CAPACITY),
+            slots: Vec::with_capacity(INITIAL_CAPACITY),
+            free: Vec::with_capacity(INITIAL_CAPACITY),
             next_seq: 0,
         }
     }

@@ -219,7 +219,7 @@ impl H2Client {
                 // Decoded whatever the stream: the table must follow the server's.
                 let fields = self
                     .dec
-                    .decode(&h.header_block_fragment)
+                    .decode_fields(&h.header_block_fragment)
                     .map_err(|e| err(format!("HPACK: {e}")))?;
                 let block = h.header_block_fragment.len() as u64;
                 let Some(st) = self.streams.get_mut(&h.stream_id) else {
@@ -234,18 +234,18 @@ impl H2Client {
                 let Some(asset) = st.asset else {
                     return Ok(());
                 };
-                let status: u16 = hpack::field(&fields, ":status")
+                let status: u16 = hpack::field_in(&fields, ":status")
                     .and_then(|s| s.parse().ok())
                     .ok_or_else(|| err("response HEADERS without a :status".into()))?;
                 if (100..200).contains(&status) {
                     self.events.push_back(H2Event::Interim {
                         asset,
                         status,
-                        fields,
+                        fields: hpack::owned(fields),
                     });
                     return Ok(());
                 }
-                st.size = hpack::field(&fields, "content-length").and_then(|v| v.parse().ok());
+                st.size = hpack::field_in(&fields, "content-length").and_then(|v| v.parse().ok());
                 self.events.push_back(H2Event::Head { asset, block });
                 if h.end_stream {
                     self.events.push_back(H2Event::Complete { asset });

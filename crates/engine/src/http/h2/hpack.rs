@@ -24,27 +24,13 @@ pub struct Block {
     pub table: Option<Vec<HeaderField>>,
 }
 
-/// A fingerprint of a dynamic table (FNV-1a 64 of its entries, newest first): the encoder
-/// and the decoder of one direction record one after every block, so the engine can check
-/// that the receiver's table followed the sender's block by block.
-pub fn table_digest(t: &TableSnapshot) -> u64 {
-    /// FNV-1a 64-bit offset basis and prime (draft-eastlake-fnv §2).
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h = OFFSET;
-    for e in &t.entries {
-        for b in e.name.bytes().chain([0]).chain(e.value.bytes()).chain([0]) {
-            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
-        }
-    }
-    (h ^ t.max_size as u64).wrapping_mul(PRIME)
-}
-
 /// The sender's context: encodes its blocks in the order they go on the wire.
 #[derive(Clone, Debug)]
 pub struct BlockEncoder {
     enc: Encoder,
-    /// [`table_digest`] after each block encoded.
+    /// The table's fingerprint after each block encoded ([`Encoder::table_digest`]: the
+    /// encoder and the decoder of one direction record one after every block, so the engine
+    /// can check that the receiver's table followed the sender's block by block).
     digests: Vec<u64>,
 }
 
@@ -85,13 +71,12 @@ impl BlockEncoder {
                 }
             })
             .collect();
-        let table = self.enc.table();
-        self.digests.push(table_digest(&table));
+        self.digests.push(self.enc.table_digest());
         Block {
             bytes,
             reps,
             table_size: self.enc.table_size(),
-            table: changed.then_some(table.entries),
+            table: changed.then(|| self.enc.table().entries),
         }
     }
 
@@ -110,7 +95,7 @@ impl BlockEncoder {
 #[derive(Clone, Debug)]
 pub struct BlockDecoder {
     dec: Decoder,
-    /// [`table_digest`] after each block decoded.
+    /// The table's fingerprint after each block decoded ([`Decoder::table_digest`]).
     digests: Vec<u64>,
 }
 
@@ -129,12 +114,15 @@ impl BlockDecoder {
 
     /// Decodes one whole block into its fields (name, value).
     pub fn decode(&mut self, block: &[u8]) -> Result<Vec<(String, String)>, HpackError> {
-        let d = self.dec.decode(block)?;
-        self.digests.push(table_digest(&d.table));
-        Ok(d.headers
-            .into_iter()
-            .map(|h| (h.name.to_string(), h.value.to_string()))
-            .collect())
+        Ok(owned(self.decode_fields(block)?))
+    }
+
+    /// [`BlockDecoder::decode`] with the fields as the table holds them (shared strings,
+    /// no copies).
+    pub fn decode_fields(&mut self, block: &[u8]) -> Result<Vec<HeaderField>, HpackError> {
+        let (headers, _) = self.dec.decode_steps(block)?;
+        self.digests.push(self.dec.table_digest());
+        Ok(headers)
     }
 
     /// The decoder's dynamic table now.
@@ -152,6 +140,19 @@ impl BlockDecoder {
 /// fingerprints are the first of the sender's, in order.
 pub fn in_step(enc: &BlockEncoder, dec: &BlockDecoder) -> bool {
     enc.digests().starts_with(dec.digests())
+}
+
+/// The fields as owned (name, value) strings.
+pub fn owned(fields: Vec<HeaderField>) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .map(|h| (String::from(&*h.name), String::from(&*h.value)))
+        .collect()
+}
+
+/// The value of the first field called `name`, in fields as decoded.
+pub fn field_in<'a>(fields: &'a [HeaderField], name: &str) -> Option<&'a str> {
+    fields.iter().find(|f| &*f.name == name).map(|f| &*f.value)
 }
 
 /// The value of the first field called `name`.

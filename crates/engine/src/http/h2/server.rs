@@ -198,16 +198,16 @@ impl H2Server {
                 }
                 let fields = self
                     .dec
-                    .decode(&h.header_block_fragment)
+                    .decode_fields(&h.header_block_fragment)
                     .map_err(|e| err(format!("HPACK: {e}")))?;
-                let path = hpack::field(&fields, ":path")
+                let path = hpack::field_in(&fields, ":path")
                     .ok_or_else(|| err("a request without :path".into()))?;
                 let asset = origin
                     .asset_at(path)
                     .ok_or_else(|| err(format!("a request for {path}, not on the site")))?;
                 // RFC 9218 §4, §5: the priority the browser asked for (absent: the defaults).
                 let priority =
-                    hpack::field(&fields, "priority").map_or(DEFAULT_PRIORITY, parse_priority);
+                    hpack::field_in(&fields, "priority").map_or(DEFAULT_PRIORITY, parse_priority);
                 self.request(now, asset, h.stream_id, priority, origin);
             }
             Incoming::Data(_) => {

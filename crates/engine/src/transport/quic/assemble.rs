@@ -185,7 +185,8 @@ impl Connection {
             return None;
         }
         let mut left = room - header - AEAD_TAG;
-        let mut frames: Vec<Frame> = Vec::new();
+        // An ACK, a few STREAM frames, perhaps PADDING: room for the usual packet at once.
+        let mut frames: Vec<Frame> = Vec::with_capacity(4);
         let mut sent = Vec::new();
         let mut acked_up_to = None;
         let mut retransmitted: Vec<QuicEventKind> = Vec::new();

@@ -223,7 +223,7 @@ impl<T: Copy> TcpConnection<T> {
             self.slow_start_after_idle(now);
         }
         let sack_blocks = if self.sack {
-            self.receiver.sack_blocks().len()
+            self.receiver.sack_block_count()
         } else {
             0
         };

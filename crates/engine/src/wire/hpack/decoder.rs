@@ -105,8 +105,29 @@ impl Decoder {
 
     /// Decodes one complete header block (all CONTINUATION fragments joined).
     pub fn decode(&mut self, block: &[u8]) -> Result<DecodedBlock, HpackError> {
-        let mut headers: Vec<HeaderField> = Vec::new();
-        let mut steps: Vec<FieldStep> = Vec::new();
+        let (headers, steps) = self.decode_steps(block)?;
+        Ok(DecodedBlock {
+            headers,
+            steps,
+            table: self.table.snapshot(),
+        })
+    }
+
+    /// A fingerprint of the dynamic table now, computed in place (see
+    /// [`Encoder::table_digest`](super::Encoder::table_digest)).
+    pub fn table_digest(&self) -> u64 {
+        self.table.digest()
+    }
+
+    /// [`Decoder::decode`] without the table snapshot: the header list and the steps.
+    pub fn decode_steps(
+        &mut self,
+        block: &[u8],
+    ) -> Result<(Vec<HeaderField>, Vec<FieldStep>), HpackError> {
+        // A representation takes at least one octet; blocks seldom hold more than 16.
+        let cap = block.len().min(16);
+        let mut headers: Vec<HeaderField> = Vec::with_capacity(cap);
+        let mut steps: Vec<FieldStep> = Vec::with_capacity(cap);
         let mut list_size = 0usize;
         let mut seen_field = false;
         if self.size_update_required && block.first().is_none_or(|&b| b & 0xe0 != SIZE_UPDATE) {
@@ -215,11 +236,7 @@ impl Decoder {
             headers.push(field);
             steps.push(step);
         }
-        Ok(DecodedBlock {
-            headers,
-            steps,
-            table: self.table.snapshot(),
-        })
+        Ok((headers, steps))
     }
 }
 

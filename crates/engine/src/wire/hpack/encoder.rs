@@ -208,6 +208,13 @@ impl Encoder {
         self.table.size()
     }
 
+    /// A fingerprint of the dynamic table now (FNV-1a 64 over its entries' name and value
+    /// fingerprints, newest first, and its maximum size), computed in place without a
+    /// snapshot: equal tables have equal digests, on either end of a direction.
+    pub fn table_digest(&self) -> u64 {
+        self.table.digest()
+    }
+
     /// Encodes one header block.
     pub fn encode<F: EncodeField>(&mut self, fields: &[F]) -> EncodedBlock {
         let (bytes, steps) = self.encode_steps(fields);

@@ -265,6 +265,20 @@ impl DynamicTable {
         }
     }
 
+    /// A fingerprint of the table (FNV-1a 64 over each entry's name and value
+    /// [`fingerprint`]s, newest first, then the maximum size), computed in place: no
+    /// snapshot, no string bytes touched.
+    pub(crate) fn digest(&self) -> u64 {
+        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mix = |h: u64, x: u64| (h ^ x).wrapping_mul(PRIME);
+        let h = self
+            .fingerprints
+            .iter()
+            .fold(OFFSET, |h, &(n, v)| mix(mix(h, n), v));
+        mix(h, self.max_size as u64)
+    }
+
     pub(crate) fn snapshot(&self) -> TableSnapshot {
         TableSnapshot {
             entries: self.entries.iter().cloned().collect(),

@@ -336,12 +336,13 @@ impl<T: Copy> Receiver<T> {
     /// order (the block holding the most recent segment, then the others from the highest
     /// down), as many as the option space holds.
     pub fn sack_blocks(&self) -> Vec<SackBlock> {
-        let max = if self.cfg.timestamps {
-            MAX_SACK_BLOCKS_WITH_TIMESTAMPS
-        } else {
-            MAX_SACK_BLOCKS
-        };
-        let mut out = Vec::new();
+        let max = self.max_sack_blocks();
+        if self.dsack.is_none() && self.ooo_blocks.is_empty() {
+            return Vec::new();
+        }
+        // The DSACK block, the highest blocks (one more than fit, in case the latest one is
+        // among them) and perhaps the latest one ahead of them: one allocation.
+        let mut out = Vec::with_capacity(max + 3);
         if let Some(d) = self.dsack {
             out.push(d);
         }
@@ -352,26 +353,51 @@ impl<T: Copy> Receiver<T> {
             start: r.start,
             end: r.end,
         };
-        // The highest blocks, one more than fit, in case the latest one is among them.
-        let mut blocks: Vec<SackBlock> = self
-            .ooo_blocks
-            .iter()
-            .rev()
-            .take(max + 1)
-            .map(block)
-            .collect();
+        let base = out.len();
+        out.extend(self.ooo_blocks.iter().rev().take(max + 1).map(block));
         if let Some(latest) = self.latest_ooo {
             let holds = |b: &SackBlock| b.start <= latest && latest < b.end;
-            if let Some(i) = blocks.iter().position(holds) {
-                let b = blocks.remove(i);
-                blocks.insert(0, b);
+            if let Some(i) = out[base..].iter().position(holds) {
+                let b = out.remove(base + i);
+                out.insert(base, b);
             } else if let Some(b) = self.ooo_blocks.containing(latest) {
-                blocks.insert(0, block(b));
+                out.insert(base, block(b));
             }
         }
-        out.extend(blocks);
         out.truncate(max);
         out
+    }
+
+    /// How many blocks [`Receiver::sack_blocks`] would return, without building them.
+    pub fn sack_block_count(&self) -> usize {
+        let max = self.max_sack_blocks();
+        let mut n = usize::from(self.dsack.is_some());
+        if !self.ooo_blocks.is_empty() {
+            let top = self.ooo_blocks.len().min(max + 1);
+            n += top;
+            if let Some(latest) = self.latest_ooo {
+                let in_top = self
+                    .ooo_blocks
+                    .iter()
+                    .rev()
+                    .take(top)
+                    .any(|r| r.start <= latest && latest < r.end);
+                if !in_top && self.ooo_blocks.containing(latest).is_some() {
+                    n += 1;
+                }
+            }
+        }
+        let n = n.min(max);
+        debug_assert_eq!(n, self.sack_blocks().len());
+        n
+    }
+
+    fn max_sack_blocks(&self) -> usize {
+        if self.cfg.timestamps {
+            MAX_SACK_BLOCKS_WITH_TIMESTAMPS
+        } else {
+            MAX_SACK_BLOCKS
+        }
     }
 
     pub fn held_bytes(&self) -> u64 {
