@@ -332,6 +332,13 @@ async fn an_edited_asset_reruns_the_lanes_and_an_invalid_one_is_marked_in_place(
         url::encode(&want),
         "the invalid page did not run"
     );
+    // The panel sits under the lanes: bring it (and its message or table) into the shot.
+    s.c.execute(
+        "document.querySelector('[data-view=export]').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
     let png = s.c.screenshot().await.unwrap();
     std::fs::write(artifacts_dir().join("exports-editor-1400x900.png"), png).unwrap();
 }
@@ -394,6 +401,13 @@ async fn the_recorded_har_imports_and_malformed_files_name_their_json_path() {
     for path in ["site.css", "vendor.js", "text.woff2", "feed.json"] {
         assert!(names.as_str().unwrap().contains(path), "{path} on screen");
     }
+    // The panel sits under the lanes: bring it (and its message or table) into the shot.
+    s.c.execute(
+        "document.querySelector('[data-view=export]').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
     let png = s.c.screenshot().await.unwrap();
     std::fs::write(artifacts_dir().join("exports-har-1400x900.png"), png).unwrap();
 }
