@@ -6,8 +6,7 @@
 //! in the browser and the PNG is twice its size with the lanes' colours in it); malformed
 //! files name their JSON path; and the site loads with the network cut after one visit.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -46,7 +45,7 @@ impl Site {
                 }
                 let root = root.clone();
                 std::thread::spawn(move || {
-                    let _ = serve(stream, &root);
+                    let _ = protoviz_e2e::serve_one(stream, &root);
                 });
             }
         });
@@ -62,44 +61,16 @@ impl Site {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let found = path.strip_prefix(SUB_PATH).and_then(|rel| {
-        let rel = if rel.is_empty() { "index.html" } else { rel };
-        (!rel.contains("..")).then(|| (rel.to_owned(), std::fs::read(root.join(rel))))
-    });
-    let (status, ctype, body) = match found {
-        Some((rel, Ok(bytes))) => ("200 OK", content_type(&rel), bytes),
-        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)?;
-    stream.flush()
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        _ => "application/octet-stream",
-    }
+/// A screenshot with the import and export panel, which sits under the lanes, in view.
+async fn shot_of_the_panel(s: &Session, name: &str) {
+    s.c.execute(
+        "document.querySelector('[data-view=export]').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let png = s.c.screenshot().await.unwrap();
+    std::fs::write(artifacts_dir().join(name), png).unwrap();
 }
 
 /// A headless Chromium session that saves downloads into `downloads`.
@@ -332,15 +303,7 @@ async fn an_edited_asset_reruns_the_lanes_and_an_invalid_one_is_marked_in_place(
         url::encode(&want),
         "the invalid page did not run"
     );
-    // The panel sits under the lanes: bring it (and its message or table) into the shot.
-    s.c.execute(
-        "document.querySelector('[data-view=export]').scrollIntoView({block: 'start'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    let png = s.c.screenshot().await.unwrap();
-    std::fs::write(artifacts_dir().join("exports-editor-1400x900.png"), png).unwrap();
+    shot_of_the_panel(&s, "exports-editor-1400x900.png").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -401,15 +364,7 @@ async fn the_recorded_har_imports_and_malformed_files_name_their_json_path() {
     for path in ["site.css", "vendor.js", "text.woff2", "feed.json"] {
         assert!(names.as_str().unwrap().contains(path), "{path} on screen");
     }
-    // The panel sits under the lanes: bring it (and its message or table) into the shot.
-    s.c.execute(
-        "document.querySelector('[data-view=export]').scrollIntoView({block: 'start'})",
-        vec![],
-    )
-    .await
-    .unwrap();
-    let png = s.c.screenshot().await.unwrap();
-    std::fs::write(artifacts_dir().join("exports-har-1400x900.png"), png).unwrap();
+    shot_of_the_panel(&s, "exports-har-1400x900.png").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

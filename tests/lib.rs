@@ -64,7 +64,9 @@ impl StaticServer {
     }
 }
 
-fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+/// Answers one request on `stream`: the site under [`SUB_PATH`] from `root`, the reveal.js
+/// deck and the embedding page; 404 for anything else, as GitHub Pages would.
+pub fn serve_one(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
