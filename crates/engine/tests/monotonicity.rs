@@ -96,13 +96,23 @@ fn point(l: &Lane) -> Point {
     }
 }
 
-fn run(preset: PresetId, rtt_ms: u64, down_bps: u64) -> Vec<Point> {
+/// `preset` over a path of `rtt_ms` and `down_bps`, the uplink as the app's bandwidth
+/// control sets it: half, at least 250 kbit/s.
+fn on_path(preset: PresetId, rtt_ms: u64, down_bps: u64) -> Scenario {
     let mut s = Scenario::preset(preset);
     s.network.rtt = SimDuration::from_millis(rtt_ms);
     s.network.downlink_bps = down_bps;
-    // As the app's bandwidth control sets it: the uplink gets half, at least 250 kbit/s.
     s.network.uplink_bps = (down_bps / 2).max(250_000);
-    simulate(&s).unwrap().lanes.iter().map(point).collect()
+    s
+}
+
+fn run(preset: PresetId, rtt_ms: u64, down_bps: u64) -> Vec<Point> {
+    simulate(&on_path(preset, rtt_ms, down_bps))
+        .unwrap()
+        .lanes
+        .iter()
+        .map(point)
+        .collect()
 }
 
 /// Checks one step from `better_path` (the shorter round trip or the wider link) to
@@ -236,11 +246,7 @@ mod sanity {
     use protoviz_engine::Protocol;
 
     fn scenario(preset: usize, rtt_ms: u64, down_kbps: u64) -> Scenario {
-        let mut s = Scenario::preset(PresetId::ALL[preset]);
-        s.network.rtt = SimDuration::from_millis(rtt_ms);
-        s.network.downlink_bps = down_kbps * 1000;
-        s.network.uplink_bps = (down_kbps * 500).max(250_000);
-        s
+        on_path(PresetId::ALL[preset], rtt_ms, down_kbps * 1000)
     }
 
     /// Handshake round trips before the HTML's first byte can arrive on a cold visit:

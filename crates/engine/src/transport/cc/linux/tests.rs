@@ -62,12 +62,9 @@ fn cubic_fast_convergence_lowers_w_max() {
     assert_eq!(c.last_max_cwnd, 68);
 }
 
-/// `bictcp_update` right after a reduction from W_max = 100 to 70: K = cbrt((W_max −
-/// cwnd)/C) (RFC 9438 §4.2 eq. 2), in Linux's units of 1/1024 s: cbrt(cube_factor · 30)
-/// with cube_factor = 2^40 / 410 = 2 681 735 677, cbrt(80 452 070 310) = 4 316.97 → 4 316
-/// (4.215 s; the RFC's cbrt(30/0.4) = 4.217 s).
-#[test]
-fn cubic_k_after_a_reduction() {
+/// CUBIC (no HyStart) right after a loss at a window of 100 packets: W_max = 100, cwnd and
+/// ssthresh 70 (`bictcp_recalc_ssthresh`).
+fn cut_from_100() -> (LinuxCubic, Window) {
     let mut c = LinuxCubic::new(false);
     let mut w = Window {
         cwnd: 100,
@@ -75,6 +72,16 @@ fn cubic_k_after_a_reduction() {
     };
     w.ssthresh = c.ssthresh(&w);
     w.cwnd = w.ssthresh;
+    (c, w)
+}
+
+/// `bictcp_update` right after a reduction from W_max = 100 to 70: K = cbrt((W_max −
+/// cwnd)/C) (RFC 9438 §4.2 eq. 2), in Linux's units of 1/1024 s: cbrt(cube_factor · 30)
+/// with cube_factor = 2^40 / 410 = 2 681 735 677, cbrt(80 452 070 310) = 4 316.97 → 4 316
+/// (4.215 s; the RFC's cbrt(30/0.4) = 4.217 s).
+#[test]
+fn cubic_k_after_a_reduction() {
+    let (mut c, mut w) = cut_from_100();
     assert_eq!(w.cwnd, 70);
     c.cong_avoid(&mut w, 1, true, info(10_000_000, 0, 0));
     assert_eq!(c.k_and_origin(), (4_316, 100));
@@ -200,13 +207,7 @@ fn hystart_delay_needs_eight_samples_then_compares() {
 /// W(K + RTT) = 100 + 0.4 · 0.1³ = 100.0004. The window is within one packet of both.
 #[test]
 fn cubic_window_follows_w_of_t_at_half_k_and_k() {
-    let mut c = LinuxCubic::new(false);
-    let mut w = Window {
-        cwnd: 100,
-        ..Window::new(10)
-    };
-    w.ssthresh = c.ssthresh(&w);
-    w.cwnd = w.ssthresh;
+    let (mut c, mut w) = cut_from_100();
     let start = 10_000_000u64;
     let rtt_us = 100_000u64;
     // delay_min = 100 ms, from the ACKs' RTT samples.
