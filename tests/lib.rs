@@ -254,17 +254,17 @@ pub async fn wait_for(
 ) -> Value {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
-        // A script can fail while the page is (re)loading: try again until the deadline.
-        let v = match c.execute(script, vec![]).await {
-            Ok(v) => v,
-            Err(e) => Value::String(format!("script error: {e}")),
+        // A script can fail while the page is (re)loading (its element not drawn yet): that is
+        // "not yet", never a value for `done` to judge — a predicate such as "any non-empty
+        // string" or "not null" would otherwise accept the error's text.
+        let last = match c.execute(script, vec![]).await {
+            Ok(v) if done(&v) => return v,
+            Ok(v) => v.to_string(),
+            Err(e) => format!("script error: {e}"),
         };
-        if done(&v) {
-            return v;
-        }
         assert!(
             Instant::now() < deadline,
-            "timed out waiting for {what}; last value {v}"
+            "timed out waiting for {what}; last value {last}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
