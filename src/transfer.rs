@@ -240,6 +240,7 @@ enum BlockedCauseDef {
         missing_to: u64,
     },
     ConnectionLimit,
+    Scheduler,
     PipelineHeadOfLine {
         conn: ConnId,
         behind: AssetId,

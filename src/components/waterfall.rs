@@ -94,6 +94,10 @@ pub fn blocked_text(b: &Blocked) -> String {
         BlockedCause::ConnectionLimit => {
             format!("waited {span}: every HTTP/1.1 connection to the host was busy")
         }
+        BlockedCause::Scheduler => format!(
+            "waited {span} in the browser: until the parser reaches <body>, Chrome sends a \
+             low-priority request only while fewer than two others are loading (tight mode)"
+        ),
         BlockedCause::PipelineHeadOfLine { conn, behind } => format!(
             "waited {span}: pipelined on connection #{} behind the response to asset {}, \
              which HTTP/1.1 must return first (head-of-line blocking)",

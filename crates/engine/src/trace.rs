@@ -221,6 +221,10 @@ pub enum BlockedCause {
     },
     /// HTTP/1.1: every allowed connection to the host was busy with another request.
     ConnectionLimit,
+    /// The browser held the request back before sending it: Blink's tight mode until the
+    /// parser inserts `<body>`, when a low-priority request waits while two others are
+    /// running ([`crate::browser::schedule`]).
+    Scheduler,
     /// HTTP/1.1 pipelining: the response had to wait for `behind`'s response, requested
     /// earlier on the same connection (RFC 9112 §9.3.2: responses come back in order).
     PipelineHeadOfLine { conn: ConnId, behind: AssetId },

@@ -55,6 +55,33 @@ const OVERFLOW_TOLERANCE: f64 = 0.05;
 /// …and this far only when the slower run lost more to the queue or timed out more.
 const OVERFLOW_CLIFF: f64 = 0.20;
 
+/// Steps of the round-trip grid known to break the order beyond the two mechanisms'
+/// bounds: (preset, lane, shorter RTT ms, longer RTT ms, the band its fall must stay in,
+/// why). Each band is the fall measured when the step was listed, ±0.04, so a known break
+/// cannot quietly widen; one that comes back within the rules must be taken off the list.
+type KnownBreak = (
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    (f64, f64),
+    &'static str,
+);
+const KNOWN_RTT_BREAKS: &[KnownBreak] = &[(
+    "blog",
+    "h1",
+    120,
+    150,
+    (0.30, 0.38),
+    "0.34: at 120 ms one connection writes photo-4's 64 KB in one burst (Linux sends what \
+     cwnd allows at once; nginx does not pace) into the queue the other five slow starts \
+     have filled, and all 35 segments are dropped; the tail loss probe waits 2·SRTT from \
+     the last ACK (tcp_schedule_loss_probe), then PRR rebuilds from an empty pipe \
+     (tcp_cwnd_reduction), about 1 s in all. From 130 ms the 160 KB+ queue holds the \
+     burst. Found when Chrome's tight mode (browser::schedule) moved the image requests; \
+     the rig has not measured 110–130 ms",
+)];
+
 /// One lane's outcome at one point of the grid.
 #[derive(Clone, Debug)]
 struct Point {
@@ -172,7 +199,33 @@ fn a_longer_round_trip_never_loads_sooner_at_zero_loss() {
             .collect();
         for (i, pair) in rows.windows(2).enumerate() {
             for (shorter, longer) in pair[0].iter().zip(&pair[1]) {
-                if let Some(why) = check_step(shorter, longer) {
+                let known = KNOWN_RTT_BREAKS.iter().find(|k| {
+                    (k.0, k.1, k.2, k.3) == (preset.id(), shorter.lane, RTTS_MS[i], RTTS_MS[i + 1])
+                });
+                let fall = 1.0 - longer.load_us as f64 / shorter.load_us as f64;
+                let step = check_step(shorter, longer);
+                if let Some(&(.., (lo, hi), _)) = known {
+                    if step.is_none() || !(lo..=hi).contains(&fall) {
+                        broken.push(format!(
+                            "{} {} {} -> {} ms: a known break, now {:.1} % sooner against \
+                             {:.0}–{:.0} %: {}",
+                            preset.id(),
+                            shorter.lane,
+                            RTTS_MS[i],
+                            RTTS_MS[i + 1],
+                            fall * 100.0,
+                            lo * 100.0,
+                            hi * 100.0,
+                            if step.is_none() {
+                                "within the rules now, take it off"
+                            } else {
+                                "outside its band"
+                            }
+                        ));
+                    }
+                    continue;
+                }
+                if let Some(why) = step {
                     broken.push(format!(
                         "{} {}: {} ms {:.1} ms -> {} ms {:.1} ms: {why}",
                         preset.id(),

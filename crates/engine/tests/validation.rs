@@ -34,24 +34,6 @@ const BAND: (f64, f64) = (0.85, 1.15);
 /// why it is outside). Each band is the ratio measured when the gap was listed, ±0.05.
 const GAPS: &[(&str, (f64, f64), &str)] = &[
     (
-        "blog-h1-rtt50-random0",
-        (1.37, 1.47),
-        "1.42: six slow starts overflow the 64 KiB queue in both; Linux repairs its 100 drops \
-         within the load, the model's 99 retransmissions cost ~0.5 s more (TCP recovery)",
-    ),
-    (
-        "blog-h1-rtt100-random0",
-        (0.67, 0.77),
-        "0.72: the model requests the images as soon as the preload scanner finds them; \
-         Chromium holds delayable requests while the head's CSS and JS load (browser model)",
-    ),
-    (
-        "blog-h3-rtt100-random0",
-        (0.76, 0.86),
-        "0.81: images requested before the render-blocking head resources finish (DCL 933 ms \
-         against 754): Chromium's request scheduling (browser model)",
-    ),
-    (
         "blog-h2-rtt100-ge2",
         (0.67, 0.77),
         "0.72: bursty loss; real h2 spends 1.5-2 s (one load 50 s of RTO back-off)",
@@ -61,11 +43,6 @@ const GAPS: &[(&str, (f64, f64), &str)] = &[
         (0.59, 0.69),
         "0.64: quic-go's rate stays at 1.2-1.6 Mbit/s after an early loss (rig-findings.md), \
          the model's recovers faster (QUIC congestion control)",
-    ),
-    (
-        "blog-h1-rtt200-random1",
-        (0.79, 0.89),
-        "0.84: h1 under 1 % loss at 200 ms (TCP recovery, browser scheduling)",
     ),
     (
         "tiles-h2-rtt50-random0",

@@ -13,7 +13,10 @@
 //! - A pushed asset (RFC 9113 §8.4) is not requested: it is complete at its discovery if the
 //!   push has arrived, else when it does; a push of something cached or already requested
 //!   is refused (§8.4.2).
-//! - Requests follow Chrome's priorities ([`priority::chrome_priority`]).
+//! - Requests follow Chrome's priorities ([`priority::chrome_priority`]), and go out when
+//!   Blink's scheduler lets them ([`schedule`]): until the parser inserts `<body>` (the
+//!   head's stylesheets and synchronous scripts parsed and run, in document order), a
+//!   low-priority request waits while two others are running.
 //! - [`metrics`]: parse and run costs, render blocking, first paint, DOMContentLoaded, round
 //!   trips.
 //!
@@ -23,11 +26,12 @@
 
 pub mod metrics;
 pub mod priority;
+pub mod schedule;
 
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::ids::{AssetId, ConnId};
-use crate::page::Page;
+use crate::page::{AssetKind, Page};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::{EventKind, Source};
@@ -63,6 +67,11 @@ pub trait Net {
     fn log(&mut self, at: SimTime, kind: EventKind);
     /// `id` (found at `now`) must be fetched: queue its request.
     fn fetch(&mut self, now: SimTime, id: AssetId);
+    /// The browser's scheduler held `id`'s request back from `from` until `to`
+    /// ([`schedule`]): a stall of the asset, [`crate::trace::BlockedCause::Scheduler`].
+    fn held(&mut self, id: AssetId, from: SimTime, to: SimTime);
+    /// Call [`Browser::tick`] at `at` (the parser reaches `<body>` then).
+    fn wake_at(&mut self, at: SimTime);
     /// `children` of `parent` (which arrived over connection `conn`, `None`: from the cache)
     /// are found once it is parsed or run, at `at`. Returns true to have the browser find
     /// them now (the lane handles them at once when `at` is now), false when the lane will
@@ -93,6 +102,16 @@ pub struct Browser<'a> {
     pub complete: usize,
     /// Asset by URL path (the first with that path).
     paths: BTreeMap<&'a str, AssetId>,
+    /// When requests may go out ([`schedule`]).
+    scheduler: schedule::LoadScheduler,
+    /// What the parser must have parsed or run before it inserts `<body>`: the head's
+    /// render-blocking assets in document order, up to its last synchronous script (a
+    /// stylesheet after it does not hold the parser).
+    head: Vec<AssetId>,
+    /// When the parser inserts `<body>`, once known.
+    body_at: Option<SimTime>,
+    /// Reused for the requests the scheduler lets go at once.
+    granted: Vec<AssetId>,
 }
 
 impl<'a> Browser<'a> {
@@ -109,6 +128,10 @@ impl<'a> Browser<'a> {
             draining: false,
             complete: 0,
             paths: page.by_path(),
+            scheduler: schedule::LoadScheduler::new(page.assets.len()),
+            head: head(page),
+            body_at: None,
+            granted: Vec::new(),
         }
     }
 
@@ -118,6 +141,69 @@ impl<'a> Browser<'a> {
         if st.first_byte.is_none() {
             st.first_byte = Some(now);
             net.log(now, EventKind::FirstByte { asset: id });
+            if id == AssetId(0) {
+                self.insert_body(now, net);
+            }
+        }
+    }
+
+    /// Time has come to `now` for what the browser asked [`Net::wake_at`] for: the parser
+    /// inserts `<body>` if it is due.
+    pub fn tick(&mut self, now: SimTime, net: &mut impl Net) {
+        if self.body_at.is_some_and(|at| at <= now) && self.scheduler.tight() {
+            let mut granted = std::mem::take(&mut self.granted);
+            self.scheduler.loosen(&mut |id| granted.push(id));
+            self.send(now, &mut granted, net);
+            self.granted = granted;
+        }
+    }
+
+    /// Once the head's blocking chain is known (the HTML's first byte and every asset of
+    /// [`Browser::head`] arrived), when the parser inserts `<body>`: each runs once it has
+    /// arrived and the one before it has, as [`metrics::first_paint`] counts them.
+    fn insert_body(&mut self, now: SimTime, net: &mut impl Net) {
+        if self.body_at.is_some() {
+            return;
+        }
+        let Some(start) = self.assets[0].first_byte else {
+            return;
+        };
+        let mut t = start;
+        for &id in &self.head {
+            let Some(arrived) = self.assets[id.0 as usize].last_byte else {
+                return;
+            };
+            t = t.max(arrived) + metrics::cost(&self.scenario.browser, self.page.asset(id));
+        }
+        self.body_at = Some(t);
+        if t <= now {
+            self.tick(now, net);
+        } else {
+            net.wake_at(t);
+        }
+    }
+
+    /// Asks the scheduler to let `id`'s request out (found at `now`; a preload a 103 named is
+    /// fetched by the browser process, and `fetch()` is never throttled): out now, or once a
+    /// running request finishes or `<body>` is inserted.
+    fn request(&mut self, now: SimTime, id: AssetId, source: Source, net: &mut impl Net) {
+        let kind = self.page.asset(id).kind;
+        if source == Source::EarlyHint
+            || !schedule::LoadScheduler::throttleable(kind)
+            || self.scheduler.request(id, kind)
+        {
+            net.fetch(now, id);
+        }
+    }
+
+    /// Fetches the requests the scheduler has just let go (`ids`, emptied), each held since
+    /// it was found.
+    fn send(&mut self, now: SimTime, ids: &mut Vec<AssetId>, net: &mut impl Net) {
+        for id in ids.drain(..) {
+            if let Some(found) = self.state(id).discovered.filter(|&f| f < now) {
+                net.held(id, found, now);
+            }
+            net.fetch(now, id);
         }
     }
 
@@ -187,7 +273,7 @@ impl<'a> Browser<'a> {
         if self.take_push(now, id, net) {
             return;
         }
-        net.fetch(now, id);
+        self.request(now, id, source, net);
     }
 
     /// Discovery of a pushed asset (RFC 9113 §8.4): the browser does not request it; it is
@@ -275,6 +361,13 @@ impl<'a> Browser<'a> {
         self.asset(id).last_byte = Some(now);
         self.complete += 1;
         net.log(now, EventKind::Complete { asset: id });
+        let mut granted = std::mem::take(&mut self.granted);
+        self.scheduler.release(id, &mut |g| granted.push(g));
+        self.send(now, &mut granted, net);
+        self.granted = granted;
+        if self.head.contains(&id) {
+            self.insert_body(now, net);
+        }
         self.reveal(now, id, u64::MAX, net);
         let parsed = std::mem::take(&mut self.parsed_children[id.0 as usize]);
         if !parsed.is_empty() {
@@ -286,4 +379,24 @@ impl<'a> Browser<'a> {
             }
         }
     }
+}
+
+/// The head's render-blocking assets the HTML references, in document order, up to the last
+/// synchronous script: what the parser waits for before it inserts `<body>` (HTML §4.2.6: a
+/// script waits for the stylesheets before it; the parser waits for the script).
+fn head(page: &Page) -> Vec<AssetId> {
+    let mut ids: Vec<(u64, AssetId)> = page
+        .ids()
+        .filter_map(|id| {
+            let a = page.asset(id);
+            let d = a.discovered_by?;
+            (a.blocking && d.parent == AssetId(0) && !d.parsed).then_some((d.offset, id))
+        })
+        .collect();
+    ids.sort_unstable();
+    let last_script = ids
+        .iter()
+        .rposition(|&(_, id)| page.asset(id).kind == AssetKind::Js);
+    ids.truncate(last_script.map_or(0, |i| i + 1));
+    ids.into_iter().map(|(_, id)| id).collect()
 }

@@ -61,6 +61,18 @@ impl Net for Host<'_> {
     ) -> bool {
         self.tcp.parse_at(now, at, children, parent, conn)
     }
+
+    fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
+        self.trace.asset(id).blocked.push(Blocked {
+            from,
+            to,
+            cause: BlockedCause::Scheduler,
+        });
+    }
+
+    fn wake_at(&mut self, at: SimTime) {
+        self.tcp.wakeups.push_back((ConnId(0), at));
+    }
 }
 
 impl Host<'_> {
@@ -243,6 +255,7 @@ impl H1Lane<'_> {
             self.browser
                 .discover(now, child, Some(parent), Source::Request, &mut self.host);
         }
+        self.browser.tick(now, &mut self.host);
         server.serve(now, &self.origin);
         self.server_events(conn, server);
         self.write_requests(now, conn, client);

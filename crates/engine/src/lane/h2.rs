@@ -64,6 +64,18 @@ impl Net for Host {
     ) -> bool {
         self.tcp.parse_at(now, at, children, parent, conn)
     }
+
+    fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
+        self.trace.asset(id).blocked.push(Blocked {
+            from,
+            to,
+            cause: BlockedCause::Scheduler,
+        });
+    }
+
+    fn wake_at(&mut self, at: SimTime) {
+        self.tcp.wakeups.push_back((ConnId(0), at));
+    }
 }
 
 impl Host {
@@ -271,6 +283,7 @@ impl H2Lane<'_> {
             self.browser
                 .discover(now, child, Some(parent), Source::Request, &mut self.host);
         }
+        self.browser.tick(now, &mut self.host);
         server.pump(now, self.browser.page);
         self.server_events(now, conn, server);
         self.charge_flow_control(now, conn, server);

@@ -63,6 +63,8 @@ enum Ev {
     Release(StreamId),
     /// Browser: a child found by parsing or running its parent.
     Discover { asset: AssetId, by: AssetId },
+    /// Browser: a moment it asked for ([`Net::wake_at`]).
+    Browser,
 }
 
 type H3Conn = sim::Conn<H3Client, H3Server>;
@@ -137,6 +139,18 @@ impl Net for Host<'_, '_> {
             );
         }
         false
+    }
+
+    fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
+        self.st.trace.asset(id).blocked.push(Blocked {
+            from,
+            to,
+            cause: BlockedCause::Scheduler,
+        });
+    }
+
+    fn wake_at(&mut self, at: SimTime) {
+        self.ctx.wake_at(ConnId(0), at, Ev::Browser);
     }
 }
 
@@ -266,6 +280,16 @@ impl App<H3Client, H3Server, Link> for QuicLane<'_> {
             }
             Cause::Wake(Ev::Discover { asset, by }) => {
                 self.discover(now, asset, Some(by), Source::Request, c, ctx);
+                Flush::Side(Side::Client)
+            }
+            Cause::Wake(Ev::Browser) => {
+                let mut host = Host {
+                    st: &mut self.st,
+                    c,
+                    ctx,
+                    page: self.page,
+                };
+                self.browser.tick(now, &mut host);
                 Flush::Side(Side::Client)
             }
             Cause::Touched => Flush::Nothing,

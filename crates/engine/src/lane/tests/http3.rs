@@ -115,10 +115,16 @@ fn all_blog_assets_complete_causally_on_one_connection() {
             }
             for b in &a.blocked {
                 assert!(b.from < b.to && b.to <= a.last_byte.unwrap(), "{b:?}");
-                assert!(matches!(
-                    b.cause,
-                    BlockedCause::QuicStreamHeadOfLine { stream, .. } if Some(stream) == a.stream
-                ));
+                match b.cause {
+                    BlockedCause::QuicStreamHeadOfLine { stream, .. } => {
+                        assert_eq!(Some(stream), a.stream, "{}", a.path)
+                    }
+                    // Chrome's scheduler held the request from its discovery until it went.
+                    BlockedCause::Scheduler => {
+                        assert_eq!((b.from, Some(b.to)), (a.discovered, a.request_sent))
+                    }
+                    _ => panic!("{}: {b:?}", a.path),
+                }
             }
         }
         assert!(l.events.windows(2).all(|w| w[0].at <= w[1].at));
@@ -334,10 +340,12 @@ fn early_hints_start_critical_requests_during_think_time() {
 }
 
 /// RFC 9218 §10 scheduling by Chrome's urgencies sends the render-blocking CSS (u=0) and
-/// scripts (u=1) ahead of the images (u=3); round-robin shares the path with the 180 KB
-/// hero and the photos, so first paint waits (blog, 0 % loss, RFC-only QUIC: 785 ms
-/// against 1,198 ms). The deployed quic-go server is round-robin whatever the scenario's
-/// scheduler, so there the choice changes nothing.
+/// scripts (u=1) ahead of the images (u=3); round-robin shares the path with the images
+/// Chrome has let out before `<body>` (the two boosted ones, the 180 KB hero among them:
+/// browser::schedule), so first paint waits (blog, 0 % loss, RFC-only QUIC: 785 ms against
+/// 999 ms; 1,198 ms before the model held the other images back). The deployed quic-go
+/// server is round-robin whatever the scenario's scheduler, so there the choice changes
+/// nothing.
 #[test]
 fn sequential_scheduling_paints_sooner_than_round_robin() {
     let mut rfc = blog();
@@ -350,7 +358,8 @@ fn sequential_scheduling_paints_sooner_than_round_robin() {
         seq.metrics.first_paint.unwrap(),
         rr.metrics.first_paint.unwrap(),
     );
-    assert!(a + SimDuration::from_millis(300) < b, "{a:?} vs {b:?}");
+    // The hero's 180 KB alone take 144 ms of the 10 Mbit/s path.
+    assert!(a + SimDuration::from_millis(150) < b, "{a:?} vs {b:?}");
     let mut rr_quic_go = blog();
     rr_quic_go.server.scheduler = SchedulerKind::RoundRobin;
     assert_eq!(
@@ -416,9 +425,14 @@ fn lane_datagrams_use_the_ethernet_path_mtu() {
     );
     assert!(down[probe + 1..].iter().all(|s| s.2 <= 1_352));
     // Queueing stretches the smoothed RTT, so the probe goes late in the load (here at
-    // 1,031 ms of 1,156): nearly every datagram of it is 1,252 bytes.
+    // 895 ms): most of its datagrams are 1,252 bytes (615 of 946; before Chrome's tight
+    // mode held the images back, the queue was longer and the probe later still).
     let full_before = down[..probe].iter().filter(|s| s.2 == 1_252).count();
-    assert!(full_before > 800, "{full_before}");
+    assert!(
+        full_before * 2 > down.len(),
+        "{full_before} of {}",
+        down.len()
+    );
 }
 
 /// The streaming preset: `/api/live` is answered over one stream whose 10 chunks the
@@ -481,8 +495,9 @@ fn quic_first_byte_is_one_rtt_ahead_and_zero_rtt_one_more() {
 }
 
 /// Median page load (µs) of HTTP/2 and HTTP/3 over seeds 1–20 of the blog at 2 %
-/// random loss, RTT 100 ms, with the server scheduler `kind`.
-fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
+/// random loss, RTT 100 ms, with the server scheduler `kind` (`rfc_only`: RFC-only QUIC,
+/// whose server follows `kind`; the deployed quic-go server is round-robin whatever it).
+fn lossy_medians(kind: SchedulerKind, rfc_only: bool) -> (u64, u64) {
     let median = |mut v: Vec<u64>| {
         v.sort_unstable();
         (v[9] + v[10]) / 2
@@ -493,6 +508,7 @@ fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
         s.network.loss = LossModel::Random { ppm: 20_000 };
         s.network.seed = seed;
         s.server.scheduler = kind;
+        s.http3.rfc_only = rfc_only;
         h2.push(lane(&s, Protocol::Http2).metrics.load.unwrap().as_micros());
         h3.push(lane(&s, Protocol::Http3).metrics.load.unwrap().as_micros());
     }
@@ -502,22 +518,25 @@ fn lossy_medians(kind: SchedulerKind) -> (u64, u64) {
 /// Marx et al., "Resolving a Ghost: head-of-line blocking in QUIC and HTTP/3" (2020):
 /// under random loss HTTP/3 loads no slower than HTTP/2 when the server multiplexes
 /// round-robin, since a loss stalls only the streams in the lost packet instead of the
-/// whole TCP byte stream. Blog, RTT 100 ms, 2 % loss, 20 seeds. Measured: h2 9.27 s,
-/// h3 8.45 s (h3 faster on 18 of 20 seeds).
+/// whole TCP byte stream. Blog, RTT 100 ms, 2 % loss, 20 seeds, the deployed stacks.
+/// Measured: h2 6.94 s, h3 5.64 s (9.27 s and 8.45 s before Chrome's tight mode held the
+/// images back until `<body>`).
 #[test]
 fn h3_median_load_no_slower_than_h2_under_loss_round_robin() {
-    let (h2, h3) = lossy_medians(SchedulerKind::RoundRobin);
+    let (h2, h3) = lossy_medians(SchedulerKind::RoundRobin, false);
     assert!(h3 <= h2, "median load: h2 {h2} µs, h3 {h3} µs");
 }
 
 /// Marx et al. (as above): with sequential scheduling only one stream is in flight at a
 /// time, so QUIC's independent streams have little head-of-line blocking to remove and
-/// HTTP/3's advantage over HTTP/2 shrinks. Measured: round-robin h2 9.27 s, h3 8.45 s
-/// (gap 0.82 s); sequential h2 9.15 s, h3 8.40 s (gap 0.75 s).
+/// HTTP/3's advantage over HTTP/2 shrinks. RFC-only QUIC, whose server follows the
+/// scenario's scheduler (the deployed quic-go server is round-robin whatever it says).
+/// Measured: round-robin h2 6.94 s, h3 6.69 s (gap 0.25 s); sequential h2 6.95 s, h3
+/// 6.81 s (gap 0.14 s). Medians of noisy loads: the mechanism test below is the firmer one.
 #[test]
 fn h3_advantage_shrinks_with_sequential_scheduling() {
-    let (h2_rr, h3_rr) = lossy_medians(SchedulerKind::RoundRobin);
-    let (h2_seq, h3_seq) = lossy_medians(SchedulerKind::Sequential);
+    let (h2_rr, h3_rr) = lossy_medians(SchedulerKind::RoundRobin, true);
+    let (h2_seq, h3_seq) = lossy_medians(SchedulerKind::Sequential, true);
     let gap_rr = h2_rr as i64 - h3_rr as i64;
     let gap_seq = h2_seq as i64 - h3_seq as i64;
     assert!(
