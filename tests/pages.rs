@@ -111,8 +111,11 @@ pub fn generated(n: usize) -> Page {
 /// The link (scenario string) of the generated page of `n` assets with `extra` keys after
 /// it (`loss=2`), as the app's location hash takes it.
 pub fn generated_link(n: usize, extra: &str) -> String {
-    let mut s = url::decode(&format!("page=blog{}{extra}", if extra.is_empty() { "" } else { "&" }))
-        .expect("a valid link");
+    let mut s = url::decode(&format!(
+        "page=blog{}{extra}",
+        if extra.is_empty() { "" } else { "&" }
+    ))
+    .expect("a valid link");
     s.page = generated(n);
     url::encode(&s)
 }
