@@ -123,7 +123,7 @@ type Read = Option<(usize, Option<usize>)>;
 pub fn Connections(p: &ConnectionsProps) -> Html {
     let run = use_run();
     // The piece under the pointer (or the band focused): connection index and piece.
-    let readout = use_state(|| None::<(usize, Option<usize>)>);
+    let readout = use_state_eq(|| None::<(usize, Option<usize>)>);
     let lane_bands = use_memo((run.clone(), p.index), |(run, index)| {
         run.as_ref()
             .and_then(|r| {
