@@ -400,3 +400,92 @@ async fn drag_profile() {
     }
     c.close().await.unwrap();
 }
+
+/// Not a test: what one replay frame costs, for issue 14 item 3. For `tiles` at 2 % loss
+/// and a generated 200-asset page at 2 % loss (every asset its own row), with the
+/// connection tracks and packet strips closed and open: the frame intervals over three
+/// seconds of replay (p50 / p95), and the DOM mutations per frame by view (the
+/// load-independent figure: what the replay re-renders), with the machine's load average.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn playback_frames() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    let big = protoviz_e2e::pages::generated_link(200, "loss=2");
+    let pages: Vec<(&str, String)> = vec![
+        ("tiles 2 %", "page=tiles&loss=2".into()),
+        ("200 assets 2 %", big),
+    ];
+    const PLAY: &str = r#"
+const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
+(async () => {
+  const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));
+  const t = document.querySelector('.lane .wire-toggle');
+  if (t && (t.getAttribute('aria-expanded') === 'true') !== wire) { t.click(); }
+  for (let i = 0; i < 30; i++) await frame();
+  const by = {};
+  let nodes = 0;
+  const where = r => {
+    const e = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    if (!e) return '?';
+    if (e.closest('.overlay')) return 'overlay';
+    if (e.closest('.axis')) return 'axis';
+    const v = e.closest('[data-view]');
+    return v ? v.dataset.view : (e.closest('header, footer, .controls') ? 'page' : e.tagName.toLowerCase());
+  };
+  const mo = new MutationObserver(m => m.forEach(r => { const k = where(r); by[k] = (by[k] || 0) + 1; nodes += r.addedNodes.length + r.removedNodes.length; }));
+  mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.getElementById('restart').click();
+  const play = [];
+  let p0 = await frame();
+  const end = p0 + 3000;
+  while (p0 < end) { const t1 = await frame(); play.push(t1 - p0); p0 = t1; }
+  mo.disconnect();
+  play.sort((a, b) => a - b);
+  done({ frames: play.length, p50: play[play.length >> 1], p95: play[Math.floor(play.length * 0.95)],
+         max: play[play.length - 1], by, nodes, dom: document.getElementsByTagName('*').length });
+})();
+"#;
+    for (name, link) in &pages {
+        c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
+            .await
+            .unwrap();
+        protoviz_e2e::wait_for(
+            &c,
+            "the run and its median",
+            300,
+            "return [document.querySelectorAll('.lane').length, !!document.querySelector('[data-busy]'), document.querySelector('.seeds') === null]",
+            |v| v[0] == 4 && v[1] == false && v[2] == true,
+        )
+        .await;
+        for wire in [false, true] {
+            let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+            let v: Value = c.execute_async(PLAY, vec![wire.into()]).await.unwrap();
+            let frames = v["frames"].as_f64().unwrap_or(1.0).max(1.0);
+            let per: Vec<String> = v["by"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, n)| format!("{k} {:.1}", n.as_f64().unwrap_or(0.0) / frames))
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "{name}, wire {}: {} frames, interval p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; \
+                 DOM mutations per frame: {} (nodes added/removed in all: {}); {} elements; load {}",
+                if wire { "open" } else { "closed" },
+                v["frames"],
+                v["p50"].as_f64().unwrap_or(0.0),
+                v["p95"].as_f64().unwrap_or(0.0),
+                v["max"].as_f64().unwrap_or(0.0),
+                per.join(", "),
+                v["nodes"],
+                v["dom"],
+                load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+    c.close().await.unwrap();
+}
