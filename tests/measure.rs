@@ -460,9 +460,19 @@ const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
             |v| v[0] == 4 && v[1] == false && v[2] == true,
         )
         .await;
+        c.issue_cmd(Cdp("Performance.enable", serde_json::json!({})))
+            .await
+            .unwrap();
         for wire in [false, true] {
             let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+            let before = metrics(&c).await;
             let v: Value = c.execute_async(PLAY, vec![wire.into()]).await.unwrap();
+            let after = metrics(&c).await;
+            // Main-thread ms per frame (the 30 settling frames before the replay included).
+            let n = v["frames"].as_f64().unwrap_or(1.0).max(1.0) + 30.0;
+            let d = |k: &str| {
+                (after.get(k).unwrap_or(&0.0) - before.get(k).unwrap_or(&0.0)) * 1000.0 / n
+            };
             let frames = v["frames"].as_f64().unwrap_or(1.0).max(1.0);
             let per: Vec<String> = v["by"]
                 .as_object()
@@ -474,7 +484,8 @@ const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
                 .unwrap_or_default();
             println!(
                 "{name}, wire {}: {} frames, interval p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; \
-                 DOM mutations per frame: {} (nodes added/removed in all: {}); {} elements; load {}",
+                 DOM mutations per frame: {} (nodes added/removed in all: {}); {} elements; \
+                 main thread per frame: script {:.2} ms, style {:.2} ms, layout {:.2} ms, all tasks {:.2} ms; load {}",
                 if wire { "open" } else { "closed" },
                 v["frames"],
                 v["p50"].as_f64().unwrap_or(0.0),
@@ -483,6 +494,10 @@ const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
                 per.join(", "),
                 v["nodes"],
                 v["dom"],
+                d("ScriptDuration"),
+                d("RecalcStyleDuration"),
+                d("LayoutDuration"),
+                d("TaskDuration"),
                 load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
             );
         }
