@@ -138,4 +138,25 @@ mod tests {
         assert_eq!(letters(0), "a");
         assert_eq!(letters(27), "bb");
     }
+
+    /// Not a test: how long the engine takes natively for the generated pages, and how
+    /// many trace events each has (`cargo test --release -p protoviz-e2e --lib -- --ignored
+    /// --nocapture generated_page_sizes`).
+    #[test]
+    #[ignore = "a measurement, not a test"]
+    fn generated_page_sizes() {
+        for n in [200, 1_000, 5_000] {
+            let s = url::decode(&generated_link(n, "")).unwrap();
+            let t0 = std::time::Instant::now();
+            let t = protoviz_engine::simulate(&s).unwrap();
+            let events: usize = t.lanes.iter().map(|l| l.events.len()).sum();
+            let bytes: u64 = s.page.assets.iter().map(|a| a.size).sum();
+            println!(
+                "{n} assets, {} MB: simulate {:.0} ms, {events} events, loads {:?}",
+                bytes / 1_000_000,
+                t0.elapsed().as_secs_f64() * 1000.0,
+                t.lanes.iter().map(|l| l.metrics.load).collect::<Vec<_>>()
+            );
+        }
+    }
 }
