@@ -401,13 +401,14 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
     let fp = model.outcome.first_paint.map(|d| d.as_micros());
     html! {
         <div class="waterfall" data-view="waterfall" aria-label={format!("{} waterfall: one row per request", protocol.label())}>
+            // Said above the rows, where it is seen without scrolling to their end.
+            { for more }
             <Axis first_paint_us={fp} dcl_us={model.dom_content_loaded} />
             <div class="rows-scroll">
                 <ol class="assets">
                     { for rows }
                     <Overlay first_paint_us={fp} load_us={model.load_us()} />
                 </ol>
-                { for more }
             </div>
         </div>
     }
