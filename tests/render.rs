@@ -65,7 +65,7 @@ const watch = (sel, figures) => document.querySelectorAll(sel).forEach(el =>
     else if (follows(r)) count.playhead++;
     else { count.static++; if (count.where.length < 5) count.where.push(r.type + ' ' + (r.target.className || r.target.nodeName) + ' ' + (r.attributeName || '')); }
   })).observe(el, { subtree: true, childList: true, attributes: true, characterData: true }));
-watch('.waterfall', false); watch('.connections', false); watch('.packets', false);
+watch('[data-view=waterfall]', false); watch('[data-view=connections]', false); watch('[data-view=packets]', false);
 watch('.lane-head', true);
 document.getElementById('restart').click();
 const tick = () => { if (++count.frames >= frames) { setTimeout(() => done(count), 0); } else requestAnimationFrame(tick); };
