@@ -504,3 +504,59 @@ const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
     }
     c.close().await.unwrap();
 }
+
+/// Not a test: a generated page of 1,000 and of 5,000 assets (every asset its own row) at
+/// 0 % loss: seconds from opening the link to the lanes on screen, the longest main-thread
+/// task on the way (Chrome's long tasks, buffered), the page's elements and JS heap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn big_pages() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    for n in [1_000, 5_000] {
+        let link = protoviz_e2e::pages::generated_link(n, "");
+        let want = protoviz_engine::url::encode(&protoviz_engine::url::decode(&link).unwrap());
+        c.goto("about:blank").await.unwrap();
+        let t0 = std::time::Instant::now();
+        c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
+            .await
+            .unwrap();
+        protoviz_e2e::wait_for(
+            &c,
+            "the run",
+            900,
+            "const l = document.querySelector('.lanes'); return l && l.dataset.run",
+            |v| v == want.as_str(),
+        )
+        .await;
+        let secs = t0.elapsed().as_secs_f64();
+        let v: Value = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 const tasks = [];\
+                 new PerformanceObserver(l => { for (const e of l.getEntries()) tasks.push(e.duration); })\
+                   .observe({ type: 'longtask', buffered: true });\
+                 setTimeout(() => done([Math.max(0, ...tasks), tasks.length,\
+                   document.getElementsByTagName('*').length,\
+                   performance.memory ? performance.memory.usedJSHeapSize : 0,\
+                   document.querySelectorAll('.asset-row').length]), 2000);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "{n} assets: lanes on screen after {secs:.1} s; longest task {:.0} ms ({} long tasks); \
+             {} elements, {} rows drawn; JS heap {:.0} MB (wasm memory not included); load {}",
+            v[0].as_f64().unwrap_or(0.0),
+            v[1],
+            v[2],
+            v[4],
+            v[3].as_f64().unwrap_or(0.0) / 1e6,
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
+    }
+    c.close().await.unwrap();
+}
