@@ -159,4 +159,15 @@ mod tests {
             );
         }
     }
+
+    /// Not a test: the links of the generated pages, into `tests/artifacts/` (for the
+    /// measurement tools' `$SNAP_HASH`).
+    #[test]
+    #[ignore = "a tool, not a test"]
+    fn write_generated_links() {
+        for (n, extra) in [(200, "loss=2"), (5_000, "")] {
+            let path = crate::artifacts_dir().join(format!("generated-{n}.link"));
+            std::fs::write(path, generated_link(n, extra)).unwrap();
+        }
+    }
 }
