@@ -560,3 +560,44 @@ async fn big_pages() {
     }
     c.close().await.unwrap();
 }
+
+/// Not a test: frame intervals on `$SNAP_HASH` with the replay stopped at its end while a
+/// script changes one thing per frame (nothing; the footer's text; one curtain's
+/// transform), to tell a frame's fixed cost from what the replay changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn frame_floor() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=tiles&loss=2".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(12000)).await;
+    for what in ["nothing", "footer", "curtain"] {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             (async () => {{\
+               const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));\
+               const f = document.querySelector('footer'); const cu = document.querySelector('.curtain');\
+               const play = []; let p0 = await frame(); const end = p0 + 2000; let i = 0;\
+               while (p0 < end) {{\
+                 i++;\
+                 if ({what:?} === 'footer') f.firstChild.textContent = 'frame ' + i;\
+                 if ({what:?} === 'curtain') cu.style.transform = 'translateX(' + (i % 100) + '%)';\
+                 const t = await frame(); play.push(t - p0); p0 = t; }}\
+               play.sort((a, b) => a - b);\
+               done([play.length, play[play.length >> 1], play[Math.floor(play.length * 0.95)]]);\
+             }})();"
+        );
+        let v: Value = c.execute_async(&script, vec![]).await.unwrap();
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "{what}: frames, p50, p95 = {v}; load {}",
+            &load[..14.min(load.len())]
+        );
+    }
+    c.close().await.unwrap();
+}
