@@ -279,3 +279,6 @@ pub async fn value(c: &Client, script: &str) -> Value {
 pub fn trace(link: &str) -> Trace {
     simulate(&url::decode(link).expect("a valid link")).expect("the engine runs it")
 }
+
+/// Generated pages for the scaling checks.
+pub mod pages;

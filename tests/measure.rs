@@ -400,3 +400,204 @@ async fn drag_profile() {
     }
     c.close().await.unwrap();
 }
+
+/// Not a test: what one replay frame costs, for issue 14 item 3. For `tiles` at 2 % loss
+/// and a generated 200-asset page at 2 % loss (every asset its own row), with the
+/// connection tracks and packet strips closed and open: the frame intervals over three
+/// seconds of replay (p50 / p95), and the DOM mutations per frame by view (the
+/// load-independent figure: what the replay re-renders), with the machine's load average.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn playback_frames() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    let big = protoviz_e2e::pages::generated_link(200, "loss=2");
+    let pages: Vec<(&str, String)> = vec![
+        ("tiles 2 %", "page=tiles&loss=2".into()),
+        ("200 assets 2 %", big),
+    ];
+    const PLAY: &str = r#"
+const [wire, done] = [arguments[0], arguments[arguments.length - 1]];
+(async () => {
+  const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));
+  const t = document.querySelector('.lane .wire-toggle');
+  if (t && (t.getAttribute('aria-expanded') === 'true') !== wire) { t.click(); }
+  for (let i = 0; i < 30; i++) await frame();
+  const by = {};
+  let nodes = 0;
+  const where = r => {
+    const e = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    if (!e) return '?';
+    if (e.closest('.overlay')) return 'overlay';
+    if (e.closest('.axis')) return 'axis';
+    const v = e.closest('[data-view]');
+    return v ? v.dataset.view : (e.closest('header, footer, .controls') ? 'page' : e.tagName.toLowerCase());
+  };
+  const mo = new MutationObserver(m => m.forEach(r => { const k = where(r); by[k] = (by[k] || 0) + 1; nodes += r.addedNodes.length + r.removedNodes.length; }));
+  mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.getElementById('restart').click();
+  const play = [];
+  let p0 = await frame();
+  const end = p0 + 3000;
+  while (p0 < end) { const t1 = await frame(); play.push(t1 - p0); p0 = t1; }
+  mo.disconnect();
+  play.sort((a, b) => a - b);
+  done({ frames: play.length, p50: play[play.length >> 1], p95: play[Math.floor(play.length * 0.95)],
+         max: play[play.length - 1], by, nodes, dom: document.getElementsByTagName('*').length });
+})();
+"#;
+    for (name, link) in &pages {
+        c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
+            .await
+            .unwrap();
+        protoviz_e2e::wait_for(
+            &c,
+            "the run and its median",
+            300,
+            "return [document.querySelectorAll('.lane').length, !!document.querySelector('[data-busy]'), document.querySelector('.seeds') === null]",
+            |v| v[0] == 4 && v[1] == false && v[2] == true,
+        )
+        .await;
+        c.issue_cmd(Cdp("Performance.enable", serde_json::json!({})))
+            .await
+            .unwrap();
+        for wire in [false, true] {
+            let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+            let before = metrics(&c).await;
+            let v: Value = c.execute_async(PLAY, vec![wire.into()]).await.unwrap();
+            let after = metrics(&c).await;
+            // Main-thread ms per frame (the 30 settling frames before the replay included).
+            let n = v["frames"].as_f64().unwrap_or(1.0).max(1.0) + 30.0;
+            let d = |k: &str| {
+                (after.get(k).unwrap_or(&0.0) - before.get(k).unwrap_or(&0.0)) * 1000.0 / n
+            };
+            let frames = v["frames"].as_f64().unwrap_or(1.0).max(1.0);
+            let per: Vec<String> = v["by"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, n)| format!("{k} {:.1}", n.as_f64().unwrap_or(0.0) / frames))
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "{name}, wire {}: {} frames, interval p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; \
+                 DOM mutations per frame: {} (nodes added/removed in all: {}); {} elements; \
+                 main thread per frame: script {:.2} ms, style {:.2} ms, layout {:.2} ms, all tasks {:.2} ms; load {}",
+                if wire { "open" } else { "closed" },
+                v["frames"],
+                v["p50"].as_f64().unwrap_or(0.0),
+                v["p95"].as_f64().unwrap_or(0.0),
+                v["max"].as_f64().unwrap_or(0.0),
+                per.join(", "),
+                v["nodes"],
+                v["dom"],
+                d("ScriptDuration"),
+                d("RecalcStyleDuration"),
+                d("LayoutDuration"),
+                d("TaskDuration"),
+                load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+    c.close().await.unwrap();
+}
+
+/// Not a test: a generated page of 1,000 and of 5,000 assets (every asset its own row) at
+/// 0 % loss: seconds from opening the link to the lanes on screen, the longest main-thread
+/// task on the way (Chrome's long tasks, buffered), the page's elements and JS heap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, not a test"]
+async fn big_pages() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    for n in [1_000, 5_000] {
+        let link = protoviz_e2e::pages::generated_link(n, "");
+        let want = protoviz_engine::url::encode(&protoviz_engine::url::decode(&link).unwrap());
+        c.goto("about:blank").await.unwrap();
+        let t0 = std::time::Instant::now();
+        c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
+            .await
+            .unwrap();
+        protoviz_e2e::wait_for(
+            &c,
+            "the run",
+            900,
+            "const l = document.querySelector('.lanes'); return l && l.dataset.run",
+            |v| v == want.as_str(),
+        )
+        .await;
+        let secs = t0.elapsed().as_secs_f64();
+        let v: Value = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 const tasks = [];\
+                 new PerformanceObserver(l => { for (const e of l.getEntries()) tasks.push(e.duration); })\
+                   .observe({ type: 'longtask', buffered: true });\
+                 setTimeout(() => done([Math.max(0, ...tasks), tasks.length,\
+                   document.getElementsByTagName('*').length,\
+                   performance.memory ? performance.memory.usedJSHeapSize : 0,\
+                   document.querySelectorAll('.asset-row').length]), 2000);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "{n} assets: lanes on screen after {secs:.1} s; longest task {:.0} ms ({} long tasks); \
+             {} elements, {} rows drawn; JS heap {:.0} MB (wasm memory not included); load {}",
+            v[0].as_f64().unwrap_or(0.0),
+            v[1],
+            v[2],
+            v[4],
+            v[3].as_f64().unwrap_or(0.0) / 1e6,
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
+    }
+    c.close().await.unwrap();
+}
+
+/// Not a test: frame intervals on `$SNAP_HASH` with the replay stopped at its end while a
+/// script changes one thing per frame (nothing; the footer's text; one curtain's
+/// transform), to tell a frame's fixed cost from what the replay changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a tool, not a test"]
+async fn frame_floor() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Chromedriver::start();
+    let c = driver.client().await;
+    protoviz_e2e::set_viewport(&c, 1400, 900).await;
+    let page = std::env::var("SNAP_HASH").unwrap_or_else(|_| "page=tiles&loss=2".into());
+    c.goto(&server.url(&format!("{SUB_PATH}#{page}")))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(12000)).await;
+    for what in ["nothing", "footer", "curtain"] {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             (async () => {{\
+               const frame = () => new Promise(res => requestAnimationFrame(() => res(performance.now())));\
+               const f = document.querySelector('footer'); const cu = document.querySelector('.curtain');\
+               const play = []; let p0 = await frame(); const end = p0 + 2000; let i = 0;\
+               while (p0 < end) {{\
+                 i++;\
+                 if ({what:?} === 'footer') f.firstChild.textContent = 'frame ' + i;\
+                 if ({what:?} === 'curtain') cu.style.transform = 'translateX(' + (i % 100) + '%)';\
+                 const t = await frame(); play.push(t - p0); p0 = t; }}\
+               play.sort((a, b) => a - b);\
+               done([play.length, play[play.length >> 1], play[Math.floor(play.length * 0.95)]]);\
+             }})();"
+        );
+        let v: Value = c.execute_async(&script, vec![]).await.unwrap();
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        println!(
+            "{what}: frames, p50, p95 = {v}; load {}",
+            &load[..14.min(load.len())]
+        );
+    }
+    c.close().await.unwrap();
+}

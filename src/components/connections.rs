@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use crate::context::{use_dispatch, use_run, use_timeline};
 use crate::format;
-use crate::state::{Action, InspectorPick};
-use crate::wiremodel::{bands, file, name_list, Piece, PieceKind};
+use crate::state::{Action, InspectorPick, Shared};
+use crate::wiremodel::{bands, file, name_list, Band, Piece, PieceKind};
 
 #[derive(Properties, PartialEq)]
 pub struct WireToggleProps {
@@ -92,13 +92,38 @@ fn piece_text(x: &Piece, lane: &protoviz_engine::Lane) -> String {
     }
 }
 
+/// A band's one-line description: when its connection opened and what it carried.
+fn band_label(b: &Band, lane: &protoviz_engine::Lane) -> String {
+    let names: Vec<String> = b
+        .assets
+        .iter()
+        .filter_map(|a| lane.assets.get(a.0 as usize))
+        .map(|a| file(&a.path).to_string())
+        .collect();
+    let carried = if names.is_empty() {
+        "no response".to_string()
+    } else {
+        name_list(&names, 5)
+    };
+    format!(
+        "Connection #{}: opened at {}, ready at {}; carried {} ({} response{})",
+        b.conn.0,
+        format::ms(b.opened),
+        format::ms(b.ready),
+        carried,
+        b.assets.len(),
+        if b.assets.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// What the readout names: a band (by index) and the piece under the pointer, if any.
+type Read = Option<(usize, Option<usize>)>;
+
 #[function_component]
 pub fn Connections(p: &ConnectionsProps) -> Html {
     let run = use_run();
-    let tl = use_timeline();
-    let dispatch = use_dispatch();
     // The piece under the pointer (or the band focused): connection index and piece.
-    let readout = use_state(|| None::<(usize, Option<usize>)>);
+    let readout = use_state_eq(|| None::<(usize, Option<usize>)>);
     let lane_bands = use_memo((run.clone(), p.index), |(run, index)| {
         run.as_ref()
             .and_then(|r| {
@@ -107,6 +132,12 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
             })
             .unwrap_or_default()
     });
+    // The bands are drawn by their own component: moving the pointer changes only the
+    // readout below them, never the thousands of pieces.
+    let on_read = {
+        let set = readout.setter();
+        use_callback((), move |r: Read, _| set.set(r))
+    };
     let Some(run) = run else {
         return html! {};
     };
@@ -129,30 +160,45 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
             ", one response at a time on each"
         }
     );
-    let band_label = |b: &crate::wiremodel::Band| {
-        let names: Vec<String> = b
-            .assets
-            .iter()
-            .filter_map(|a| lane.assets.get(a.0 as usize))
-            .map(|a| file(&a.path).to_string())
-            .collect();
-        let carried = if names.is_empty() {
-            "no response".to_string()
-        } else {
-            name_list(&names, 5)
-        };
-        format!(
-            "Connection #{}: opened at {}, ready at {}; carried {} ({} response{})",
-            b.conn.0,
-            format::ms(b.opened),
-            format::ms(b.ready),
-            carried,
-            b.assets.len(),
-            if b.assets.len() == 1 { "" } else { "s" }
-        )
+    let read = readout.and_then(|(bi, piece)| {
+        let b = lane_bands.get(bi)?;
+        Some(match piece.and_then(|k| b.pieces.get(k)) {
+            Some(x) => format!("#{}: {}", b.conn.0, piece_text(x, lane)),
+            None => band_label(b, lane),
+        })
+    });
+    let onmouseleave = {
+        let on_read = on_read.clone();
+        Callback::from(move |_: MouseEvent| on_read.emit(None))
     };
-    let rows = lane_bands.iter().enumerate().map(|(bi, b)| {
-        let label = band_label(b);
+    html! {
+        <div class="connections" data-view="connections" aria-label={caption.clone()} {onmouseleave}>
+            <p class="view-caption">{ caption }</p>
+            <BandRows index={p.index} bands={Shared(lane_bands)} {on_read} />
+            <p class="conn-readout" aria-live="polite">{ read.unwrap_or_else(|| "Point at a band (or focus it) to name what it carried.".into()) }</p>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BandRowsProps {
+    index: usize,
+    bands: Shared<Vec<Band>>,
+    on_read: Callback<Read>,
+}
+
+/// The bands of one lane's connections, drawn once per run and time axis.
+#[function_component]
+fn BandRows(p: &BandRowsProps) -> Html {
+    let run = use_run();
+    let tl = use_timeline();
+    let dispatch = use_dispatch();
+    let Some(lane) = run.as_ref().and_then(|r| r.trace.lanes.get(p.index)) else {
+        return html! {};
+    };
+    let protocol = lane.protocol;
+    let rows = p.bands.iter().enumerate().map(|(bi, b)| {
+        let label = band_label(b, lane);
         let pieces = b.pieces.iter().filter(|x| x.to > tl.start_us && x.from < tl.end_us).map(|x| {
             let (l, r) = (tl.pct(x.from).max(-1.0), tl.pct(x.to).min(101.0));
             let style = format!("left:{l:.3}%;width:{:.3}%", (r - l).max(0.0));
@@ -181,7 +227,7 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
             })
         };
         let onmousemove = {
-            let readout = readout.clone();
+            let on_read = p.on_read.clone();
             let pieces: Vec<(u64, u64)> = b.pieces.iter().map(|x| (x.from, x.to)).collect();
             Callback::from(move |e: MouseEvent| {
                 // Yew delegates events: the track is the target's closest `.conn-track`.
@@ -201,12 +247,12 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
                 // The piece under the pointer, or the nearest one starting before it.
                 let k = pieces.partition_point(|&(from, _)| from <= t);
                 let hit = k.checked_sub(1).filter(|&i| pieces[i].1 + tl.span() / 200 >= t);
-                readout.set(Some((bi, hit)));
+                on_read.emit(Some((bi, hit)));
             })
         };
         let onfocus = {
-            let readout = readout.clone();
-            Callback::from(move |_: FocusEvent| readout.set(Some((bi, None))))
+            let on_read = p.on_read.clone();
+            Callback::from(move |_: FocusEvent| on_read.emit(Some((bi, None))))
         };
         let what = if protocol == Protocol::Http3 { "packets" } else if protocol == Protocol::Http1 { "" } else { "frames" };
         html! {
@@ -225,22 +271,5 @@ pub fn Connections(p: &ConnectionsProps) -> Html {
             </li>
         }
     });
-    let read = readout.and_then(|(bi, piece)| {
-        let b = lane_bands.get(bi)?;
-        Some(match piece.and_then(|k| b.pieces.get(k)) {
-            Some(x) => format!("#{}: {}", b.conn.0, piece_text(x, lane)),
-            None => band_label(b),
-        })
-    });
-    let onmouseleave = {
-        let readout = readout.clone();
-        Callback::from(move |_: MouseEvent| readout.set(None))
-    };
-    html! {
-        <div class="connections" data-view="connections" aria-label={caption.clone()} {onmouseleave}>
-            <p class="view-caption">{ caption }</p>
-            <ol class="conn-rows">{ for rows }</ol>
-            <p class="conn-readout" aria-live="polite">{ read.unwrap_or_else(|| "Point at a band (or focus it) to name what it carried.".into()) }</p>
-        </div>
-    }
+    html! { <ol class="conn-rows">{ for rows }</ol> }
 }

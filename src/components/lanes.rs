@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::components::connections::{Connections, WireToggle};
 use crate::components::figures::Figures;
 use crate::components::packets::Packets;
-use crate::components::waterfall::Waterfall;
+use crate::components::waterfall::{Waterfall, ROW_LIMIT};
 use crate::context::{use_run, use_timeline};
 use crate::format;
 use crate::state::{PacketPick, Selection, Shared};
@@ -28,6 +28,12 @@ pub struct LanesProps {
 pub fn Lanes(p: &LanesProps) -> Html {
     let run = use_run();
     let tl = use_timeline();
+    // Rows each waterfall draws (a page of thousands of assets shows the first ones).
+    let limit = use_state(|| ROW_LIMIT);
+    let on_more = {
+        let set = limit.setter();
+        use_callback(*limit, move |(), shown| set.set(shown + ROW_LIMIT))
+    };
     let Some(run) = run else {
         return html! {};
     };
@@ -39,7 +45,8 @@ pub fn Lanes(p: &LanesProps) -> Html {
                     data-load-us={format::us_attr(lane.metrics.load)} data-ttfb-us={format::us_attr(lane.metrics.ttfb)}
                     data-view="lane" aria-label={format!("{} lane", lane.protocol.label())}>
                     <Figures {index} />
-                    <Waterfall {index} expanded={p.expanded.clone()} selected={p.selected} />
+                    <Waterfall {index} expanded={p.expanded.clone()} selected={p.selected}
+                        limit={*limit} on_more={on_more.clone()} />
                     <WireToggle {index} open={p.wire_open} />
                     if p.wire_open {
                         <Connections {index} />

@@ -6,7 +6,9 @@
 use protoviz_engine::trace::{Direction, EventKind};
 use yew::prelude::*;
 
-use crate::context::{use_dispatch, use_run, use_timeline};
+use std::fmt::Write as _;
+
+use crate::context::{use_dispatch, use_run, use_timeline, Timeline};
 use crate::format;
 use crate::state::{Action, PacketPick};
 
@@ -28,25 +30,32 @@ const W: f64 = 1000.0;
 /// Height of one connection's strip.
 const H: f64 = 26.0;
 
-#[function_component]
-pub fn Packets(p: &PacketsProps) -> Html {
-    let run = use_run();
-    let tl = use_timeline();
-    let dispatch = use_dispatch();
-    let Some(run) = run else {
-        return html! {};
-    };
-    let Some(lane) = run.trace.lanes.get(p.index) else {
-        return html! {};
-    };
-    let protocol = lane.protocol;
+/// One connection's strip, worked out once per run and time axis (picking a lost packet
+/// or any other re-render draws from it without walking the lane's events again).
+#[derive(Default, PartialEq)]
+struct Strip {
+    /// Tick paths: server→client first sent, sent again, client→server (shared strings:
+    /// a re-render hands the same ones to the SVG without copying them).
+    down: AttrValue,
+    again: AttrValue,
+    up: AttrValue,
+    cwnd: AttrValue,
+    rtt: AttrValue,
+    /// Its lost packets on the axis.
+    lost: Vec<Lost>,
+    /// Packets sent and lost.
+    packets: u64,
+    lost_count: u64,
+    label: AttrValue,
+}
+
+/// Every connection's [`Strip`] of a lane, on the axis `tl`.
+fn strips(lane: &protoviz_engine::Lane, tl: &Timeline) -> Vec<Strip> {
     let x = |us: u64| tl.frac(us) * W;
     let shown = |us: u64| us >= tl.start_us && us <= tl.end_us;
     let n = lane.connections.len();
-    // Per connection: (down first, down again, up) tick paths and its lost packets.
+    let mut out: Vec<Strip> = (0..n).map(|_| Strip::default()).collect();
     let mut paths = vec![(String::new(), String::new(), String::new()); n];
-    let mut lost: Vec<Vec<Lost>> = vec![Vec::new(); n];
-    let mut counts = vec![(0u64, 0u64); n];
     for e in &lane.events {
         let EventKind::PacketSent {
             dir,
@@ -61,55 +70,105 @@ pub fn Packets(p: &PacketsProps) -> Html {
         else {
             continue;
         };
-        let Some(path) = paths.get_mut(conn.index()) else {
+        let (Some(strip), Some(paths)) = (out.get_mut(conn.index()), paths.get_mut(conn.index()))
+        else {
             continue;
         };
         let at = e.at.as_micros();
-        counts[conn.index()].0 += 1;
+        strip.packets += 1;
         if dropped.is_some() {
-            counts[conn.index()].1 += 1;
-            lost[conn.index()].push((at, *dir, *ordinal, *seq, *len));
+            strip.lost_count += 1;
+            if shown(at) {
+                strip.lost.push((at, *dir, *ordinal, *seq, *len));
+            }
             continue;
         }
         if !shown(at) {
             continue;
         }
         let xs = x(at);
-        match (dir, retransmission) {
-            (Direction::Down, false) => path.0.push_str(&format!("M{xs:.1} 2v9")),
-            (Direction::Down, true) => path.1.push_str(&format!("M{xs:.1} 2v9")),
-            (Direction::Up, _) => path.2.push_str(&format!("M{xs:.1} 15v9")),
-        }
+        let path = match (dir, retransmission) {
+            (Direction::Down, false) => &mut paths.0,
+            (Direction::Down, true) => &mut paths.1,
+            (Direction::Up, _) => &mut paths.2,
+        };
+        let _ = match dir {
+            Direction::Down => write!(path, "M{xs:.1} 2v9"),
+            Direction::Up => write!(path, "M{xs:.1} 15v9"),
+        };
     }
-    let rows = lane.connections.iter().enumerate().map(|(i, c)| {
-        let (down, again, up) = &paths[i];
+    for ((strip, c), (down, again, up)) in out.iter_mut().zip(&lane.connections).zip(paths) {
+        (strip.down, strip.again, strip.up) = (down.into(), again.into(), up.into());
+        let (mut cwnd, mut rtt) = (String::new(), String::new());
         let max_cwnd = c.cwnd.iter().map(|s| s.cwnd).max().unwrap_or(1).max(1) as f64;
-        let max_rtt = c.rtt.iter().map(|s| s.srtt.as_micros()).max().unwrap_or(1).max(1) as f64;
-        let mut cwnd = String::new();
+        let max_rtt = c
+            .rtt
+            .iter()
+            .map(|s| s.srtt.as_micros())
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
         let mut last_y = None;
         for s in &c.cwnd {
             let y = H - 1.0 - s.cwnd as f64 / max_cwnd * (H - 3.0);
             let xs = x(s.at.as_micros());
-            if let Some(py) = last_y {
-                cwnd.push_str(&format!("L{xs:.1} {py:.1}"));
-            } else {
-                cwnd.push_str(&format!("M{xs:.1} {y:.1}"));
-            }
-            cwnd.push_str(&format!("L{xs:.1} {y:.1}"));
+            let _ = match last_y {
+                Some(py) => write!(cwnd, "L{xs:.1} {py:.1}"),
+                None => write!(cwnd, "M{xs:.1} {y:.1}"),
+            };
+            let _ = write!(cwnd, "L{xs:.1} {y:.1}");
             last_y = Some(y);
         }
-        let rtt: String = c
+        for (k, s) in c.rtt.iter().enumerate() {
+            let y = H - 1.0 - s.srtt.as_micros() as f64 / max_rtt * (H - 3.0);
+            let _ = write!(
+                rtt,
+                "{}{:.1} {y:.1}",
+                if k == 0 { "M" } else { "L" },
+                x(s.at.as_micros())
+            );
+        }
+        (strip.cwnd, strip.rtt) = (cwnd.into(), rtt.into());
+        let last_cwnd = c
+            .cwnd
+            .last()
+            .map(|s| format::bytes(s.cwnd))
+            .unwrap_or_else(|| "—".into());
+        let last_rtt = c
             .rtt
-            .iter()
-            .enumerate()
-            .map(|(k, s)| {
-                let y = H - 1.0 - s.srtt.as_micros() as f64 / max_rtt * (H - 3.0);
-                format!("{}{:.1} {y:.1}", if k == 0 { "M" } else { "L" }, x(s.at.as_micros()))
-            })
-            .collect();
-        let last_cwnd = c.cwnd.last().map(|s| format::bytes(s.cwnd)).unwrap_or_else(|| "—".into());
-        let last_rtt = c.rtt.last().map(|s| format::dur(s.srtt)).unwrap_or_else(|| "—".into());
-        let buttons = lost[i].iter().filter(|l| shown(l.0)).map(|&(at, dir, ordinal, seq, len)| {
+            .last()
+            .map(|s| format::dur(s.srtt))
+            .unwrap_or_else(|| "—".into());
+        strip.label = format!(
+            "Connection #{}: {} packets, {} lost; congestion window last {}, smoothed RTT last {}",
+            c.id.0, strip.packets, strip.lost_count, last_cwnd, last_rtt
+        )
+        .into();
+    }
+    out
+}
+
+#[function_component]
+pub fn Packets(p: &PacketsProps) -> Html {
+    let run = use_run();
+    let tl = use_timeline();
+    let dispatch = use_dispatch();
+    // Drawn once per run and time axis: picking a lost packet only restyles its button.
+    let strips = use_memo((run.clone(), p.index, tl), |(run, index, tl)| {
+        run.as_ref()
+            .and_then(|r| r.trace.lanes.get(*index))
+            .map(|lane| strips(lane, tl))
+            .unwrap_or_default()
+    });
+    let Some(run) = run else {
+        return html! {};
+    };
+    let Some(lane) = run.trace.lanes.get(p.index) else {
+        return html! {};
+    };
+    let protocol = lane.protocol;
+    let rows = lane.connections.iter().zip(strips.iter()).map(|(c, strip)| {
+        let buttons = strip.lost.iter().map(|&(at, dir, ordinal, seq, len)| {
             let pick = PacketPick { protocol, dir, ordinal };
             let on = p.picked == Some(pick);
             let d = dispatch.clone();
@@ -129,20 +188,16 @@ pub fn Packets(p: &PacketsProps) -> Html {
                     {onclick}>{ "✕" }</button>
             }
         });
-        let label = format!(
-            "Connection #{}: {} packets, {} lost; congestion window last {}, smoothed RTT last {}",
-            c.id.0, counts[i].0, counts[i].1, last_cwnd, last_rtt
-        );
         html! {
-            <li class="pkt-row" data-conn={c.id.0.to_string()} data-packets={counts[i].0.to_string()} data-lost={counts[i].1.to_string()}>
-                <span class="conn-label">{ format!("#{}", c.id.0) }<span class="conn-count">{ format!(" {} ✕", counts[i].1) }</span></span>
+            <li class="pkt-row" data-conn={c.id.0.to_string()} data-packets={strip.packets.to_string()} data-lost={strip.lost_count.to_string()}>
+                <span class="conn-label">{ format!("#{}", c.id.0) }<span class="conn-count">{ format!(" {} ✕", strip.lost_count) }</span></span>
                 <span class="track pkt-track">
-                    <svg class="pkt-svg" viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={label}>
-                        <path class="pkt-down" d={down.clone()} />
-                        <path class="pkt-again" d={again.clone()} />
-                        <path class="pkt-up" d={up.clone()} />
-                        <path class="cwnd-curve" d={cwnd} />
-                        <path class="rtt-curve" d={rtt} />
+                    <svg class="pkt-svg" viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img" aria-label={strip.label.clone()}>
+                        <path class="pkt-down" d={strip.down.clone()} />
+                        <path class="pkt-again" d={strip.again.clone()} />
+                        <path class="pkt-up" d={strip.up.clone()} />
+                        <path class="cwnd-curve" d={strip.cwnd.clone()} />
+                        <path class="rtt-curve" d={strip.rtt.clone()} />
                     </svg>
                     { for buttons }
                 </span>

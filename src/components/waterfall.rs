@@ -20,7 +20,19 @@ pub struct WaterfallProps {
     pub index: usize,
     pub expanded: Shared<std::collections::BTreeSet<String>>,
     pub selected: Option<Selection>,
+    /// Most rows drawn (a page of thousands of assets would stall the browser drawn
+    /// whole); the rest are counted in a line that offers more.
+    #[prop_or(ROW_LIMIT)]
+    pub limit: usize,
+    /// Asks for [`ROW_LIMIT`] more rows (in every lane).
+    #[prop_or_default]
+    pub on_more: Callback<()>,
 }
+
+/// Rows a waterfall draws at first: every row of the presets and of a 200-asset page;
+/// a page of 5,000 different assets (20,000 rows in four lanes) shows the first ones and
+/// says how many more there are.
+pub const ROW_LIMIT: usize = 300;
 
 /// The phases of one request, as (css class, start, end) in µs, in order.
 /// On QUIC (`quic`), transport and TLS handshakes are one: a single "quic" phase.
@@ -150,6 +162,19 @@ pub fn split_path(path: &str) -> (&str, &str) {
         Some(i) if i + 1 < path.len() => (&path[..=i], &path[i + 1..]),
         _ => ("", path),
     }
+}
+
+/// `5000` as "5,000".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn seg(tl: &Timeline, class: &'static str, from: u64, to: u64) -> Html {
@@ -319,42 +344,69 @@ pub fn Waterfall(p: &WaterfallProps) -> Html {
         p.selected
             .is_some_and(|s| s.protocol == protocol && s.asset == a.asset)
     };
-    let mut rows = Vec::with_capacity(run.rows.len());
+    // Rows past the limit are only counted: no html is built for them.
+    let mut rows = Vec::with_capacity(run.rows.len().min(p.limit));
+    let mut total = 0usize;
+    let room = |total: &mut usize| {
+        *total += 1;
+        *total <= p.limit
+    };
     for r in &run.rows {
         match r {
             RowSpec::Asset(i) => {
                 if let Some(a) = lane.assets.get(*i) {
-                    rows.push(asset_row(
-                        &tl,
-                        a,
-                        quic,
-                        false,
-                        is_selected(a),
-                        on_select.clone(),
-                    ));
-                }
-            }
-            RowSpec::Group(g) => {
-                let open = p.expanded.contains(&g.key);
-                rows.push(group_row(&tl, g, &lane.assets, open, on_toggle.clone()));
-                if open {
-                    for a in g.members.iter().filter_map(|&i| lane.assets.get(i)) {
+                    if room(&mut total) {
                         rows.push(asset_row(
                             &tl,
                             a,
                             quic,
-                            true,
+                            false,
                             is_selected(a),
                             on_select.clone(),
                         ));
                     }
                 }
             }
+            RowSpec::Group(g) => {
+                let open = p.expanded.contains(&g.key);
+                if room(&mut total) {
+                    rows.push(group_row(&tl, g, &lane.assets, open, on_toggle.clone()));
+                }
+                if open {
+                    for a in g.members.iter().filter_map(|&i| lane.assets.get(i)) {
+                        if room(&mut total) {
+                            rows.push(asset_row(
+                                &tl,
+                                a,
+                                quic,
+                                true,
+                                is_selected(a),
+                                on_select.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
         }
     }
+    let hidden = total.saturating_sub(p.limit);
+    let more = (hidden > 0).then(|| {
+        let on_more = p.on_more.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_more.emit(()));
+        let next = hidden.min(ROW_LIMIT);
+        html! {
+            <p class="rows-limit" data-shown={p.limit.to_string()} data-rows={total.to_string()}>
+                { format!("The first {} of {} rows are drawn; {} more are not (drawing thousands of rows at once would stall the page). ",
+                    thousands(p.limit), thousands(total), thousands(hidden)) }
+                <button type="button" class="rows-more" {onclick}>{ format!("Draw {} more", thousands(next)) }</button>
+            </p>
+        }
+    });
     let fp = model.outcome.first_paint.map(|d| d.as_micros());
     html! {
         <div class="waterfall" data-view="waterfall" aria-label={format!("{} waterfall: one row per request", protocol.label())}>
+            // Said above the rows, where it is seen without scrolling to their end.
+            { for more }
             <Axis first_paint_us={fp} dcl_us={model.dom_content_loaded} />
             <div class="rows-scroll">
                 <ol class="assets">
