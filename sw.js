@@ -18,8 +18,9 @@ self.addEventListener("install", (event) => {
       const page = await fetch(scope, { cache: "no-cache" });
       const html = await page.clone().text();
       await cache.put(scope, page);
-      const named = [...html.matchAll(/(?:href|src)="([^"#]+)"/g)]
-        .map((m) => new URL(m[1], scope).href)
+      // Quoted or not: the release build's HTML is minified (`href=./style-….css`).
+      const named = [...html.matchAll(/(?:href|src)=(?:"([^"#]+)"|([^\s>"#]+))/g)]
+        .map((m) => new URL(m[1] ?? m[2], scope).href)
         .filter((u) => u.startsWith(scope));
       const all = new Set([...named, ...WORKER_FILES.map((f) => new URL(f, scope).href)]);
       await cache.addAll([...all]);

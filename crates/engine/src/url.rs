@@ -576,7 +576,12 @@ fn build(p: &Pairs<'_>, errors: &mut Vec<UrlError>) -> Scenario {
                 ));
                 None
             }
-            Ok(bytes) => match serde_json::from_slice::<Page>(&bytes) {
+            // `from_str`, as every other JSON the app reads, so serde_json's parser and the
+            // page's `Deserialize` are built once in the wasm (not again for a byte reader).
+            Ok(bytes) => match std::str::from_utf8(&bytes)
+                .map_err(|e| format!("not UTF-8: {e}"))
+                .and_then(|text| serde_json::from_str::<Page>(text).map_err(|e| e.to_string()))
+            {
                 Ok(page) => Some(page),
                 Err(e) => {
                     errors.push(bad(

@@ -120,6 +120,12 @@ fn bad_values_name_key_value_and_what_is_allowed() {
     // Valid base64url ("bm90IGpzb24" is "not json") of something that is no page.
     assert!(err("pagejson=bm90IGpzb24")
         .starts_with("pagejson is \"bm90IGpzb24\"; allowed: base64url of a page's JSON"));
+    // Valid base64url of bytes that are not UTF-8 (0xff 0xfe): said so, no panic.
+    assert_eq!(
+        err("pagejson=__4"),
+        "pagejson is \"__4\"; allowed: base64url of a page's JSON \
+         (the JSON: not UTF-8: invalid utf-8 sequence of 1 bytes from index 0)"
+    );
 }
 
 #[test]
