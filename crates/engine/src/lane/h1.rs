@@ -63,11 +63,7 @@ impl Net for Host<'_> {
     }
 
     fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
-        self.trace.asset(id).blocked.push(Blocked {
-            from,
-            to,
-            cause: BlockedCause::Scheduler,
-        });
+        self.trace.held(id, from, to);
     }
 
     fn wake_at(&mut self, at: SimTime) {

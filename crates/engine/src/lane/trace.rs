@@ -11,8 +11,8 @@ use crate::link::{Direction, Fate, Sent};
 use crate::scenario::Protocol;
 use crate::time::SimTime;
 use crate::trace::{
-    AssetTiming, Blocked, Carried, ConnectPhases, Connection, CwndSample, Event, EventKind,
-    HeaderBlock, Lane, Metrics, RttSample, Source,
+    AssetTiming, Blocked, BlockedCause, Carried, ConnectPhases, Connection, CwndSample, Event,
+    EventKind, HeaderBlock, Lane, Metrics, RttSample, Source,
 };
 
 /// What the trace records of one asset besides the browser's view of it.
@@ -107,6 +107,16 @@ impl TraceBuilder {
 
     pub fn asset(&mut self, id: AssetId) -> &mut Wire {
         &mut self.assets[id.0 as usize]
+    }
+
+    /// The browser's scheduler held `id`'s request from `from` until `to`
+    /// ([`crate::browser::Net::held`]).
+    pub fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
+        self.asset(id).blocked.push(Blocked {
+            from,
+            to,
+            cause: BlockedCause::Scheduler,
+        });
     }
 
     pub fn conn(&mut self, id: ConnId) -> &mut ConnRecord {

@@ -142,11 +142,7 @@ impl Net for Host<'_, '_> {
     }
 
     fn held(&mut self, id: AssetId, from: SimTime, to: SimTime) {
-        self.st.trace.asset(id).blocked.push(Blocked {
-            from,
-            to,
-            cause: BlockedCause::Scheduler,
-        });
+        self.st.trace.held(id, from, to);
     }
 
     fn wake_at(&mut self, at: SimTime) {
