@@ -81,6 +81,9 @@ pub struct Scheduler {
     pub conn_window: i64,
     /// SETTINGS_INITIAL_WINDOW_SIZE of the client (RFC 9113 §6.5.2), for new streams.
     pub initial_window: i64,
+    /// How many of the streams have spent their own send window (≤ 0): while none has and
+    /// the connection has credit, no stream is blocked by flow control.
+    spent: usize,
 }
 
 impl Default for Scheduler {
@@ -101,6 +104,7 @@ impl Scheduler {
             next_order: 0,
             conn_window: DEFAULT_WINDOW as i64,
             initial_window: DEFAULT_WINDOW as i64,
+            spent: 0,
         }
     }
 
@@ -128,6 +132,7 @@ impl Scheduler {
             window: self.initial_window,
             after: None,
         });
+        self.spent += usize::from(self.initial_window <= 0);
         self.next_order += 1;
     }
 
@@ -145,7 +150,11 @@ impl Scheduler {
         if stream.0 == 0 {
             self.conn_window += inc;
         } else if let Some(s) = self.streams.iter_mut().find(|s| s.stream == stream) {
+            let was_spent = s.window <= 0;
             s.window += inc;
+            if was_spent && s.window > 0 {
+                self.spent -= 1;
+            }
         }
     }
 
@@ -153,6 +162,12 @@ impl Scheduler {
     /// still sending.
     pub fn cancel(&mut self, stream: StreamId) -> bool {
         let before = self.streams.len();
+        let spent = self
+            .streams
+            .iter()
+            .filter(|s| s.stream == stream && s.window <= 0)
+            .count();
+        self.spent -= spent;
         self.streams.retain(|s| s.stream != stream);
         self.streams.len() < before
     }
@@ -180,6 +195,9 @@ impl Scheduler {
 
     /// Streams that have released body bytes they may not send for want of credit.
     pub fn flow_blocked(&self) -> Vec<(AssetId, FlowBlock)> {
+        if self.spent == 0 && self.conn_window > 0 {
+            return Vec::new();
+        }
         self.streams
             .iter()
             .filter(|s| s.has_data())
@@ -236,7 +254,11 @@ impl Scheduler {
             let credit = u64::try_from(s.window.min(conn_window)).unwrap_or(0);
             let payload = (s.released - s.sent).min(MAX_DATA_PAYLOAD).min(credit);
             s.sent += payload;
+            let was_spent = s.window <= 0;
             s.window -= payload as i64;
+            if !was_spent && s.window <= 0 {
+                self.spent += 1;
+            }
             OutFrame::Data {
                 asset: s.asset,
                 stream: s.stream,
@@ -250,12 +272,12 @@ impl Scheduler {
         let rotate = self.policy == SchedulerKind::RoundRobin
             || self.streams.get(i).is_some_and(|s| s.priority.incremental);
         if let Some(s) = self.streams.remove(i) {
-            if !s.done() {
-                if rotate {
-                    self.streams.push_back(s);
-                } else {
-                    self.streams.insert(i, s);
-                }
+            if s.done() {
+                self.spent -= usize::from(s.window <= 0);
+            } else if rotate {
+                self.streams.push_back(s);
+            } else {
+                self.streams.insert(i, s);
             }
         }
         Some(out)
