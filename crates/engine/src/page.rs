@@ -7,6 +7,7 @@ use crate::ids::AssetId;
 use crate::time::SimDuration;
 
 mod presets;
+mod synthetic;
 use presets::{blog, news, spa, streaming, tiles};
 
 /// What an asset is; decides its request headers and its response content type.

@@ -35,8 +35,10 @@ struct Host<'a> {
     trace: TraceBuilder,
     tcp: TcpLane,
     pool: Pool,
-    /// Found and waiting for a connection, with when each was found.
-    pending: VecDeque<(AssetId, SimTime)>,
+    /// Found and waiting for a connection, in order (the pool takes from the front what it
+    /// binds), and when each was found.
+    pending: VecDeque<AssetId>,
+    found: VecDeque<SimTime>,
     /// Per connection: requests bound to it, not yet written.
     outbox: Vec<VecDeque<AssetId>>,
 }
@@ -47,7 +49,8 @@ impl Net for Host<'_> {
     }
 
     fn fetch(&mut self, now: SimTime, id: AssetId) {
-        self.pending.push_back((id, now));
+        self.pending.push_back(id);
+        self.found.push_back(now);
         self.dispatch(now);
     }
 
@@ -74,8 +77,7 @@ impl Net for Host<'_> {
 impl Host<'_> {
     /// Binds waiting requests to connections and opens new ones, as the pool decides.
     fn dispatch(&mut self, now: SimTime) {
-        let mut ids: VecDeque<AssetId> = self.pending.iter().map(|&(id, _)| id).collect();
-        let decisions = self.pool.dispatch(&mut ids);
+        let decisions = self.pool.dispatch(&mut self.pending);
         for d in decisions {
             match d {
                 Decision::Open => {
@@ -83,10 +85,10 @@ impl Host<'_> {
                     self.outbox.push(VecDeque::new());
                 }
                 Decision::Bind { conn, asset, first } => {
-                    let Some((id, found)) = self.pending.pop_front() else {
+                    // The pool took `asset` from the front of the queue.
+                    let Some(found) = self.found.pop_front() else {
                         continue;
                     };
-                    debug_assert_eq!(id, asset);
                     self.bind(now, conn, asset, found, first);
                 }
             }
@@ -146,6 +148,7 @@ pub fn run(scenario: &Scenario) -> Result<Lane, ReadError> {
             tcp: TcpLane::for_page(&scenario.page),
             pool: Pool::new(o.connections, o.keep_alive, o.pipelining),
             pending: VecDeque::new(),
+            found: VecDeque::new(),
             outbox: Vec::new(),
         },
         origin: Origin::new(&scenario.page, early, Vec::new()),

@@ -105,8 +105,12 @@ struct H2Lane<'a> {
     tls_cfg: TlsConfig,
     /// Per asset: since when it has waited for flow-control credit, and for which window.
     flow: Vec<Option<(SimTime, FlowBlock)>>,
-    /// Assets with an open flow-control interval.
-    flow_open: usize,
+    /// The assets whose interval may be open (each was blocked at the last look; a reset
+    /// since closed it without an interval), so a look visits only those and the blocked.
+    flow_open: Vec<AssetId>,
+    /// Per asset: the look that last saw it blocked ([`H2Lane::flow_looks`]).
+    flow_seen: Vec<u64>,
+    flow_looks: u64,
     error: Option<ReadError>,
 }
 
@@ -150,7 +154,9 @@ pub(crate) fn run_conns(scenario: &Scenario, push: bool) -> Result<(Lane, Vec<Pa
         tcp_cfg: scenario.transport.tcp_config(),
         tls_cfg: scenario.transport.tls_config(scenario.server.tls_records),
         flow: vec![None; n],
-        flow_open: 0,
+        flow_open: Vec::new(),
+        flow_seen: vec![0; n],
+        flow_looks: 0,
         error: None,
     };
     let mut driver: Driver<H2Client, H2Server, Link, ()> =
@@ -350,8 +356,9 @@ impl H2Lane<'_> {
                 }
                 H2ServerEvent::Reset { asset, written } => {
                     trace.asset(asset).wasted = written;
-                    let was_blocked = self.flow[asset.0 as usize].take().is_some();
-                    self.flow_open -= usize::from(was_blocked);
+                    if let Some(f) = self.flow.get_mut(asset.0 as usize) {
+                        *f = None;
+                    }
                 }
                 H2ServerEvent::Wake { at } => self.host.tcp.wakeups.push_back((conn, at)),
             }
@@ -362,30 +369,51 @@ impl H2Lane<'_> {
     /// ends when credit (a WINDOW_UPDATE) lets the stream send again.
     fn charge_flow_control(&mut self, now: SimTime, conn: ConnId, server: &H2Server) {
         let blocked = server.flow_blocked();
-        if blocked.is_empty() && self.flow_open == 0 {
+        if blocked.is_empty() && self.flow_open.is_empty() {
             // Nothing stalled before or now: no interval opens or closes.
             return;
         }
-        let id = conn;
-        for i in 0..self.flow.len() {
-            let asset = AssetId(u32::try_from(i).unwrap_or(u32::MAX));
-            let want = blocked.iter().find(|b| b.0 == asset).map(|b| b.1);
-            let open = self.flow[i].map(|(_, b)| b);
-            if open == want {
-                continue;
+        // Each asset's interval depends only on its own window, so only the assets blocked
+        // now and those blocked at the last look can change; the rest stay closed.
+        self.flow_looks += 1;
+        let look = self.flow_looks;
+        let was_open = std::mem::take(&mut self.flow_open);
+        for &(asset, block) in &blocked {
+            let k = asset.0 as usize;
+            match self.flow_seen.get_mut(k) {
+                // A stream's first entry decides, as a search of the list would find it.
+                Some(seen) if *seen != look => *seen = look,
+                _ => continue,
             }
-            if let Some((from, stream)) = self.flow[i].take() {
-                if from < now {
-                    self.host.trace.asset(asset).blocked.push(Blocked {
-                        from,
-                        to: now,
-                        cause: BlockedCause::FlowControl { conn: id, stream },
-                    });
-                }
-            }
-            self.flow[i] = want.map(|b| (now, b));
+            self.flow_open.push(asset);
+            self.flow_to(now, conn, asset, Some(block));
         }
-        self.flow_open = self.flow.iter().filter(|f| f.is_some()).count();
+        for asset in was_open {
+            if self.flow_seen.get(asset.0 as usize) != Some(&look) {
+                self.flow_to(now, conn, asset, None);
+            }
+        }
+    }
+
+    /// `asset` is now blocked by `want` (or not at all): the interval it had open ends
+    /// unless it is the same window, and a new one opens.
+    fn flow_to(&mut self, now: SimTime, conn: ConnId, asset: AssetId, want: Option<FlowBlock>) {
+        let Some(slot) = self.flow.get_mut(asset.0 as usize) else {
+            return;
+        };
+        if slot.map(|(_, b)| b) == want {
+            return;
+        }
+        if let Some((from, stream)) = slot.take() {
+            if from < now {
+                self.host.trace.asset(asset).blocked.push(Blocked {
+                    from,
+                    to: now,
+                    cause: BlockedCause::FlowControl { conn, stream },
+                });
+            }
+        }
+        *slot = want.map(|b| (now, b));
     }
 
     /// Writes the requests bound to the connection, each on its own stream.

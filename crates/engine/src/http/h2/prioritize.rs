@@ -7,7 +7,7 @@
 //! stream depends on the stream it was promised on (RFC 7540 §5.3.5, which nginx, h2o and
 //! Apache keep): it sends only while that one has nothing to send.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::flow_control::DEFAULT_WINDOW;
 use super::frames::MAX_DATA_PAYLOAD;
@@ -70,17 +70,28 @@ impl OutStream {
     }
 }
 
+/// A stream's turn by the policy: urgency, incremental, the tie-break, its place.
+type Turn = (u8, bool, u64, u64);
+
 /// The server's response scheduler for one connection, with its send windows.
 #[derive(Clone, Debug)]
 pub struct Scheduler {
-    pub policy: SchedulerKind,
-    /// Streams with frames to send; served incremental streams move to the back.
-    streams: VecDeque<OutStream>,
+    policy: SchedulerKind,
+    /// Streams with frames to send, in rotation order: by place, a served incremental
+    /// stream (every stream, round-robin) taking a new place at the back.
+    streams: BTreeMap<u64, OutStream>,
+    /// The streams' places in the order the policy serves them ([`Scheduler::turn`]), so
+    /// the next stream is the first that can send rather than the least of all of them.
+    turns: BTreeSet<Turn>,
+    next_place: u64,
     next_order: u64,
     /// Connection send window (RFC 9113 §6.9.1).
     pub conn_window: i64,
     /// SETTINGS_INITIAL_WINDOW_SIZE of the client (RFC 9113 §6.5.2), for new streams.
     pub initial_window: i64,
+    /// How many of the streams have spent their own send window (≤ 0): while none has and
+    /// the connection has credit, no stream is blocked by flow control.
+    spent: usize,
 }
 
 impl Default for Scheduler {
@@ -97,10 +108,13 @@ impl Scheduler {
     pub fn new(policy: SchedulerKind) -> Scheduler {
         Scheduler {
             policy,
-            streams: VecDeque::new(),
+            streams: BTreeMap::new(),
+            turns: BTreeSet::new(),
+            next_place: 0,
             next_order: 0,
             conn_window: DEFAULT_WINDOW as i64,
             initial_window: DEFAULT_WINDOW as i64,
+            spent: 0,
         }
     }
 
@@ -114,7 +128,7 @@ impl Scheduler {
         size: u64,
         arrived: SimTime,
     ) {
-        self.streams.push_back(OutStream {
+        self.place(OutStream {
             asset,
             stream,
             priority,
@@ -128,6 +142,7 @@ impl Scheduler {
             window: self.initial_window,
             after: None,
         });
+        self.spent += usize::from(self.initial_window <= 0);
         self.next_order += 1;
     }
 
@@ -135,8 +150,43 @@ impl Scheduler {
         self.streams.is_empty()
     }
 
+    /// The streams in rotation order. (A stream's priority is read when it takes its place:
+    /// change it only through the scheduler.)
     pub fn streams_mut(&mut self) -> impl Iterator<Item = &mut OutStream> {
-        self.streams.iter_mut()
+        self.streams.values_mut()
+    }
+
+    /// When `s`, at `place`, is served by the policy. RFC 9218 §10: lowest urgency first;
+    /// within it, non-incremental streams one after another in request order before
+    /// incremental ones, which share round-robin in rotation order (the order quiche's
+    /// `StreamPriorityKey` sorts). Round-robin: rotation order alone.
+    fn turn(&self, place: u64, s: &OutStream) -> Turn {
+        match self.policy {
+            SchedulerKind::RoundRobin => (0, false, place, place),
+            SchedulerKind::Sequential => {
+                let tie = if s.priority.incremental {
+                    place
+                } else {
+                    s.order
+                };
+                (s.priority.urgency, s.priority.incremental, tie, place)
+            }
+        }
+    }
+
+    /// Puts `s` at the back of the rotation.
+    fn place(&mut self, s: OutStream) {
+        let place = self.next_place;
+        self.next_place += 1;
+        self.turns.insert(self.turn(place, &s));
+        self.streams.insert(place, s);
+    }
+
+    /// Takes the stream at `place` out of the rotation.
+    fn unplace(&mut self, place: u64) -> Option<OutStream> {
+        let s = self.streams.remove(&place)?;
+        self.turns.remove(&self.turn(place, &s));
+        Some(s)
     }
 
     /// A WINDOW_UPDATE arrived (RFC 9113 §6.9.1): stream 0 is the connection.
@@ -144,22 +194,35 @@ impl Scheduler {
         let inc = i64::from(increment);
         if stream.0 == 0 {
             self.conn_window += inc;
-        } else if let Some(s) = self.streams.iter_mut().find(|s| s.stream == stream) {
+        } else if let Some(s) = self.streams.values_mut().find(|s| s.stream == stream) {
+            let was_spent = s.window <= 0;
             s.window += inc;
+            if was_spent && s.window > 0 {
+                self.spent -= 1;
+            }
         }
     }
 
     /// RST_STREAM arrived: the stream is dropped (RFC 9113 §6.4). Returns whether it was
     /// still sending.
     pub fn cancel(&mut self, stream: StreamId) -> bool {
-        let before = self.streams.len();
-        self.streams.retain(|s| s.stream != stream);
-        self.streams.len() < before
+        let places: Vec<u64> = self
+            .streams
+            .iter()
+            .filter(|(_, s)| s.stream == stream)
+            .map(|(&place, _)| place)
+            .collect();
+        for &place in &places {
+            if let Some(s) = self.unplace(place) {
+                self.spent -= usize::from(s.window <= 0);
+            }
+        }
+        !places.is_empty()
     }
 
     /// `stream` (a push) sends only while `parent` has nothing to send.
     pub fn depend(&mut self, stream: StreamId, parent: StreamId) {
-        if let Some(s) = self.streams.iter_mut().find(|s| s.stream == stream) {
+        if let Some(s) = self.streams.values_mut().find(|s| s.stream == stream) {
             s.after = Some(parent);
         }
     }
@@ -173,15 +236,18 @@ impl Scheduler {
         self.own_sendable(s)
             && !s.after.is_some_and(|p| {
                 self.streams
-                    .iter()
+                    .values()
                     .any(|o| o.stream == p && self.own_sendable(o))
             })
     }
 
     /// Streams that have released body bytes they may not send for want of credit.
     pub fn flow_blocked(&self) -> Vec<(AssetId, FlowBlock)> {
+        if self.spent == 0 && self.conn_window > 0 {
+            return Vec::new();
+        }
         self.streams
-            .iter()
+            .values()
             .filter(|s| s.has_data())
             .filter_map(|s| {
                 if s.window <= 0 {
@@ -195,37 +261,19 @@ impl Scheduler {
             .collect()
     }
 
-    /// Which stream sends next.
-    fn pick(&self) -> Option<usize> {
-        let ready = self
-            .streams
+    /// Which stream sends next: the first in the policy's order that can send (its place).
+    fn pick(&self) -> Option<u64> {
+        self.turns
             .iter()
-            .enumerate()
-            .filter(|(_, s)| self.sendable(s));
-        match self.policy {
-            // One frame of each ready stream in turn: the first in rotation order.
-            SchedulerKind::RoundRobin => ready.map(|(i, _)| i).next(),
-            // RFC 9218 §10: lowest urgency first; within it, non-incremental streams one
-            // after another in request order before incremental ones, which share
-            // round-robin (the order quiche's `StreamPriorityKey` sorts).
-            SchedulerKind::Sequential => ready
-                .min_by_key(|(i, s)| {
-                    let tie = if s.priority.incremental {
-                        *i as u64
-                    } else {
-                        s.order
-                    };
-                    (s.priority.urgency, s.priority.incremental, tie)
-                })
-                .map(|(i, _)| i),
-        }
+            .map(|t| t.3)
+            .find(|place| self.streams.get(place).is_some_and(|s| self.sendable(s)))
     }
 
     /// The next frame, by the policy, within the flow-control windows.
     pub fn next_frame(&mut self) -> Option<OutFrame> {
-        let i = self.pick()?;
+        let place = self.pick()?;
         let conn_window = self.conn_window;
-        let s = self.streams.get_mut(i)?;
+        let s = self.streams.get_mut(&place)?;
         let out = if s.headers_pending {
             s.headers_pending = false;
             OutFrame::Headers {
@@ -236,7 +284,11 @@ impl Scheduler {
             let credit = u64::try_from(s.window.min(conn_window)).unwrap_or(0);
             let payload = (s.released - s.sent).min(MAX_DATA_PAYLOAD).min(credit);
             s.sent += payload;
+            let was_spent = s.window <= 0;
             s.window -= payload as i64;
+            if !was_spent && s.window <= 0 {
+                self.spent += 1;
+            }
             OutFrame::Data {
                 asset: s.asset,
                 stream: s.stream,
@@ -247,15 +299,21 @@ impl Scheduler {
         if let OutFrame::Data { payload, .. } = out {
             self.conn_window -= payload as i64;
         }
-        let rotate = self.policy == SchedulerKind::RoundRobin
-            || self.streams.get(i).is_some_and(|s| s.priority.incremental);
-        if let Some(s) = self.streams.remove(i) {
-            if !s.done() {
-                if rotate {
-                    self.streams.push_back(s);
-                } else {
-                    self.streams.insert(i, s);
-                }
+        // A served incremental stream (round-robin: every stream) goes to the back; one
+        // done leaves; any other keeps its place.
+        let (rotate, done) = self.streams.get(&place).map_or((false, false), |s| {
+            (
+                self.policy == SchedulerKind::RoundRobin || s.priority.incremental,
+                s.done(),
+            )
+        });
+        if done {
+            if let Some(s) = self.unplace(place) {
+                self.spent -= usize::from(s.window <= 0);
+            }
+        } else if rotate {
+            if let Some(s) = self.unplace(place) {
+                self.place(s);
             }
         }
         Some(out)

@@ -75,6 +75,9 @@ pub struct H2Server {
     /// Frame bytes written per asset (a refused push's are wasted), the promise included.
     written: BTreeMap<AssetId, u64>,
     events: VecDeque<H2ServerEvent>,
+    /// When a response's production next changes (a new one, a head produced, a part
+    /// released): until then [`H2Server::pump`] finds every response as it left them.
+    production_due: Option<SimTime>,
 }
 
 /// The server's `200` response head (RFC 9113 §8.3.2).
@@ -98,6 +101,7 @@ impl H2Server {
             streams: BTreeMap::new(),
             written: BTreeMap::new(),
             events: VecDeque::new(),
+            production_due: None,
         }
     }
 
@@ -255,6 +259,7 @@ impl H2Server {
         let a = page.asset(asset);
         self.streams.insert(stream, asset);
         self.sched.push(asset, stream, p, a.size, now);
+        self.production_due = Some(now);
         for r in &a.release {
             self.events
                 .push_back(H2ServerEvent::Wake { at: now + r.after });
@@ -302,18 +307,26 @@ impl H2Server {
     /// Sends frames while the congestion window has room: only what the origin has produced
     /// by `now` and what flow control allows, in the scheduler's order.
     pub fn pump(&mut self, now: SimTime, page: &Page) {
-        for s in self.sched.streams_mut() {
-            if s.head_ready && s.released == s.size {
-                // Fully produced: later times release nothing more (releases only grow).
-                continue;
+        if self.production_due.is_some_and(|due| due <= now) {
+            // What a response has ready changes only at the instants `ready` names next.
+            let mut due: Option<SimTime> = None;
+            for s in self.sched.streams_mut() {
+                if s.head_ready && s.released == s.size {
+                    // Fully produced: later times release nothing more (releases only grow).
+                    continue;
+                }
+                let ready = Production {
+                    asset: s.asset,
+                    arrived: s.arrived,
+                }
+                .ready(page, now);
+                s.head_ready = ready.head;
+                s.released = ready.body.min(s.size);
+                if let Some(next) = ready.next {
+                    due = Some(due.map_or(next, |d| d.min(next)));
+                }
             }
-            let ready = Production {
-                asset: s.asset,
-                arrived: s.arrived,
-            }
-            .ready(page, now);
-            s.head_ready = ready.head;
-            s.released = ready.body.min(s.size);
+            self.production_due = due;
         }
         // While the congestion window has room beyond what is in flight and queued (Linux
         // `tcp_packets_in_flight`: SACKed and lost segments are not in flight), so new data

@@ -22,16 +22,16 @@
 //! - `output.rs`: what to send next (`tcp_output.c`), slow start after idle.
 
 use core::fmt;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use super::board::Board;
 use super::event::{CwndCause, TcpEvent, TcpEventKind};
 use super::rack::Rack;
 use super::receiver::{Delivery, Receiver, RecvConfig};
 use super::recovery::Rexmit;
 use super::rtt::RttEstimator;
-use super::scoreboard::SentSeg;
 use super::segment::{Segment, Span, TIMESTAMP_OPTION};
 use super::timer::XmitTimer;
 use super::TcpConfig;
@@ -85,7 +85,7 @@ pub struct TcpConnection<T> {
     pub(super) snd_nxt: u64,
     pub(super) snd_wnd: u64,
     pub(super) snd_wl1: u64,
-    pub(super) board: BTreeMap<u64, SentSeg>,
+    pub(super) board: Board,
     pub(super) sacked_out: u64,
     pub(super) lost_out: u64,
     pub(super) retrans_out: u64,
@@ -194,7 +194,7 @@ impl<T: Copy> TcpConnection<T> {
             snd_nxt: 0,
             snd_wnd: 65_535,
             snd_wl1: 0,
-            board: BTreeMap::new(),
+            board: Board::default(),
             sacked_out: 0,
             lost_out: 0,
             retrans_out: 0,

@@ -164,11 +164,14 @@ impl<T: Copy> TcpConnection<T> {
         let mut last_ackt: Option<SimTime> = None;
         let mut reord: Option<u64> = None;
         let mut pkts_acked = 0u64;
-        while let Some(entry) = self.board.first_entry() {
-            if entry.get().end > self.snd_una {
+        while self
+            .board
+            .first()
+            .is_some_and(|(_, s)| s.end <= self.snd_una)
+        {
+            let Some((start, seg)) = self.board.pop_first() else {
                 break;
-            }
-            let (start, seg) = entry.remove_entry();
+            };
             if seg.any_retrans() {
                 if seg.retrans {
                     self.retrans_out -= 1;

@@ -36,6 +36,7 @@
 //!   to its 4 ms jiffies (HZ = 250, the rig's kernel), the timer wheel's slack is not modelled.
 //! - A segment's bytes never change once sent: retransmissions resend the same range.
 
+mod board;
 mod connection;
 mod event;
 mod handshake;

@@ -230,7 +230,8 @@ impl<T: Copy> TcpConnection<T> {
         // The timer's retransmission of the head.
         if self.rto_head_due {
             self.rto_head_due = false;
-            if let Some(&head) = self.board.keys().next() {
+            let head = self.board.keys().next().copied();
+            if let Some(head) = head {
                 if let Some(seg) = self.retransmit(now, head, true) {
                     return Some(self.finish(now, seg));
                 }

@@ -81,7 +81,7 @@ impl<T: Copy> TcpConnection<T> {
         let end_seq = self.rack.end_seq;
         let mut timeout = 0i64;
         let mut lost = Vec::new();
-        for (&start, s) in &self.board {
+        for (&start, s) in self.board.iter() {
             // "Skip ones marked lost but not yet retransmitted"
             if s.sacked || (s.lost && !s.retrans) {
                 continue;
@@ -124,8 +124,9 @@ impl<T: Copy> TcpConnection<T> {
             && self.sacked_out >= self.reordering)
             || (self.ca == CaState::Recovery && snd_una_advanced)
         {
-            if let Some((&head, s)) = self.board.iter().next() {
-                if !s.lost {
+            let head = self.board.first().map(|(&k, s)| (k, s.lost));
+            if let Some((head, lost)) = head {
+                if !lost {
                     self.mark_lost(now, head, LossDetection::DupAcks);
                 }
             }

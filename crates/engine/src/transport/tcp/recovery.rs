@@ -104,7 +104,7 @@ impl<T: Copy> TcpConnection<T> {
     fn mark_head_lost(&mut self, now: SimTime, packets: u64, mark_head: bool) {
         let mut cnt = 0;
         let mut marks = Vec::new();
-        for (&start, s) in &self.board {
+        for (&start, s) in self.board.iter() {
             if s.end > self.snd_nxt {
                 break;
             }

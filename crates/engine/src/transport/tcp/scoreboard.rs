@@ -119,14 +119,14 @@ impl<T: Copy> TcpConnection<T> {
             if b.end > self.snd_nxt || b.start >= b.end || b.start < self.snd_una {
                 continue;
             }
-            let starts: Vec<u64> = self
-                .board
-                .range(b.start..b.end)
-                .filter(|(_, s)| !s.sacked && s.end <= b.end)
-                .map(|(&k, _)| k)
-                .collect();
-            for start in starts {
-                self.sacktag_one(now, start, highest, st);
+            // Tagging one segment changes no other, so each is looked at in turn.
+            for i in self.board.positions(b.start..b.end) {
+                let Some((start, s)) = self.board.at(i) else {
+                    break;
+                };
+                if !s.sacked && s.end <= b.end {
+                    self.sacktag_one(now, start, highest, st);
+                }
             }
         }
     }
@@ -160,13 +160,12 @@ impl<T: Copy> TcpConnection<T> {
         }
         // A DSACK of a segment still on the scoreboard (above snd_una) that was
         // retransmitted: tcp_sacktag_one's undo accounting.
-        let hits: Vec<u64> = self
+        let hits = self
             .board
             .range(start..end)
             .filter(|(_, s)| s.any_retrans())
-            .map(|(&k, _)| k)
-            .collect();
-        for _ in hits {
+            .count();
+        for _ in 0..hits {
             if let Some(marker) = self.undo_marker {
                 if self.undo_retrans > 0 && end > marker {
                     self.undo_retrans -= 1;
