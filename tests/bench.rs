@@ -37,10 +37,13 @@ type Res<T> = Result<T, String>;
 /// One frame at 60 Hz, ms.
 const FRAME_MS: f64 = 1000.0 / 60.0;
 
+/// A page's "before": name, blocking median, (input → result median, max), (playback p50, p95).
+type Before = (&'static str, f64, (f64, f64), (f64, f64));
+
 /// The figures issue 14 was filed with (release build in headless Chromium 156 on this
 /// 2-core machine; natively, criterion): page → (re-simulation blocking the main thread
 /// median, input → frame with the result median / max, playback p50 / p95), ms.
-const BEFORE_PAGES: [(&str, f64, (f64, f64), (f64, f64)); 3] = [
+const BEFORE_PAGES: [Before; 3] = [
     ("blog", 18.0, (43.0, 67.0), (16.7, 16.8)),
     ("news 2 %", 28.0, (82.0, 118.0), (16.7, 33.4)),
     ("tiles 2 %", 17.0, (88.0, 153.0), (16.7, 33.4)),
