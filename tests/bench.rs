@@ -646,7 +646,7 @@ async fn run() -> Res<()> {
     w("| --- | --- | --- | --- | --- | --- |".into());
     for p in &figs {
         w(format!(
-            "| {} | {:.1} / {:.1} ms ({:.1} ms) | {:.0} / {:.0} ms | {:.1} / {:.1} ms | {:.1} / {:.1} ms | {:.0} ms |",
+            "| {} | {:.1} / {:.1} ms ({:.1} ms) | {:.0} / {:.0} ms | {:.1} / {:.1} ms | {:.1} / {:.1} ms ({}) | {:.0} ms |",
             p.name,
             median(&p.next_frame),
             max(&p.next_frame),
@@ -657,6 +657,10 @@ async fn run() -> Res<()> {
             max(&p.sim),
             median(&p.play),
             pct(&p.play, 95),
+            match p.moved {
+                Some(m) => format!("{} frames, the playhead moved in {m}", p.play.len()),
+                None => format!("{} frames; no `data-playhead-us` to follow", p.play.len()),
+            },
             max(&p.gaps)
         ));
     }
