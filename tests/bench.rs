@@ -601,14 +601,15 @@ async fn run() -> Res<()> {
        Peak is the heap's high-water mark during one `simulate` (a counting global allocator), trace included."
         .into());
     w(String::new());
-    w("| assets | loss | runs | median | per asset | peak heap | per asset | allocations per asset |".into());
-    w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".into());
+    w("| assets | page | loss | runs | median | per asset | peak heap | per asset | allocations per asset |".into());
+    w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".into());
     let f = |r: &Value, k: &str| r[k].as_f64().unwrap_or(f64::NAN);
     for r in &rows {
         let n = f(r, "assets");
         w(format!(
-            "| {} | {} % | {} | {:.1} ms | {:.0} µs | {:.1} MiB | {:.1} KiB | {:.0} |",
+            "| {} | {:.1} MB | {} % | {} | {:.1} ms | {:.0} µs | {:.1} MiB | {:.1} KiB | {:.0} |",
             r["assets"],
+            f(r, "page_bytes") / 1e6,
             r["loss_pct"],
             r["runs"],
             f(r, "median_ms"),
