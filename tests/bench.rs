@@ -511,6 +511,15 @@ async fn run() -> Res<()> {
     let server = protoviz_e2e::StaticServer::start(dist.clone());
     let base = format!("http://127.0.0.1:{}", server.port);
     let c = driver.client().await;
+    // One page's script runs for a minute or more on a loaded machine (WebDriver's default
+    // script timeout is 30 s); each wait inside it has its own limit.
+    c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(600)),
+        None,
+        None,
+    ))
+    .await
+    .map_err(|e| format!("cannot set the script timeout: {e}"))?;
     let chromium = sh(
         &std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into()),
         &["--version"],
