@@ -89,7 +89,7 @@ test-e2e: setup-reveal
 # the scaling run (crates/engine/benches/scaling.rs), then the release build in headless
 # Chromium. bench-start notes the time and load average first, for the table.
 bench: bench-start setup setup-browser dist
-	cargo bench -p protoviz-engine --benches
+	cargo bench -p protoviz-engine --bench '*'
 	PROTOVIZ_DIST=$(CURDIR)/dist cargo run -q -p protoviz-e2e --bin protoviz-bench
 
 .PHONY: bench-start

@@ -596,7 +596,7 @@ async fn run() -> Res<()> {
     let others = all_criterion(&target, started);
     w(String::new());
     w(format!(
-        "Every criterion benchmark of this run (`cargo bench -p protoviz-engine --benches`), median: {}.",
+        "Every criterion benchmark of this run (`cargo bench -p protoviz-engine --bench '*'`), median: {}.",
         others
             .iter()
             .map(|(id, (med, _))| format!("`{id}` {med:.3} ms"))
