@@ -5,7 +5,8 @@
 #   make test    fmt, clippy, engine + CLI tests, wasm tests in headless Chromium, and the
 #                WebDriver end-to-end tests against the release build
 #   make dist    release build in dist/ with relative URLs (GitHub Pages sub-path, iframes)
-#   make bench   criterion benchmarks of the engine
+#   make bench   criterion benchmarks of the engine, its scaling to 5,000 assets, and the
+#                release build in headless Chromium: one table in bench/results.md (and .json)
 #   make validate  the simulator against the real page loads in docs/validation.md
 #                (scripts/validate; `sudo scripts/validate --measure` measures them again)
 
@@ -84,8 +85,16 @@ test-wasm:
 test-e2e: setup-reveal
 	PROTOVIZ_REVEAL=$(TOOLS)/node_modules/reveal.js PROTOVIZ_DIST=$(CURDIR)/dist cargo test -p protoviz-e2e
 
-bench:
-	cargo bench -p protoviz-engine
+# One run, one table (tests/bench.rs writes it): every criterion benchmark of the engine and
+# the scaling run (crates/engine/benches/scaling.rs), then the release build in headless
+# Chromium. bench-start notes the time and load average first, for the table.
+bench: bench-start setup setup-browser dist
+	cargo bench -p protoviz-engine --bench '*'
+	PROTOVIZ_DIST=$(CURDIR)/dist cargo run -q -p protoviz-e2e --bin protoviz-bench
+
+.PHONY: bench-start
+bench-start:
+	@mkdir -p target/bench && { date -u +%s; cat /proc/loadavg; } > target/bench/start
 
 validate:
 	scripts/validate

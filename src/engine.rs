@@ -343,6 +343,7 @@ impl EngineWorker {
                 let (done, next) = self.0.borrow_mut().jobs.answered(id);
                 self.send(next);
                 if done.is_some() {
+                    show_sim_time(&parts.get(2));
                     let bytes = parts.get(1).dyn_into::<Uint8Array>().map(|a| a.to_vec());
                     match bytes
                         .map_err(|_| "no bytes".to_string())
@@ -412,6 +413,20 @@ impl Drop for Inner {
         if let Some(w) = self.worker.take() {
             w.terminate();
         }
+    }
+}
+
+/// How long the worker's `simulate` ran for the trace on screen (µs, the third part of its
+/// `Trace` message), as `data-sim-us` on `<html>`: `make bench` reads it (tests/bench.rs).
+fn show_sim_time(sim_us: &JsValue) {
+    let Some(us) = sim_us.as_f64().filter(|us| us.is_finite()) else {
+        return;
+    };
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-sim-us", &format!("{us:.0}"));
     }
 }
 

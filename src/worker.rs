@@ -174,11 +174,44 @@ fn run_waiting_simulations(queue: &Rc<RefCell<Queue>>) {
 }
 
 fn run_simulation(id: JobId, s: &Scenario) {
-    match simulate(s)
+    let t0 = now_ms();
+    let trace = simulate(s);
+    let sim_us = ((now_ms() - t0) * 1000.0).round();
+    match trace
         .map_err(|e| e.to_string())
         .and_then(|t| transfer::encode(&t).map_err(|e| e.to_string()))
     {
-        Ok(bytes) => post(&FromWorker::Trace { id }, Some(bytes)),
+        Ok(bytes) => post_timed(&FromWorker::Trace { id }, bytes, sim_us),
         Err(error) => post(&FromWorker::Failed { id, error }, None),
+    }
+}
+
+/// The worker's `performance.now()` in milliseconds (NaN where there is none): `make bench`
+/// reads how long `simulate` took in the worker (see [`post_timed`]).
+fn now_ms() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &"performance".into())
+        .ok()
+        .and_then(|perf| {
+            let now = js_sys::Reflect::get(&perf, &"now".into()).ok()?;
+            let now: &js_sys::Function = now.dyn_ref()?;
+            now.call0(&perf).ok()?.as_f64()
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Posts a trace like [`post`], with how long `simulate` ran in the worker (µs) as the
+/// message's third part: the page shows it as `data-sim-us` on `<html>` for `make bench`.
+fn post_timed(msg: &FromWorker, bytes: Vec<u8>, sim_us: f64) {
+    let json = serde_json::to_string(msg).unwrap_or_default();
+    let array = Uint8Array::from(bytes.as_slice());
+    let buffer = array.buffer();
+    let parts = Array::of3(
+        &JsValue::from_str(&json),
+        &array,
+        &JsValue::from_f64(sim_us),
+    );
+    if let Err(e) = scope().post_message_with_transfer(&parts, &Array::of1(&buffer)) {
+        web_sys::console::error_2(&"protoviz worker: cannot post a message".into(), &e);
     }
 }
