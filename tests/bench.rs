@@ -26,11 +26,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use protoviz_e2e::{dist_dir, serve_one, Chromedriver, SUB_PATH};
-use protoviz_engine::{url, PresetId, Scenario};
+use protoviz_engine::{url, Page, PresetId, Scenario};
 use serde_json::{json, Value};
-
-#[path = "../crates/engine/benches/support/generated.rs"]
-mod generated;
 
 type Res<T> = Result<T, String>;
 
@@ -448,7 +445,7 @@ fn all_criterion(target: &Path, since: Option<u64>) -> BTreeMap<String, (f64, f6
 
 fn generated_link() -> String {
     let mut s = Scenario::preset(PresetId::Blog);
-    s.page = generated::page(200);
+    s.page = Page::synthetic(200);
     url::encode(&s)
 }
 

@@ -1,6 +1,6 @@
 //! Scaling (issue 14, item 5): `simulate` of a generated page of 10, 100, 1,000 and 5,000
-//! assets (`support/generated.rs`) at 0 % and 2 % random loss, all four lanes: the time
-//! of a run (median of several) and the peak heap it needs, each per asset, so a cost
+//! assets (`Page::synthetic`, crates/engine/src/page/synthetic.rs) at 0 % and 2 % random
+//! loss, all four lanes: the time of a run (median of several) and the peak heap it needs, each per asset, so a cost
 //! that grows faster than the page shows as a rising figure per asset.
 //!
 //! Not criterion: a 5,000-asset run can take seconds, and criterion's sampling would take
@@ -14,10 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use protoviz_engine::link::LossModel;
-use protoviz_engine::{simulate, Protocol, Scenario};
-
-#[path = "support/generated.rs"]
-mod generated;
+use protoviz_engine::{simulate, Page, Protocol, Scenario};
 
 /// The system allocator, counting the bytes live, their peak, and allocations made.
 struct Counting;
@@ -93,7 +90,7 @@ fn main() {
             (2, LossModel::Random { ppm: 20_000 }),
         ] {
             let mut s = Scenario::preset(protoviz_engine::PresetId::Blog);
-            s.page = generated::page(n);
+            s.page = Page::synthetic(n);
             s.network.loss = loss;
             s.network.seed = 1;
             assert_eq!(s.protocols, Protocol::ALL.to_vec(), "all four lanes");
@@ -153,7 +150,7 @@ fn main() {
             }));
         }
     }
-    let json = serde_json::json!({ "generated_page": "crates/engine/benches/support/generated.rs", "rows": rows });
+    let json = serde_json::json!({ "generated_page": "Page::synthetic (crates/engine/src/page/synthetic.rs)", "rows": rows });
     if let Some(dir) = out.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
