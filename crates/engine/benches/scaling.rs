@@ -1,7 +1,8 @@
 //! Scaling (issue 14, item 5): `simulate` of a generated page of 10, 100, 1,000 and 5,000
 //! assets (`Page::synthetic`, crates/engine/src/page/synthetic.rs) at 0 % and 2 % random
-//! loss, all four lanes: the time of a run (median of several) and the peak heap it needs, each per asset, so a cost
-//! that grows faster than the page shows as a rising figure per asset.
+//! loss, all four lanes: the time of a run (median of several) and the peak heap it needs,
+//! each per asset, so a cost that grows faster than the page shows as a rising figure per
+//! asset.
 //!
 //! Not criterion: a 5,000-asset run can take seconds, and criterion's sampling would take
 //! minutes; and the peak heap needs this binary's own counting `#[global_allocator]`
