@@ -159,8 +159,8 @@ impl<'a> Browser<'a> {
     }
 
     /// Once the head's blocking chain is known (the HTML's first byte and every asset of
-    /// [`Browser::head`] arrived), when the parser inserts `<body>`: each runs once it has
-    /// arrived and the one before it has, as [`metrics::first_paint`] counts them.
+    /// `head` arrived), when the parser inserts `<body>`: each is parsed or run once it has
+    /// arrived and the one before it is done, as [`metrics::first_paint`] counts them.
     fn insert_body(&mut self, now: SimTime, net: &mut impl Net) {
         if self.body_at.is_some() {
             return;
