@@ -5,9 +5,11 @@
 //! says no such thing.
 
 use fantoccini::{key::Key, Client, Locator};
-use protoviz_e2e::{dist_dir, trace, value, wait_for, Chromedriver, StaticServer, SUB_PATH};
+use protoviz_e2e::{
+    close_details, dist_dir, open, trace, value, wait_for, Chromedriver, StaticServer,
+};
 use protoviz_engine::trace::BlockedCause;
-use protoviz_engine::{url, verdict};
+use protoviz_engine::verdict;
 
 const LINK: &str = "page=blog";
 
@@ -36,20 +38,7 @@ async fn waits(c: &Client, protocol: &str, asset: u32) -> Vec<String> {
         |v| v.is_array(),
     )
     .await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&char::from(Key::Escape).to_string())
-        .await
-        .unwrap();
-    wait_for(
-        c,
-        "the panel to close",
-        10,
-        "return document.querySelector('[data-view=detail]') === null",
-        |v| v == true,
-    )
-    .await;
+    close_details(c).await;
     items
         .as_array()
         .unwrap()
@@ -62,16 +51,20 @@ async fn waits(c: &Client, protocol: &str, asset: u32) -> Vec<String> {
 async fn the_browsers_held_requests_are_said_in_the_detail_panel() {
     let t = trace(LINK);
     let h2 = t.lanes.iter().find(|l| l.protocol.id() == "h2").unwrap();
-    let held = |a: &protoviz_engine::trace::AssetTiming| {
-        a.blocked
-            .iter()
-            .filter(|b| b.cause == BlockedCause::Scheduler)
-            .count()
-    };
-    let waited = h2
+    // An image Chrome held back, and its one wait in the browser.
+    let (waited, b) = h2
         .assets
         .iter()
-        .find(|a| held(a) == 1)
+        .find_map(|a| {
+            let mut held = a
+                .blocked
+                .iter()
+                .filter(|b| b.cause == BlockedCause::Scheduler);
+            match (held.next(), held.next()) {
+                (Some(b), None) => Some((a, *b)),
+                _ => None,
+            }
+        })
         .expect("an image Chrome held back");
     let not = h2
         .assets
@@ -82,29 +75,13 @@ async fn the_browsers_held_requests_are_said_in_the_detail_panel() {
     let server = StaticServer::start(dist_dir());
     let driver = Chromedriver::start();
     let c = driver.client().await;
-    let want = url::encode(&url::decode(LINK).unwrap());
-    c.goto(&server.url(&format!("{SUB_PATH}#{LINK}")))
-        .await
-        .expect("page loads");
-    wait_for(
-        &c,
-        "the run",
-        90,
-        "const l = document.querySelector('.lanes'); return [l && l.dataset.run, !!document.querySelector('[data-busy]')]",
-        |v| v[0] == want.as_str() && v[1] == false,
-    )
-    .await;
+    open(&c, &server, LINK).await;
 
     let said = waits(&c, "h2", waited.asset.0).await;
     let tight: Vec<&String> = said.iter().filter(|t| t.contains("tight mode")).collect();
     assert_eq!(tight.len(), 1, "{}: {said:?}", waited.path);
     // "<start>: waited <span> in the browser: until the parser reaches <body>, …", with the
     // engine's own start and span, rounded as the app rounds them.
-    let b = *waited
-        .blocked
-        .iter()
-        .find(|b| b.cause == BlockedCause::Scheduler)
-        .unwrap();
     let start = verdict::ms(b.from.as_micros());
     let span = verdict::ms(b.to.as_micros() - b.from.as_micros());
     assert!(

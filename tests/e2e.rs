@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use fantoccini::{key::Key, Client, Locator};
 use protoviz_e2e::{
-    artifacts_dir, dist_dir, set_viewport, trace, value, wait_for, Chromedriver, StaticServer,
-    SUB_PATH,
+    artifacts_dir, close_details, dist_dir, open, set_viewport, shows, trace, value, wait_for,
+    Chromedriver, StaticServer, SUB_PATH,
 };
 use protoviz_engine::trace::{BlockedCause, Source, Trace};
 use protoviz_engine::{url, verdict, Protocol};
@@ -27,31 +27,6 @@ async fn text(c: &Client, css: &str) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("no element {css}"))
         .to_string()
-}
-
-/// Waits until the page shows the run of `link` (the engine's answer for exactly that
-/// scenario, nothing computing) and the verdict is there.
-async fn shows(c: &Client, link: &str) {
-    let want = url::encode(&url::decode(link).expect("a valid link"));
-    wait_for(
-        c,
-        &format!("the run of {want}"),
-        90,
-        "const l = document.querySelector('.lanes'); \
-         return [l && l.dataset.run, !!document.querySelector('[data-busy]'), \
-                 document.getElementById('verdict').textContent.length > 0]",
-        |v| v[0] == want.as_str() && v[1] == false && v[2] == true,
-    )
-    .await;
-}
-
-/// Opens the app at `#link` in a fresh session and waits for its run.
-async fn open(c: &Client, server: &StaticServer, link: &str) {
-    c.goto("about:blank").await.unwrap();
-    c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
-        .await
-        .expect("page loads");
-    shows(c, link).await;
 }
 
 async fn set_range(c: &Client, id: &str, value: &str) {
@@ -956,20 +931,7 @@ async fn a_rows_details_open_by_keyboard() {
     )
     .await;
     assert_eq!(panel, json!(["Details: /css/main.css on HTTP/2", 4, true]));
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&char::from(Key::Escape).to_string())
-        .await
-        .unwrap();
-    wait_for(
-        &c,
-        "the panel to close",
-        10,
-        "return document.querySelector('[data-view=detail]') === null",
-        |v| v == true,
-    )
-    .await;
+    close_details(&c).await;
     assert_eq!(
         value(&c, "return document.querySelectorAll('[title]').length").await,
         0,

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use protoviz_e2e::{artifacts_dir, dist_dir, set_viewport, wait_for, Chromedriver, SUB_PATH};
+use protoviz_e2e::{
+    artifacts_dir, dist_dir, set_viewport, shows_scenario, wait_for, Chromedriver, SUB_PATH,
+};
 use protoviz_engine::export::qlog::Qlog;
 use protoviz_engine::trace::Trace;
 use protoviz_engine::{digest, har, simulate, url, verdict, Scenario};
@@ -134,27 +136,12 @@ async fn session(name: &str) -> Session {
     }
 }
 
-/// Waits until the page shows the run of exactly `scenario` (nothing computing).
-async fn shows(c: &Client, scenario: &Scenario) {
-    let want = url::encode(scenario);
-    wait_for(
-        c,
-        &format!("the run of {}", &want[..want.len().min(80)]),
-        90,
-        "const l = document.querySelector('.lanes'); \
-         return [l && l.dataset.run, !!document.querySelector('[data-busy]'), \
-                 document.getElementById('verdict').textContent.length > 0]",
-        |v| v[0] == want.as_str() && v[1] == false && v[2] == true,
-    )
-    .await;
-}
-
 async fn open(s: &Session, link: &str) -> Scenario {
     s.c.goto(&s.site.url(&format!("{SUB_PATH}#{link}")))
         .await
         .expect("page loads");
     let scenario = url::decode(link).unwrap();
-    shows(&s.c, &scenario).await;
+    shows_scenario(&s.c, &scenario).await;
     scenario
 }
 
@@ -257,7 +244,7 @@ async fn an_edited_asset_reruns_the_lanes_and_an_invalid_one_is_marked_in_place(
         .unwrap();
     let mut want = before.clone();
     want.page.assets[7].size = 900_000;
-    shows(&s.c, &want).await;
+    shows_scenario(&s.c, &want).await;
     let trace = simulate(&want).unwrap();
     let v = verdict::evaluate(&want).unwrap();
     let shown = wait_for(
@@ -345,7 +332,7 @@ async fn the_recorded_har_imports_and_malformed_files_name_their_json_path() {
         m.contains("JSON scenario.network.rtt: invalid type: string \"fast\""),
         "{m}"
     );
-    shows(&s.c, &before).await;
+    shows_scenario(&s.c, &before).await;
     // The HAR headless Chromium recorded: its assets on screen, run on the same network.
     import(&s.c, &fixture("local-site.har")).await;
     let got = har::import(&good).unwrap();
@@ -360,7 +347,7 @@ async fn the_recorded_har_imports_and_malformed_files_name_their_json_path() {
         "{m}"
     );
     let want = with_page(&before, got.page.clone());
-    shows(&s.c, &want).await;
+    shows_scenario(&s.c, &want).await;
     let names =
         s.c.execute(
             "return [...document.querySelectorAll('.lane')][0].textContent",
@@ -390,7 +377,7 @@ async fn downloads_json_csv_qlog_svg_png_and_a_reimported_json_runs_to_the_same_
     std::fs::write(&saved, &json).unwrap();
     import(&s.c, &saved).await;
     message(&s.c, "Imported the scenario of saved-trace.json").await;
-    shows(&s.c, &scenario).await;
+    shows_scenario(&s.c, &scenario).await;
     let again = download(&s, "export-json", "protoviz-blog.json").await;
     let again: Trace = serde_json::from_slice(&again).unwrap();
     assert_eq!(digest(&again), digest(&native));
@@ -404,7 +391,7 @@ async fn downloads_json_csv_qlog_svg_png_and_a_reimported_json_runs_to_the_same_
     std::fs::write(&saved_page, &page_json).unwrap();
     import(&s.c, &saved_page).await;
     message(&s.c, "Imported the page of saved-page.json (16 assets).").await;
-    shows(&s.c, &with_page(&tiles, page)).await;
+    shows_scenario(&s.c, &with_page(&tiles, page)).await;
     open(&s, "page=blog&loss=1&seed=3").await;
     // CSV: a row per asset per lane.
     let csv = String::from_utf8(download(&s, "export-csv", "protoviz-blog.csv").await).unwrap();
@@ -504,7 +491,7 @@ async fn after_one_visit_the_site_loads_with_the_network_cut() {
     .await;
     s.site.offline.store(true, Ordering::SeqCst);
     s.c.refresh().await.unwrap();
-    shows(&s.c, &scenario).await;
+    shows_scenario(&s.c, &scenario).await;
     assert!(
         s.site.refused.load(Ordering::SeqCst) > 0,
         "the reload did try the network, which was cut"

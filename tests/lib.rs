@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
-use protoviz_engine::{simulate, url, Trace};
+use protoviz_engine::{simulate, url, Scenario, Trace};
 use serde_json::Value;
 
 /// The sub-path the site is served under, like `https://user.github.io/protoviz/`.
@@ -268,6 +268,55 @@ pub async fn wait_for(
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits until the page shows the run of `link` (the engine's answer for exactly that
+/// scenario, nothing computing) and the verdict is there.
+pub async fn shows(c: &Client, link: &str) {
+    shows_scenario(c, &url::decode(link).expect("a valid link")).await;
+}
+
+/// The same for a scenario that may not come from a link (an imported page).
+pub async fn shows_scenario(c: &Client, scenario: &Scenario) {
+    let want = url::encode(scenario);
+    wait_for(
+        c,
+        &format!("the run of {}", &want[..want.len().min(80)]),
+        90,
+        "const l = document.querySelector('.lanes'); \
+         return [l && l.dataset.run, !!document.querySelector('[data-busy]'), \
+                 document.getElementById('verdict').textContent.length > 0]",
+        |v| v[0] == want.as_str() && v[1] == false && v[2] == true,
+    )
+    .await;
+}
+
+/// Opens the app at `#link` (from a blank page) and waits for its run.
+pub async fn open(c: &Client, server: &StaticServer, link: &str) {
+    c.goto("about:blank").await.unwrap();
+    c.goto(&server.url(&format!("{SUB_PATH}#{link}")))
+        .await
+        .expect("page loads");
+    shows(c, link).await;
+}
+
+/// Presses Escape on the focused element (the detail panel) and waits for the panel to
+/// close.
+pub async fn close_details(c: &Client) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&char::from(fantoccini::key::Key::Escape).to_string())
+        .await
+        .unwrap();
+    wait_for(
+        c,
+        "the panel to close",
+        10,
+        "return document.querySelector('[data-view=detail]') === null",
+        |v| v == true,
+    )
+    .await;
 }
 
 /// The value `script` returns.
