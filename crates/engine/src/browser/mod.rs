@@ -151,10 +151,8 @@ impl<'a> Browser<'a> {
     /// inserts `<body>` if it is due.
     pub fn tick(&mut self, now: SimTime, net: &mut impl Net) {
         if self.body_at.is_some_and(|at| at <= now) && self.scheduler.tight() {
-            let mut granted = std::mem::take(&mut self.granted);
-            self.scheduler.loosen(&mut |id| granted.push(id));
-            self.send(now, &mut granted, net);
-            self.granted = granted;
+            self.scheduler.loosen(&mut self.granted);
+            self.send_granted(now, net);
         }
     }
 
@@ -196,15 +194,16 @@ impl<'a> Browser<'a> {
         }
     }
 
-    /// Fetches the requests the scheduler has just let go (`ids`, emptied), each held since
-    /// it was found.
-    fn send(&mut self, now: SimTime, ids: &mut Vec<AssetId>, net: &mut impl Net) {
-        for id in ids.drain(..) {
-            if let Some(found) = self.state(id).discovered.filter(|&f| f < now) {
+    /// Fetches the requests the scheduler has just let go (`granted`, emptied), each held
+    /// since it was found.
+    fn send_granted(&mut self, now: SimTime, net: &mut impl Net) {
+        for &id in &self.granted {
+            if let Some(found) = self.assets[id.0 as usize].discovered.filter(|&f| f < now) {
                 net.held(id, found, now);
             }
             net.fetch(now, id);
         }
+        self.granted.clear();
     }
 
     /// An interim response arrived on `by`'s request: each preload a `103 Early Hints` names
@@ -361,10 +360,8 @@ impl<'a> Browser<'a> {
         self.asset(id).last_byte = Some(now);
         self.complete += 1;
         net.log(now, EventKind::Complete { asset: id });
-        let mut granted = std::mem::take(&mut self.granted);
-        self.scheduler.release(id, &mut |g| granted.push(g));
-        self.send(now, &mut granted, net);
-        self.granted = granted;
+        self.scheduler.release(id, &mut self.granted);
+        self.send_granted(now, net);
         if self.head.contains(&id) {
             self.insert_body(now, net);
         }

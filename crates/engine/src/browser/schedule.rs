@@ -116,9 +116,9 @@ impl LoadScheduler {
         granted == Some(id)
     }
 
-    /// The response of `id` has arrived: it stops counting. Hands what may now go out to
-    /// `grant`.
-    pub fn release(&mut self, id: AssetId, grant: &mut impl FnMut(AssetId)) {
+    /// The response of `id` has arrived: it stops counting. Adds what may now go out to
+    /// `granted`.
+    pub fn release(&mut self, id: AssetId, granted: &mut Vec<AssetId>) {
         let Some(priority) = self.granted.get_mut(id.0 as usize).and_then(Option::take) else {
             return;
         };
@@ -126,15 +126,15 @@ impl LoadScheduler {
         if priority == LoadPriority::Medium {
             self.running_medium -= 1;
         }
-        self.run(grant);
+        self.run(&mut |g| granted.push(g));
     }
 
-    /// The parser inserted `<body>`: normal mode (`LoosenThrottlingPolicy`). Hands what may
-    /// now go out to `grant`.
-    pub fn loosen(&mut self, grant: &mut impl FnMut(AssetId)) {
+    /// The parser inserted `<body>`: normal mode (`LoosenThrottlingPolicy`). Adds what may
+    /// now go out to `granted`.
+    pub fn loosen(&mut self, granted: &mut Vec<AssetId>) {
         if self.tight {
             self.tight = false;
-            self.run(grant);
+            self.run(&mut |g| granted.push(g));
         }
     }
 
@@ -179,8 +179,8 @@ mod tests {
     /// What releasing `id` lets go out.
     fn release(s: &mut LoadScheduler, id: u32) -> Vec<u32> {
         let mut out = Vec::new();
-        s.release(AssetId(id), &mut |g| out.push(g.0));
-        out
+        s.release(AssetId(id), &mut out);
+        out.into_iter().map(|g| g.0).collect()
     }
 
     #[test]
@@ -205,8 +205,8 @@ mod tests {
         assert!(release(&mut s, 3).is_empty());
         // <body>: everything waiting goes, highest priority first, then in order.
         let mut out = Vec::new();
-        s.loosen(&mut |g| out.push(g.0));
-        assert_eq!(out, [9, 10, 11, 12]);
+        s.loosen(&mut out);
+        assert_eq!(out, [9, 10, 11, 12].map(AssetId));
         // Normal mode: a new image runs at once; fetch() is never throttled.
         assert!(s.request(AssetId(13), AssetKind::Image));
         assert!(!LoadScheduler::throttleable(AssetKind::Json));
