@@ -98,7 +98,7 @@ pub fn finish(
 }
 
 /// Render-blocking stylesheets and scripts the HTML references, in document order.
-fn blocking(page: &Page) -> impl Iterator<Item = AssetId> + '_ {
+pub fn blocking(page: &Page) -> impl Iterator<Item = AssetId> + '_ {
     let mut ids: Vec<(u64, AssetId)> = page
         .ids()
         .filter_map(|id| {

@@ -382,18 +382,12 @@ impl<'a> Browser<'a> {
 /// synchronous script: what the parser waits for before it inserts `<body>` (HTML §4.2.6: a
 /// script waits for the stylesheets before it; the parser waits for the script).
 fn head(page: &Page) -> Vec<AssetId> {
-    let mut ids: Vec<(u64, AssetId)> = page
-        .ids()
-        .filter_map(|id| {
-            let a = page.asset(id);
-            let d = a.discovered_by?;
-            (a.blocking && d.parent == AssetId(0) && !d.parsed).then_some((d.offset, id))
-        })
+    let mut ids: Vec<AssetId> = metrics::blocking(page)
+        .filter(|&id| page.asset(id).discovered_by.is_some_and(|d| !d.parsed))
         .collect();
-    ids.sort_unstable();
     let last_script = ids
         .iter()
-        .rposition(|&(_, id)| page.asset(id).kind == AssetKind::Js);
+        .rposition(|&id| page.asset(id).kind == AssetKind::Js);
     ids.truncate(last_script.map_or(0, |i| i + 1));
-    ids.into_iter().map(|(_, id)| id).collect()
+    ids
 }
