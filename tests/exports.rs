@@ -190,10 +190,18 @@ async fn download(s: &Session, id: &str, name: &str) -> Vec<u8> {
                 }
             }
         }
-        assert!(
-            Instant::now() < deadline,
-            "no download {name} after clicking #{id}"
-        );
+        if Instant::now() >= deadline {
+            let said = s
+                .c
+                .execute(
+                    "const m = document.getElementById('import-message'); \
+                     return [m && m.textContent, document.querySelector('.lanes')?.dataset.run, \
+                             !!document.querySelector('[data-busy]'), navigator.serviceWorker?.controller?.state]",
+                    vec![],
+                )
+                .await;
+            panic!("no download {name} after clicking #{id}; the page: {said:?}");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
